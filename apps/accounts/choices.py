@@ -1,0 +1,8 @@
+from django.db import models
+
+
+class UserStatus(models.TextChoices):
+    PENDING_VERIFICATION = "pending_verification", "Pending verification"
+    ACTIVE = "active", "Active"
+    SUSPENDED = "suspended", "Suspended"
+    DELETED = "deleted", "Deleted"

@@ -1,0 +1,102 @@
+"""The one exception handler: every failure answers in the error envelope with the spec's codes."""
+
+import logging
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
+from django.http import Http404
+from rest_framework import exceptions as drf
+from rest_framework.response import Response
+from rest_framework.views import set_rollback
+
+from apps.core.api.envelope import error_body
+from apps.core.exceptions import DomainError, RateLimited
+
+logger = logging.getLogger("pronaflow.api")
+
+# HTTP status -> the spec's error code, for errors DRF raises itself.
+STATUS_CODES = {
+    400: "INVALID_REQUEST",
+    401: "UNAUTHORIZED",
+    403: "FORBIDDEN",
+    404: "NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
+    406: "INVALID_REQUEST",
+    409: "CONFLICT",
+    415: "INVALID_REQUEST",
+    422: "VALIDATION_ERROR",
+    429: "RATE_LIMITED",
+}
+
+
+def field_errors(detail) -> dict:
+    """DRF's nested error detail as field -> list of messages (nested fields kept nested)."""
+    if isinstance(detail, dict):
+        return {
+            key: field_errors(value) if isinstance(value, dict) else _messages(value) for key, value in detail.items()
+        }
+    return {"non_field_errors": _messages(detail)}
+
+
+def _messages(value) -> list:
+    if isinstance(value, list):
+        flat = []
+        for item in value:
+            flat.extend(
+                _messages(item)
+                if isinstance(item, list)
+                else [field_errors(item) if isinstance(item, dict) else str(item)]
+            )
+        return flat
+    return [str(value)]
+
+
+def _respond(status: int, code: str, message: str, details=None, headers=None) -> Response:
+    set_rollback()
+    return Response(error_body(code, message, details), status=status, headers=headers)
+
+
+def api_exception_handler(exc, context):
+    if isinstance(exc, DomainError):
+        headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
+        return _respond(exc.status, exc.code, exc.message, exc.details, headers)
+    if isinstance(exc, drf.ValidationError):
+        return _respond(422, "VALIDATION_ERROR", "Validation failed.", field_errors(exc.detail))
+    if isinstance(exc, DjangoValidationError):
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        return _respond(422, "VALIDATION_ERROR", "Validation failed.", detail)
+    if isinstance(exc, Http404):
+        return _respond(404, "NOT_FOUND", "Resource not found.")
+    if isinstance(exc, DjangoPermissionDenied):
+        return _respond(403, "FORBIDDEN", "You do not have permission to perform this action.")
+    if isinstance(exc, IntegrityError):
+        logger.info("Integrity conflict: %s", exc)
+        return _respond(409, "CONFLICT", "The request conflicts with an existing resource.")
+    if isinstance(exc, drf.APIException):
+        status = exc.status_code
+        headers = {}
+        if getattr(exc, "auth_header", None):
+            headers["WWW-Authenticate"] = exc.auth_header
+        if isinstance(exc, drf.Throttled):
+            headers["Retry-After"] = str(max(1, int(exc.wait or 1)))
+            message = f"Rate limit exceeded. Retry in {headers['Retry-After']} seconds."
+        else:
+            message = _detail_message(exc.detail)
+        if isinstance(exc, drf.ParseError):
+            message = f"Malformed request body: {message}"
+        code = STATUS_CODES.get(status, "INVALID_REQUEST" if status < 500 else "INTERNAL_ERROR")
+        return _respond(status, code, message, headers=headers or None)
+    request = context.get("request")
+    logger.exception("Unhandled error on %s %s", getattr(request, "method", "?"), getattr(request, "path", "?"))
+    return _respond(
+        500, "INTERNAL_ERROR", "An unexpected error occurred. Quote the X-Request-ID header when reporting it."
+    )
+
+
+def _detail_message(detail) -> str:
+    if isinstance(detail, (list, tuple)) and detail:
+        return str(detail[0])
+    if isinstance(detail, dict) and detail:
+        return str(next(iter(detail.values())))
+    return str(detail)

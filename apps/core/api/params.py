@@ -1,0 +1,87 @@
+"""Strict parsing of query parameters: a bad value is a 400 INVALID_REQUEST, never a 500."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+
+from apps.core.exceptions import InvalidRequest
+
+TRUE_VALUES = {"true", "1", "yes"}
+FALSE_VALUES = {"false", "0", "no"}
+
+
+def _bad(name: str, reason: str) -> InvalidRequest:
+    return InvalidRequest(f"Invalid value for '{name}'.", details={"field": name, "reason": reason})
+
+
+def int_param(
+    params, name: str, *, default: int, minimum: int = 0, maximum: int | None = None, clamp: bool = False
+) -> int:
+    raw = params.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        raise _bad(name, "Must be an integer.") from None
+    if value < minimum:
+        raise _bad(name, f"Must be at least {minimum}.")
+    if maximum is not None and value > maximum:
+        if clamp:
+            return maximum
+        raise _bad(name, f"Must be at most {maximum}.")
+    return value
+
+
+def bool_param(params, name: str, *, default: bool | None = None) -> bool | None:
+    raw = params.get(name)
+    if raw in (None, ""):
+        return default
+    lowered = raw.lower()
+    if lowered in TRUE_VALUES:
+        return True
+    if lowered in FALSE_VALUES:
+        return False
+    raise _bad(name, "Must be true or false.")
+
+
+def uuid_param(params, name: str) -> uuid.UUID | None:
+    raw = params.get(name)
+    if raw in (None, ""):
+        return None
+    try:
+        return uuid.UUID(str(raw))
+    except ValueError:
+        raise _bad(name, "Must be a UUID.") from None
+
+
+def datetime_param(params, name: str, *, end_of_day: bool = False) -> dt.datetime | None:
+    """ISO 8601 date or date-time; a bare date means the start (or end) of that UTC day."""
+    raw = params.get(name)
+    if raw in (None, ""):
+        return None
+    try:
+        value = parse_datetime(raw)
+        if value is None:
+            day = parse_date(raw)
+            if day is None:
+                raise ValueError
+            value = dt.datetime.combine(day, dt.time.max if end_of_day else dt.time.min)
+    except ValueError:
+        raise _bad(name, "Must be an ISO 8601 date or date-time.") from None
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value, dt.UTC)
+    return value
+
+
+def choice_param(params, name: str, choices, *, default: str | None = None) -> str | None:
+    raw = params.get(name)
+    if raw in (None, ""):
+        return default
+    if raw not in choices:
+        raise _bad(name, f"Must be one of: {', '.join(choices)}.")
+    return raw

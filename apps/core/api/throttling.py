@@ -1,0 +1,112 @@
+"""Fixed-window rate limiting backed by the cache (Redis in production).
+
+Identity: an API token's own bucket and tier when the request authenticated with one (module 12
+sets `rate_limit_tier` and `rate_limit_key` on its token object), else the user, else the client IP.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.functional import SimpleLazyObject
+from rest_framework.throttling import BaseThrottle
+
+from apps.core.http import client_ip
+
+logger = logging.getLogger("pronaflow.ratelimit")
+
+PERIODS = {
+    "s": 1,
+    "sec": 1,
+    "second": 1,
+    "m": 60,
+    "min": 60,
+    "minute": 60,
+    "h": 3600,
+    "hour": 3600,
+    "d": 86400,
+    "day": 86400,
+}
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    """'100/min' -> (100, 60)."""
+    count, _, period = rate.partition("/")
+    return int(count), PERIODS[period.strip().lower()]
+
+
+@dataclass(frozen=True)
+class RateLimitState:
+    limit: int
+    remaining: int
+    reset: int  # epoch seconds when the window ends
+    tier: str | None = None
+
+    @property
+    def exceeded(self) -> bool:
+        return self.remaining < 0
+
+    @property
+    def retry_after(self) -> int:
+        return max(1, self.reset - int(time.time()))
+
+
+def _policy(request) -> tuple[str, str, str | None]:
+    """(bucket key, rate, tier) for a Django request (DRF copies `user` and `auth` onto it)."""
+    auth = getattr(request, "auth", None)
+    tier = getattr(auth, "rate_limit_tier", None)
+    if tier:
+        return f"token:{auth.rate_limit_key}", settings.RATE_LIMIT_TIERS[tier], tier
+    user = request.__dict__.get("user")  # never force the lazy session user of the admin
+    if user is not None and not isinstance(user, SimpleLazyObject) and user.is_authenticated:
+        return f"user:{user.pk}", settings.RATE_LIMIT_USER, None
+    return f"ip:{client_ip(request)}", settings.RATE_LIMIT_ANON, None
+
+
+def hit(request) -> RateLimitState:
+    """Counts one request against its bucket. Fails open (logged) when the cache is down."""
+    key, rate, tier = _policy(request)
+    limit, period = parse_rate(rate)
+    now = int(time.time())
+    window = now - now % period
+    reset = window + period
+    bucket = f"rl:{key}:{window}"
+    try:
+        cache.add(bucket, 0, timeout=period + 1)
+        count = cache.incr(bucket)
+    except Exception:
+        logger.warning("Rate-limit store unavailable; request allowed", exc_info=True)
+        return RateLimitState(limit=limit, remaining=limit, reset=reset, tier=tier)
+    return RateLimitState(limit=limit, remaining=limit - count, reset=reset, tier=tier)
+
+
+def rate_limit_state_for(request) -> RateLimitState:
+    """The state the throttle recorded, or a fresh count for requests that never reached it."""
+    state = getattr(request, "rate_limit", None)
+    return state if state is not None else hit(request)
+
+
+def apply_rate_limit_headers(response, state: RateLimitState) -> None:
+    response["X-RateLimit-Limit"] = str(state.limit)
+    response["X-RateLimit-Remaining"] = str(max(0, state.remaining))
+    response["X-RateLimit-Reset"] = str(state.reset)
+    if state.tier:
+        response["X-RateLimit-Tier"] = state.tier
+    if state.exceeded and not response.has_header("Retry-After"):
+        response["Retry-After"] = str(state.retry_after)
+
+
+class ApiRateThrottle(BaseThrottle):
+    """DRF throttle over `hit()`; the state is kept on the request for the header middleware."""
+
+    def allow_request(self, request, view) -> bool:
+        self.state = hit(request._request)
+        request._request.rate_limit = self.state
+        return not self.state.exceeded
+
+    def wait(self) -> float:
+        return float(self.state.retry_after)

@@ -1,0 +1,32 @@
+"""Root routes: the API under /api/v1/, docs, health and the admin."""
+
+from django.contrib import admin
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularJSONAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from apps.core.views import ApiNotFoundView, HealthView
+
+# Each app owns its routes; paths inside are relative to /api/v1/.
+API_APPS = [
+    "apps.accounts.urls",
+    "apps.workspaces.urls",
+    "apps.projects.urls",
+    "apps.tasks.urls",
+    "apps.collaboration.urls",
+    "apps.events.urls",
+    "apps.notifications.urls",
+    "apps.personalization.urls",
+    "apps.archive.urls",
+]
+
+api_v1 = [path("", include(module)) for module in API_APPS]
+
+urlpatterns = [
+    path("api/v1/", include(api_v1)),
+    re_path(r"^api/", ApiNotFoundView.as_view()),
+    path("openapi.json", SpectacularJSONAPIView.as_view(throttle_classes=[]), name="openapi-schema"),
+    path("docs", SpectacularSwaggerView.as_view(url_name="openapi-schema", throttle_classes=[]), name="swagger-ui"),
+    path("redoc", SpectacularRedocView.as_view(url_name="openapi-schema", throttle_classes=[]), name="redoc"),
+    path("health", HealthView.as_view(), name="health"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,39 @@
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+CLOSED_REDIS = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",
+        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+    }
+}
+
+
+def test_health_reports_every_component_healthy(api_client):
+    response = api_client.get("/health")
+    assert response.status_code == 200
+    data = response.json()["data"]
+    assert data["status"] == "healthy"
+    assert data["components"] == {
+        "database": "healthy",
+        "redis": "healthy",
+        "broker": "healthy",
+        "email_service": "healthy",
+    }
+
+
+def test_health_is_503_naming_redis_when_it_is_down(api_client, settings):
+    settings.CACHES = CLOSED_REDIS
+    response = api_client.get("/health")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["success"] is False
+    assert "redis" in body["error"]["message"]
+    assert body["error"]["details"]["components"]["redis"] == "unhealthy"
+    assert body["error"]["details"]["components"]["database"] == "healthy"
+
+
+def test_health_needs_no_credentials_and_ignores_bad_ones(api_client):
+    assert api_client.get("/health", HTTP_AUTHORIZATION="Bearer junk").status_code == 200
