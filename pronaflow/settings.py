@@ -69,7 +69,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "apps.core.middleware.RateLimitHeadersMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "apps.core.audit.AuditContextMiddleware",
 ]
 
 ROOT_URLCONF = "pronaflow.urls"
@@ -292,3 +292,14 @@ RATE_LIMIT_TIERS = {
     "enterprise": env.str("RATE_LIMIT_TIER_ENTERPRISE", default="5000/min"),
 }
 NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+
+# Periodic jobs. The database scheduler copies these into django-celery-beat's tables at start,
+# where staff can retune them in the admin.
+CELERY_BEAT_SCHEDULE = {
+    "events-redispatch": {"task": "apps.events.tasks.redispatch_pending_events_task", "schedule": 60.0},
+    "events-retention": {"task": "apps.events.tasks.purge_old_events_task", "schedule": 86400.0},
+    "notifications-digests": {"task": "apps.notifications.tasks.send_due_digests_task", "schedule": 300.0},
+    "notifications-retention": {"task": "apps.notifications.tasks.purge_old_notifications_task", "schedule": 86400.0},
+    "trash-purge": {"task": "apps.archive.tasks.purge_expired_trash_task", "schedule": 3600.0},
+    "audit-retention": {"task": "apps.archive.tasks.enforce_audit_retention_task", "schedule": 86400.0},
+}

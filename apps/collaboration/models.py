@@ -1,10 +1,11 @@
 from django.conf import settings
 from django.db import models
 
+from apps.core.audit import WorkspaceScopedAudit
 from apps.core.models import SoftDeleteModel, TimeStampedModel, UUIDModel
 
 
-class Comment(UUIDModel, TimeStampedModel, SoftDeleteModel):
+class Comment(WorkspaceScopedAudit, UUIDModel, TimeStampedModel, SoftDeleteModel):
     workspace = models.ForeignKey("workspaces.Workspace", on_delete=models.CASCADE, related_name="+")
     task = models.ForeignKey("tasks.Task", on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="comments")
@@ -20,7 +21,7 @@ class Comment(UUIDModel, TimeStampedModel, SoftDeleteModel):
         return self.content[:60]
 
 
-class Mention(UUIDModel):
+class Mention(WorkspaceScopedAudit, UUIDModel):
     workspace = models.ForeignKey("workspaces.Workspace", on_delete=models.CASCADE, related_name="+")
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="mentions")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentions")

@@ -1,11 +1,12 @@
 from django.conf import settings
 from django.db import models
 
+from apps.core.audit import WorkspaceScopedAudit
 from apps.core.models import SoftDeleteModel, TimeStampedModel, UUIDModel
 from apps.projects.choices import ProjectRole, ProjectStatus, ProjectVisibility
 
 
-class Project(UUIDModel, TimeStampedModel, SoftDeleteModel):
+class Project(WorkspaceScopedAudit, UUIDModel, TimeStampedModel, SoftDeleteModel):
     workspace = models.ForeignKey("workspaces.Workspace", on_delete=models.CASCADE, related_name="projects")
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
@@ -51,3 +52,6 @@ class ProjectMember(UUIDModel):
         ordering = ["added_at"]
         constraints = [models.UniqueConstraint(fields=["project", "user"], name="project_member_unique")]
         indexes = [models.Index(fields=["user", "project"])]
+
+    def get_additional_data(self) -> dict[str, str]:
+        return {"workspace_id": str(self.project.workspace_id), "project_id": str(self.project_id)}

@@ -1,11 +1,12 @@
 from django.conf import settings
 from django.db import models
 
+from apps.core.audit import WorkspaceScopedAudit
 from apps.core.models import SoftDeleteModel, TimeStampedModel, UUIDModel
 from apps.tasks.choices import DependencyType, TaskPriority, TaskStatus
 
 
-class TaskList(UUIDModel, TimeStampedModel, SoftDeleteModel):
+class TaskList(WorkspaceScopedAudit, UUIDModel, TimeStampedModel, SoftDeleteModel):
     workspace = models.ForeignKey("workspaces.Workspace", on_delete=models.CASCADE, related_name="+")
     project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="task_lists")
     name = models.CharField(max_length=200)
@@ -18,7 +19,7 @@ class TaskList(UUIDModel, TimeStampedModel, SoftDeleteModel):
         return self.name
 
 
-class Task(UUIDModel, TimeStampedModel, SoftDeleteModel):
+class Task(WorkspaceScopedAudit, UUIDModel, TimeStampedModel, SoftDeleteModel):
     workspace = models.ForeignKey("workspaces.Workspace", on_delete=models.CASCADE, related_name="+")
     project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="tasks")
     task_list = models.ForeignKey(TaskList, null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks")
@@ -57,7 +58,14 @@ class Task(UUIDModel, TimeStampedModel, SoftDeleteModel):
         return self.title
 
 
-class TaskAssignee(UUIDModel):
+class TaskChildAudit:
+    """Audit entries of rows that belong to a task carry the task's workspace."""
+
+    def get_additional_data(self) -> dict[str, str]:
+        return {"workspace_id": str(self.task.workspace_id), "task_id": str(self.task_id)}
+
+
+class TaskAssignee(TaskChildAudit, UUIDModel):
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="assignments")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="task_assignments")
     assigned_by = models.ForeignKey(
@@ -69,7 +77,7 @@ class TaskAssignee(UUIDModel):
         constraints = [models.UniqueConstraint(fields=["task", "user"], name="task_assignee_unique")]
 
 
-class Subtask(UUIDModel, TimeStampedModel):
+class Subtask(TaskChildAudit, UUIDModel, TimeStampedModel):
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="subtasks")
     title = models.CharField(max_length=500)
     is_done = models.BooleanField(default=False)
@@ -79,7 +87,7 @@ class Subtask(UUIDModel, TimeStampedModel):
         ordering = ["position", "created_at"]
 
 
-class TaskDependency(UUIDModel):
+class TaskDependency(TaskChildAudit, UUIDModel):
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="dependencies")
     depends_on = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="dependents")
     type = models.CharField(max_length=2, choices=DependencyType.choices, default=DependencyType.FINISH_TO_START)

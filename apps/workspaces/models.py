@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 
+from apps.core.audit import WorkspaceScopedAudit
 from apps.core.models import SoftDeleteModel, TimeStampedModel, UUIDModel
 from apps.workspaces.choices import InvitationStatus, WorkspaceRole, WorkspaceType
 
@@ -28,8 +29,11 @@ class Workspace(UUIDModel, TimeStampedModel, SoftDeleteModel):
     def __str__(self) -> str:
         return self.name
 
+    def get_additional_data(self) -> dict[str, str]:
+        return {"workspace_id": str(self.pk)}
 
-class WorkspaceMember(UUIDModel):
+
+class WorkspaceMember(WorkspaceScopedAudit, UUIDModel):
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="workspace_memberships")
     role = models.CharField(max_length=16, choices=WorkspaceRole.choices, default=WorkspaceRole.MEMBER)
@@ -44,7 +48,7 @@ class WorkspaceMember(UUIDModel):
         return f"{self.user_id} in {self.workspace_id} as {self.role}"
 
 
-class Invitation(UUIDModel, TimeStampedModel):
+class Invitation(WorkspaceScopedAudit, UUIDModel, TimeStampedModel):
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField()
     role = models.CharField(max_length=16, choices=WorkspaceRole.choices, default=WorkspaceRole.MEMBER)

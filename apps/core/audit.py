@@ -1,0 +1,83 @@
+"""Audit plumbing on top of django-auditlog.
+
+- `AuditContextMiddleware` opens the audit context for a request with the client IP (trusting
+  X-Forwarded-For only as far as NUM_PROXIES says, unlike auditlog's own middleware).
+- `bind_actor(user)` is called by the API authentication classes once DRF knows who is calling,
+  because bearer tokens are only read after every middleware has run.
+- `record_action()` writes a domain action (`project.archived`, `user.login_failed`, ...) as an
+  audit entry next to the automatic model diffs. The action name is `additional_data["action"]`;
+  `additional_data["workspace_id"]` scopes the entry to a tenant.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from auditlog.cid import set_cid
+from auditlog.context import auditlog_value, set_extra_data
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+
+from apps.core.http import client_ip
+
+
+class AuditContextMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        set_cid(request)
+        with set_extra_data(context_data={"actor": None, "remote_addr": client_ip(request)}):
+            return self.get_response(request)
+
+
+def bind_actor(user) -> None:
+    """Attribute the audit entries written from now on in this request to `user`."""
+    try:
+        context = auditlog_value.get()
+    except LookupError:
+        return
+    if context.get("actor") is None:
+        context["actor"] = user
+
+
+def current_remote_addr() -> str | None:
+    try:
+        return auditlog_value.get().get("remote_addr")
+    except LookupError:
+        return None
+
+
+def record_action(
+    action: str,
+    *,
+    actor,
+    target,
+    workspace_id=None,
+    changes: dict[str, list[Any]] | None = None,
+    extra: dict[str, Any] | None = None,
+    remote_addr: str | None = None,
+) -> LogEntry:
+    """Append a domain action to the audit log. `changes` is field -> [old, new]."""
+    actor = actor if getattr(actor, "is_authenticated", False) else None
+    data = {"action": action, **(extra or {})}
+    if workspace_id is not None:
+        data["workspace_id"] = str(workspace_id)
+    return LogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(type(target)),
+        object_pk=str(target.pk),
+        object_repr=str(target)[:200],
+        action=LogEntry.Action.ACCESS,
+        changes=changes or {},
+        changes_text="",
+        actor=actor,
+        actor_email=getattr(actor, "email", None),
+        remote_addr=remote_addr or current_remote_addr(),
+        additional_data=data,
+    )
+
+
+class WorkspaceScopedAudit:
+    """Mixin for tenant-owned models: their automatic audit entries carry the workspace id."""
+
+    def get_additional_data(self) -> dict[str, str]:
+        return {"workspace_id": str(self.workspace_id)}
