@@ -1,4 +1,5 @@
 """Bearer authentication for the API (JWT access tokens)."""
+
 from rest_framework_simplejwt.authentication import JWTAuthentication as SimpleJWTAuthentication
 
 from apps.core.audit import bind_actor

@@ -8,6 +8,7 @@
   audit entry next to the automatic model diffs. The action name is `additional_data["action"]`;
   `additional_data["workspace_id"]` scopes the entry to a tenant.
 """
+
 from __future__ import annotations
 
 from typing import Any
