@@ -1,0 +1,48 @@
+# PronaFlow developer commands. `make run` and `make test` are the two the README starts with.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+# `make run` uses the embedded default (SQLite, in-process tasks, console e-mail) unless these are set.
+RUN_ENV := DEBUG=$${DEBUG:-true}
+
+.PHONY: run test install install-dev lint schema worker beat bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+
+install-dev: $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+
+## Install, migrate, load demo data and serve on http://localhost:8000
+run: install
+	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
+	$(RUN_ENV) $(BIN)/python manage.py seed_demo
+	$(RUN_ENV) $(BIN)/python manage.py runserver 0.0.0.0:8000
+
+## Install and run the whole test suite (PostgreSQL and Redis on localhost; see tests/settings.py)
+test: install-dev
+	$(BIN)/pytest
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+schema: install
+	DEBUG=true $(BIN)/python manage.py spectacular --validate --fail-on-warn --format openapi-json --file openapi.json
+
+worker: install
+	$(BIN)/celery -A pronaflow worker --loglevel=info
+
+beat: install
+	$(BIN)/celery -A pronaflow beat --loglevel=info
+
+bench: install-dev
+	@for script in bench/*/*.py; do echo "== $$script"; DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/python $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles var
