@@ -53,10 +53,13 @@ def test_event_is_dispatched_after_commit(workspace, user, django_capture_on_com
 
 
 def test_nothing_is_emitted_or_dispatched_on_rollback(workspace, user, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            emit("probe.happened", aggregate=workspace, actor=user, workspace=workspace, payload={})
-            raise RuntimeError("abort")
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        emit("probe.happened", aggregate=workspace, actor=user, workspace=workspace, payload={})
+        raise RuntimeError("abort")
     assert callbacks == []
     assert calls == []
     assert not DomainEvent.objects.filter(event_type="probe.happened").exists()
