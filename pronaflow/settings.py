@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "apps.notifications",
     "apps.personalization",
     "apps.archive",
+    "apps.analytics",
+    "apps.integrations",
 ]
 
 MIDDLEWARE = [
@@ -303,3 +305,7 @@ CELERY_BEAT_SCHEDULE = {
     "trash-purge": {"task": "apps.archive.tasks.purge_expired_trash_task", "schedule": 3600.0},
     "audit-retention": {"task": "apps.archive.tasks.enforce_audit_retention_task", "schedule": 86400.0},
 }
+
+# Failed logins (any account, known or not) one client IP may make per lockout window before
+# its login and MFA attempts answer 429 (module 1).
+LOGIN_IP_FAILURE_LIMIT = env.int("LOGIN_IP_FAILURE_LIMIT", default=20)

@@ -17,6 +17,8 @@ API_APPS = [
     "apps.notifications.urls",
     "apps.personalization.urls",
     "apps.archive.urls",
+    "apps.analytics.urls",
+    "apps.integrations.urls",
 ]
 
 api_v1 = [path("", include(module)) for module in API_APPS]
