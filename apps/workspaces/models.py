@@ -41,7 +41,13 @@ class WorkspaceMember(WorkspaceScopedAudit, UUIDModel):
 
     class Meta:
         ordering = ["joined_at"]
-        constraints = [models.UniqueConstraint(fields=["workspace", "user"], name="workspace_member_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "user"], name="workspace_member_unique"),
+            # One owner per workspace: ownership moves only through the transfer service.
+            models.UniqueConstraint(
+                fields=["workspace"], condition=models.Q(role=WorkspaceRole.OWNER), name="workspace_single_owner"
+            ),
+        ]
         indexes = [models.Index(fields=["user", "workspace"])]
 
     def __str__(self) -> str:

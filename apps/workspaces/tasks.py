@@ -1,0 +1,11 @@
+"""Celery jobs of module 2: thin wrappers around services."""
+
+from celery import shared_task
+
+from apps.workspaces import services
+
+
+@shared_task(name="apps.workspaces.tasks.invitations_expire_task")
+def invitations_expire_task() -> int:
+    """Mark pending invitations past their expiry as expired (periodic)."""
+    return services.invitations_expire()

@@ -1,0 +1,22 @@
+"""Assertions shared by the work-domain tests."""
+
+from apps.events.models import DomainEvent
+
+
+def assert_error(response, status: int, code: str) -> dict:
+    assert response.status_code == status, response.content
+    body = response.json()
+    assert body["success"] is False
+    assert body["error"]["code"] == code
+    return body
+
+
+def data(response, status: int = 200):
+    assert response.status_code == status, response.content
+    body = response.json()
+    assert body["success"] is True
+    return body["data"]
+
+
+def events(event_type: str) -> list[DomainEvent]:
+    return list(DomainEvent.objects.filter(event_type=event_type).order_by("occurred_at"))
