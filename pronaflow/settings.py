@@ -309,3 +309,4 @@ CELERY_BEAT_SCHEDULE = {
 # Failed logins (any account, known or not) one client IP may make per lockout window before
 # its login and MFA attempts answer 429 (module 1).
 LOGIN_IP_FAILURE_LIMIT = env.int("LOGIN_IP_FAILURE_LIMIT", default=20)
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["UserStatusEnum"] = "apps.accounts.choices.UserStatus"

@@ -1,15 +1,28 @@
-"""Bearer authentication for the API (JWT access tokens)."""
+"""Bearer authentication for the API (JWT access tokens of a live session)."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework_simplejwt.authentication import JWTAuthentication as SimpleJWTAuthentication
+from rest_framework_simplejwt.exceptions import AuthenticationFailed
 
+from apps.accounts.choices import UserStatus
+from apps.accounts.selectors import session_is_active
+from apps.accounts.tokens import SESSION_CLAIM
 from apps.core.audit import bind_actor
 
 
 class JWTAuthentication(SimpleJWTAuthentication):
-    """simplejwt's bearer authentication; binds the caller as the actor of audit entries."""
+    """simplejwt's bearer authentication, plus: the token's session must still be live and the account
+    active (a logout, revocation, password change or suspension ends access at once, not at expiry).
+    Binds the caller as the actor of audit entries."""
 
     def authenticate(self, request):
         result = super().authenticate(request)
-        if result is not None:
-            bind_actor(result[0])
+        if result is None:
+            return None
+        user, token = result
+        if user.status != UserStatus.ACTIVE:
+            raise AuthenticationFailed(_("The account is not active."), code="user_inactive")
+        if not session_is_active(token.get(SESSION_CLAIM), user_id=user.pk):
+            raise AuthenticationFailed(_("The session has ended. Sign in again."), code="session_ended")
+        bind_actor(user)
         return result

@@ -6,3 +6,8 @@ class UserStatus(models.TextChoices):
     ACTIVE = "active", "Active"
     SUSPENDED = "suspended", "Suspended"
     DELETED = "deleted", "Deleted"
+
+
+class OneTimeTokenPurpose(models.TextChoices):
+    EMAIL_VERIFICATION = "email_verification", "E-mail verification"
+    PASSWORD_RESET = "password_reset", "Password reset"
