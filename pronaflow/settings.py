@@ -310,3 +310,11 @@ CELERY_BEAT_SCHEDULE = {
 # its login and MFA attempts answer 429 (module 1).
 LOGIN_IP_FAILURE_LIMIT = env.int("LOGIN_IP_FAILURE_LIMIT", default=20)
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["UserStatusEnum"] = "apps.accounts.choices.UserStatus"
+
+# Module 8 compliance exports: the longest date range one export may cover, the largest PDF
+# rendered inside the request (WeasyPrint costs about 11 ms per row), the largest PDF at all
+# (larger ones: use CSV), and how long the download link of an export job stays valid.
+COMPLIANCE_EXPORT_MAX_DAYS = env.int("COMPLIANCE_EXPORT_MAX_DAYS", default=366)
+COMPLIANCE_PDF_SYNC_MAX_ROWS = env.int("COMPLIANCE_PDF_SYNC_MAX_ROWS", default=500)
+COMPLIANCE_PDF_MAX_ROWS = env.int("COMPLIANCE_PDF_MAX_ROWS", default=5000)
+COMPLIANCE_EXPORT_LINK_HOURS = env.int("COMPLIANCE_EXPORT_LINK_HOURS", default=24)

@@ -1,0 +1,262 @@
+"""The compliance and trash console. Everything here is read-only except the actions, which call
+the services (so rights, audit entries and events are the same as through the API). Staff see these
+pages only with the permissions of the "Compliance officer" group (data migration 0003)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from auditlog.models import LogEntry
+from django.contrib import admin, messages
+from django.db.models import Q
+from django.http import HttpResponse, StreamingHttpResponse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from apps.archive import selectors
+from apps.archive.models import (
+    ArchiveHistory,
+    AuditChainAnchor,
+    AuditEntry,
+    ComplianceExport,
+    TrashItem,
+)
+from apps.archive.services import exports
+from apps.archive.services import trash as trash_services
+from apps.core.exceptions import DomainError
+
+if admin.site.is_registered(LogEntry):
+    admin.site.unregister(LogEntry)  # auditlog's own admin; the console below replaces it
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# --- trash --------------------------------------------------------------------------------
+
+
+@admin.register(TrashItem)
+class TrashItemAdmin(ReadOnlyAdmin):
+    list_display = ("resource_name", "resource_type", "workspace", "deleted_by", "deleted_at", "expires_at")
+    list_filter = ("resource_type", "deleted_at", "expires_at", "workspace")
+    search_fields = ("resource_name", "=resource_id", "deleted_by__email", "workspace__name")
+    list_select_related = ("workspace", "deleted_by")
+    date_hierarchy = "deleted_at"
+    actions = ("restore_selected", "purge_selected")
+
+    def has_restore_permission(self, request) -> bool:
+        return request.user.has_perm("archive.restore_trashitem")
+
+    def has_purge_permission(self, request) -> bool:
+        return request.user.has_perm("archive.purge_trashitem")
+
+    def _run(self, request, queryset, service, verb: str) -> None:
+        done, failed = 0, []
+        for item in queryset:
+            try:
+                service(actor=request.user, trash_item=item)
+                done += 1
+            except DomainError as exc:
+                failed.append(f"{item.resource_name}: {exc.message}")
+        if done:
+            self.message_user(request, f"{verb} {done} item(s).", messages.SUCCESS)
+        for failure in failed:
+            self.message_user(request, failure, messages.ERROR)
+
+    @admin.action(description="Restore selected items", permissions=["restore"])
+    def restore_selected(self, request, queryset):
+        self._run(request, queryset, trash_services.trash_item_restore, "Restored")
+
+    @admin.action(description="Permanently delete selected items", permissions=["purge"])
+    def purge_selected(self, request, queryset):
+        self._run(request, queryset, trash_services.trash_item_purge, "Permanently deleted")
+
+
+# --- audit log ----------------------------------------------------------------------------
+
+
+class WorkspaceFilter(admin.SimpleListFilter):
+    title = "workspace"
+    parameter_name = "workspace"
+
+    def lookups(self, request, model_admin):
+        from apps.workspaces.models import Workspace
+
+        return [(str(pk), name) for pk, name in Workspace.all_objects.order_by("name").values_list("pk", "name")]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(additional_data__workspace_id=self.value()) if self.value() else queryset
+
+
+class ActionFilter(admin.SimpleListFilter):
+    title = "action"
+    parameter_name = "audit_action"
+
+    def lookups(self, request, model_admin):
+        domain = (
+            LogEntry.objects.filter(additional_data__has_key="action")
+            .values_list("additional_data__action", flat=True)
+            .distinct()
+            .order_by("additional_data__action")
+        )
+        verbs = [f"*.{verb}" for verb in selectors.VERB_ACTIONS]
+        return [(value, value) for value in [*domain, *verbs] if value]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        if value.startswith("*."):
+            action = selectors.VERB_ACTIONS.get(value[2:])
+            return queryset.filter(action=action).filter(~Q(additional_data__has_key="action"))
+        return queryset.filter(additional_data__action=value)
+
+
+class ActorFilter(admin.SimpleListFilter):
+    title = "user"
+    parameter_name = "actor"
+
+    def lookups(self, request, model_admin):
+        from django.contrib.auth import get_user_model
+
+        actors = LogEntry.objects.exclude(actor=None).values("actor_id").distinct()
+        return [
+            (str(pk), email) for pk, email in get_user_model().objects.filter(pk__in=actors).values_list("pk", "email")
+        ]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(actor_id=self.value()) if self.value() else queryset
+
+
+def _export_request(queryset, export_format: str) -> tuple[exports.ExportRequest, list[int]]:
+    ids = list(queryset.values_list("pk", flat=True))
+    bounds = LogEntry.objects.filter(pk__in=ids).order_by("timestamp").values_list("timestamp", flat=True)
+    start = bounds.first() or timezone.now()
+    end = bounds.last() or start
+    return exports.ExportRequest(
+        start=start, end=end + dt.timedelta(microseconds=1), format=export_format, scope=None
+    ), ids
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    list_display = ("timestamp", "action_name", "user_email", "resource", "workspace_id", "remote_addr", "seal")
+    list_filter = (WorkspaceFilter, ActionFilter, ActorFilter, ("timestamp", admin.DateFieldListFilter))
+    search_fields = ("object_repr", "=object_pk", "actor_email", "actor__email")
+    date_hierarchy = "timestamp"
+    list_select_related = ("actor", "content_type", "chain_link")
+    ordering = ("-timestamp", "-id")
+    actions = ("export_csv", "export_pdf")
+    readonly_fields = (
+        "timestamp",
+        "action_name",
+        "user_email",
+        "resource",
+        "workspace_id",
+        "remote_addr",
+        "changes",
+        "seal",
+    )
+    fields = readonly_fields
+
+    def has_export_permission(self, request) -> bool:
+        return request.user.has_perm("archive.export_compliance")
+
+    @admin.display(description="action")
+    def action_name(self, entry):
+        data = entry.additional_data or {}
+        return data.get("action") or (
+            f"{selectors.resource_type_of(entry.content_type_id)}.{selectors.VERBS.get(entry.action, 'accessed')}"
+        )
+
+    @admin.display(description="user")
+    def user_email(self, entry):
+        return entry.actor.email if entry.actor else entry.actor_email or "system"
+
+    @admin.display(description="resource")
+    def resource(self, entry):
+        return f"{selectors.resource_type_of(entry.content_type_id)} {entry.object_repr[:60]}"
+
+    @admin.display(description="workspace")
+    def workspace_id(self, entry):
+        return (entry.additional_data or {}).get("workspace_id") or "-"
+
+    @admin.display(description="seal")
+    def seal(self, entry):
+        link = getattr(entry, "chain_link", None)
+        if link is None:
+            return "unsealed"
+        return format_html("#{} <code>{}</code>", link.seq, link.hash[:16])
+
+    @admin.action(description="Export selected entries as CSV", permissions=["export"])
+    def export_csv(self, request, queryset):
+        export, ids = _export_request(queryset, "csv")
+        records = selectors.audit_records(LogEntry.objects.filter(pk__in=ids).order_by("timestamp", "id"))
+        exports.compliance_export_record(actor=request.user, request=export, total=len(ids), export_id="admin")
+        response = StreamingHttpResponse(exports.csv_chunks(records), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="pronaflow-audit-{timezone.now():%Y%m%d-%H%M%S}.csv"'
+        return response
+
+    @admin.action(description="Export selected entries as PDF", permissions=["export"])
+    def export_pdf(self, request, queryset):
+        export, ids = _export_request(queryset, "pdf")
+        if len(ids) > exports.settings.COMPLIANCE_PDF_SYNC_MAX_ROWS:
+            self.message_user(
+                request,
+                f"{len(ids)} entries are too many for a PDF here; use the compliance export API (queued job) or CSV.",
+                messages.WARNING,
+            )
+            return None
+        records = list(selectors.audit_records(LogEntry.objects.filter(pk__in=ids).order_by("timestamp", "id")))
+        digest = exports.csv_digest(records)
+        pdf = exports.render_pdf(actor=request.user, request=export, records=records, digest=digest, export_id="admin")
+        exports.compliance_export_record(
+            actor=request.user, request=export, total=len(ids), export_id="admin", sha256=digest
+        )
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="pronaflow-audit-{timezone.now():%Y%m%d-%H%M%S}.pdf"'
+        return response
+
+
+@admin.register(AuditChainAnchor)
+class AuditChainAnchorAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "last_purged_seq", "last_purged_hash", "purged_count", "purged_before")
+
+
+# --- archive history and export jobs --------------------------------------------------------
+
+
+@admin.register(ArchiveHistory)
+class ArchiveHistoryAdmin(ReadOnlyAdmin):
+    list_display = ("timestamp", "project_name", "action", "reason", "performed_by", "archive_all_related")
+    list_filter = ("action", "timestamp", "workspace")
+    search_fields = ("project_name", "reason", "=project__id", "performed_by__email")
+    list_select_related = ("performed_by", "workspace")
+    date_hierarchy = "timestamp"
+
+
+@admin.register(ComplianceExport)
+class ComplianceExportAdmin(ReadOnlyAdmin):
+    list_display = (
+        "created_at",
+        "requested_by",
+        "format",
+        "status",
+        "progress",
+        "total_rows",
+        "start_date",
+        "end_date",
+        "expires_at",
+    )
+    list_filter = ("status", "format", "created_at")
+    search_fields = ("requested_by__email", "sha256")
+    list_select_related = ("requested_by",)
+    date_hierarchy = "created_at"

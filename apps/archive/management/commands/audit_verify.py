@@ -1,0 +1,30 @@
+"""Verify the audit log's hash chain: `manage.py audit_verify` (exit status 1 when broken)."""
+
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from apps.archive.services.audit_chain import audit_chain_verify
+
+
+class Command(BaseCommand):
+    help = "Recompute the audit hash chain and report whether it is intact."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--json", action="store_true", help="Print the full report as JSON.")
+        parser.add_argument("--max-problems", type=int, default=50)
+
+    def handle(self, *args, **options):
+        report = audit_chain_verify(max_problems=options["max_problems"])
+        if options["json"]:
+            self.stdout.write(json.dumps(report.as_dict(), indent=2))
+        else:
+            self.stdout.write(
+                f"Checked {report.checked} entries (#{report.first_seq}..#{report.last_seq}), "
+                f"{report.redacted} redacted, head #{report.head_seq} {report.head_hash}"
+            )
+            for problem in report.problems:
+                self.stdout.write(f"  #{problem['seq']} entry {problem['entry_id']}: {problem['reason']}")
+        if not report.intact:
+            raise CommandError("The audit chain is BROKEN.")
+        self.stdout.write(self.style.SUCCESS("The audit chain is intact."))

@@ -1,0 +1,179 @@
+"""Reads of module 8: the audit log as API records, scoped to what the caller may see."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q, QuerySet
+
+from apps.core import tenancy
+from apps.core.exceptions import InvalidRequest, NotFound, PermissionDenied
+
+AUDIT_VIEW_ALL_PERMISSION = "archive.view_auditentry"
+EXPORT_ALL_PERMISSION = "archive.export_compliance"
+VERBS = {LogEntry.Action.CREATE: "created", LogEntry.Action.UPDATE: "updated", LogEntry.Action.DELETE: "deleted"}
+VERB_ACTIONS = {verb: action for action, verb in VERBS.items()}
+ACTION_PATTERN = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
+
+# Columns an audit record is built from (one query with the actor and the chain link joined).
+RECORD_VALUES = (
+    "id",
+    "timestamp",
+    "action",
+    "content_type_id",
+    "object_pk",
+    "object_repr",
+    "changes",
+    "actor_id",
+    "actor_email",
+    "actor__email",
+    "remote_addr",
+    "additional_data",
+    "chain_link__seq",
+    "chain_link__hash",
+    "chain_link__prev_hash",
+)
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+_resource_types: dict[int, str] = {}
+
+
+def resource_type_of(content_type_id: int) -> str:
+    """`task_list` for tasks.TaskList: the model's name in snake case."""
+    if content_type_id not in _resource_types:
+        content_type = ContentType.objects.get_for_id(content_type_id)
+        model = content_type.model_class()
+        _resource_types[content_type_id] = _snake(model.__name__) if model else content_type.model
+    return _resource_types[content_type_id]
+
+
+def content_types_of(resource_type: str) -> list[int]:
+    return [
+        content_type.pk
+        for content_type in ContentType.objects.all()
+        if (model := content_type.model_class()) is not None and _snake(model.__name__) == resource_type
+    ]
+
+
+def _changes(raw) -> dict:
+    """auditlog's field -> [old, new] (and m2m descriptions) as field -> {old, new}."""
+    result = {}
+    for field, value in (raw or {}).items():
+        if isinstance(value, list | tuple) and len(value) == 2:
+            result[field] = {"old": value[0], "new": value[1]}
+        elif isinstance(value, dict) and value.get("type") == "m2m":
+            objects = value.get("objects", [])
+            removed = value.get("operation") == "delete"
+            result[field] = {"old": objects if removed else None, "new": None if removed else objects}
+        else:
+            result[field] = {"old": None, "new": value}
+    return result
+
+
+def audit_record(row: dict) -> dict:
+    """One LogEntry (as RECORD_VALUES) in the API's shape."""
+    data = row["additional_data"] or {}
+    resource_type = resource_type_of(row["content_type_id"])
+    action = data.get("action") or f"{resource_type}.{VERBS.get(row['action'], 'accessed')}"
+    return {
+        "id": str(row["id"]),
+        "action": action,
+        "user_id": str(row["actor_id"]) if row["actor_id"] else None,
+        "user_email": row["actor__email"] or row["actor_email"],
+        "resource_type": resource_type,
+        "resource_id": row["object_pk"],
+        "resource_name": row["object_repr"],
+        "workspace_id": data.get("workspace_id"),
+        "changes": _changes(row["changes"]),
+        "timestamp": row["timestamp"],
+        "ip_address": row["remote_addr"],
+        "sequence": row["chain_link__seq"],
+        "hash": row["chain_link__hash"],
+        "previous_hash": row["chain_link__prev_hash"],
+    }
+
+
+def audit_records(queryset: QuerySet, *, chunk_size: int = 2000) -> Iterator[dict]:
+    """Stream records in constant memory (server-side cursor on PostgreSQL)."""
+    for row in queryset.values(*RECORD_VALUES).iterator(chunk_size=chunk_size):
+        yield audit_record(row)
+
+
+def can_see_all_audit(user) -> bool:
+    return bool(getattr(user, "is_staff", False) and user.has_perm(AUDIT_VIEW_ALL_PERMISSION))
+
+
+def admin_workspace_ids(user) -> list[str]:
+    return [str(pk) for pk in tenancy.admin_workspace_ids(user).values_list("workspace_id", flat=True)]
+
+
+def audit_scope(user, *, workspace_id=None, all_permission: str = AUDIT_VIEW_ALL_PERMISSION) -> list[str] | None:
+    """Workspace ids whose entries `user` may read (None = every entry, compliance staff).
+
+    A workspace the user is not a member of answers 404; one where they are not owner/admin 403.
+    Callers without any administered workspace get 403.
+    """
+    if getattr(user, "is_staff", False) and user.has_perm(all_permission):
+        return [str(workspace_id)] if workspace_id else None
+    allowed = admin_workspace_ids(user)
+    if workspace_id:
+        if str(workspace_id) in allowed:
+            return [str(workspace_id)]
+        if tenancy.visible_workspaces(user).filter(pk=workspace_id).exists():
+            raise PermissionDenied("Only workspace owners and admins can read its audit log.")
+        raise NotFound("Workspace not found.")
+    if not allowed:
+        raise PermissionDenied("Only workspace owners and admins (or compliance staff) can read audit logs.")
+    return allowed
+
+
+def action_filter(action: str) -> Q:
+    """`project.archived` (domain action) or `task.updated` (model diff) as a database filter."""
+    if not ACTION_PATTERN.match(action):
+        raise InvalidRequest(
+            "Invalid value for 'action'.", details={"field": "action", "reason": "Use the form <resource>.<verb>."}
+        )
+    condition = Q(additional_data__action=action)
+    resource_type, verb = action.split(".", 1)
+    if verb in VERB_ACTIONS:
+        condition |= Q(content_type_id__in=content_types_of(resource_type), action=VERB_ACTIONS[verb]) & ~Q(
+            additional_data__has_key="action"
+        )
+    return condition
+
+
+def audit_entry_list(
+    *,
+    scope: list[str] | None,
+    user_id=None,
+    action: str | None = None,
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+    resource_type: str | None = None,
+    resource_id: str | None = None,
+) -> QuerySet:
+    """LogEntry rows in scope matching the filters, newest first (stable by id)."""
+    queryset = LogEntry.objects.all()
+    if scope is not None:
+        queryset = queryset.filter(additional_data__workspace_id__in=scope)
+    if user_id:
+        queryset = queryset.filter(actor_id=user_id)
+    if action:
+        queryset = queryset.filter(action_filter(action))
+    if start:
+        queryset = queryset.filter(timestamp__gte=start)
+    if end:
+        queryset = queryset.filter(timestamp__lte=end)
+    if resource_type:
+        queryset = queryset.filter(content_type_id__in=content_types_of(resource_type))
+    if resource_id:
+        queryset = queryset.filter(object_pk=resource_id)
+    return queryset.order_by("-timestamp", "-id")

@@ -1,0 +1,1 @@
+"""Module 8 services, one module per area: archive, trash, audit_chain, audit_retention, exports, gdpr."""

@@ -1,0 +1,225 @@
+"""Tamper evidence for the audit log: every LogEntry is sealed into a SHA-256 hash chain.
+
+Sealing happens when the entry is written (post_save of LogEntry, same transaction). Writers take a
+row lock on the single `AuditChainHead` row, so concurrent transactions append one after another and
+the chain can never fork; the lock is held until the writer's transaction ends.
+
+    link.hash = SHA-256(prev_hash "|" canonical(core fields) "|" personal_digest)
+    personal_digest = SHA-256(salt "|" canonical(personal fields))
+
+Core fields (id, resource, action, actor id, workspace, timestamp, ...) are verified on every entry.
+Personal fields (e-mail, IP, object representation, changes, extra data) are verified through the
+salted digest; a GDPR erasure may rewrite them, and then drops the salt and stamps `redacted_at`, so
+the chain stays verifiable while the person is gone. Retention removes the oldest links only after
+writing an `AuditChainAnchor` with the last removed hash (see `audit_retention`).
+
+On PostgreSQL a trigger (migration 0002) rejects UPDATE and DELETE of audit entries, links and
+anchors unless the transaction set `pronaflow.audit_maintenance` (only erasure and retention do).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from dataclasses import dataclass, field
+
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, transaction
+
+from apps.archive.models import AuditChainAnchor, AuditChainHead, AuditChainLink
+
+GENESIS_HASH = "0" * 64
+CORE_DATA_KEYS = ("action", "workspace_id")
+ENTRY_FIELDS = (
+    "id",
+    "content_type_id",
+    "object_pk",
+    "action",
+    "actor_id",
+    "timestamp",
+    "cid",
+    "actor_email",
+    "remote_addr",
+    "object_repr",
+    "changes",
+    "serialized_data",
+    "additional_data",
+)
+
+
+def _canonical(value) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def _sha256(*parts: str) -> str:
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def _content_type_label(content_type_id: int) -> str:
+    content_type = ContentType.objects.get_for_id(content_type_id)
+    return f"{content_type.app_label}.{content_type.model}"
+
+
+def core_fields(row: dict) -> dict:
+    data = row["additional_data"] or {}
+    return {
+        "id": row["id"],
+        "content_type": _content_type_label(row["content_type_id"]),
+        "object_pk": row["object_pk"],
+        "action": row["action"],
+        "actor_id": str(row["actor_id"]) if row["actor_id"] is not None else None,
+        "timestamp": row["timestamp"].isoformat(),
+        "cid": row["cid"],
+        **{f"data.{key}": data.get(key) for key in CORE_DATA_KEYS},
+    }
+
+
+def personal_fields(row: dict) -> dict:
+    data = row["additional_data"] or {}
+    return {
+        "actor_email": row["actor_email"],
+        "remote_addr": row["remote_addr"],
+        "object_repr": row["object_repr"],
+        "changes": row["changes"],
+        "serialized_data": row["serialized_data"],
+        "extra": {key: value for key, value in data.items() if key not in CORE_DATA_KEYS},
+    }
+
+
+def personal_digest(row: dict, salt: str) -> str:
+    return _sha256(salt, _canonical(personal_fields(row)))
+
+
+def link_hash(prev_hash: str, row: dict, digest: str) -> str:
+    return _sha256(prev_hash, _canonical(core_fields(row)), digest)
+
+
+def _entry_row(entry_id: int) -> dict:
+    # Re-read what the database stored, so the hash covers exactly the persisted values.
+    return LogEntry.objects.filter(pk=entry_id).values(*ENTRY_FIELDS).get()
+
+
+def audit_entry_seal(*, entry_id: int) -> AuditChainLink:
+    """Append the entry to the hash chain. Runs in the writer's transaction, under the head lock."""
+    with transaction.atomic():
+        head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+        if head is None:
+            AuditChainHead.objects.get_or_create(pk=1, defaults={"seq": 0, "hash": GENESIS_HASH})
+            head = AuditChainHead.objects.select_for_update().get(pk=1)
+        row = _entry_row(entry_id)
+        salt = secrets.token_hex(16)
+        digest = personal_digest(row, salt)
+        link = AuditChainLink.objects.create(
+            entry_id=entry_id,
+            seq=head.seq + 1,
+            prev_hash=head.hash,
+            hash=link_hash(head.hash, row, digest),
+            personal_digest=digest,
+            personal_salt=salt,
+        )
+        AuditChainHead.objects.filter(pk=1).update(seq=link.seq, hash=link.hash)
+    return link
+
+
+def chain_head() -> dict:
+    head = AuditChainHead.objects.filter(pk=1).values("seq", "hash").first()
+    return head or {"seq": 0, "hash": GENESIS_HASH}
+
+
+def enter_maintenance() -> None:
+    """Allow this transaction to rewrite or remove audit rows (erasure and retention only)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('pronaflow.audit_maintenance', 'on', true)")
+
+
+@dataclass
+class ChainReport:
+    intact: bool = True
+    checked: int = 0
+    redacted: int = 0
+    first_seq: int | None = None
+    last_seq: int | None = None
+    head_seq: int = 0
+    head_hash: str = GENESIS_HASH
+    anchor_seq: int | None = None
+    unsealed_entries: int = 0
+    problems: list[dict] = field(default_factory=list)
+
+    def fail(self, seq, entry_id, reason: str, limit: int) -> None:
+        self.intact = False
+        if len(self.problems) < limit:
+            self.problems.append({"seq": seq, "entry_id": entry_id, "reason": reason})
+
+    def as_dict(self) -> dict:
+        return {
+            "intact": self.intact,
+            "checked_entries": self.checked,
+            "redacted_entries": self.redacted,
+            "first_seq": self.first_seq,
+            "last_seq": self.last_seq,
+            "head_seq": self.head_seq,
+            "head_hash": self.head_hash,
+            "anchor_seq": self.anchor_seq,
+            "unsealed_entries": self.unsealed_entries,
+            "problems": self.problems,
+        }
+
+
+def audit_chain_verify(*, max_problems: int = 50, chunk_size: int = 5000) -> ChainReport:
+    """Walk the chain in sequence order and recompute every hash.
+
+    Detects: altered core or (unredacted) personal fields, removed entries (gaps in `seq`, a link
+    without its entry, a tail shorter than the head), reordered or forged links, entries written
+    without a seal. Starts from the newest retention anchor, if any. Reads in constant memory.
+    """
+    report = ChainReport()
+    anchor = AuditChainAnchor.objects.order_by("-last_purged_seq").first()
+    expected_seq, prev = (anchor.last_purged_seq + 1, anchor.last_purged_hash) if anchor else (1, GENESIS_HASH)
+    report.anchor_seq = anchor.last_purged_seq if anchor else None
+    head = chain_head()
+    report.head_seq, report.head_hash = head["seq"], head["hash"]
+
+    links = AuditChainLink.objects.order_by("seq").values(
+        "seq",
+        "entry_id",
+        "prev_hash",
+        "hash",
+        "personal_digest",
+        "personal_salt",
+        "redacted_at",
+        *[f"entry__{name}" for name in ENTRY_FIELDS],
+    )
+    for link in links.iterator(chunk_size=chunk_size):
+        row = {name: link[f"entry__{name}"] for name in ENTRY_FIELDS}
+        seq = link["seq"]
+        report.checked += 1
+        report.first_seq = seq if report.first_seq is None else report.first_seq
+        report.last_seq = seq
+        if seq != expected_seq:
+            report.fail(seq, link["entry_id"], f"sequence gap: expected #{expected_seq}", max_problems)
+        if link["prev_hash"] != prev:
+            report.fail(seq, link["entry_id"], "previous hash does not match the preceding link", max_problems)
+        if link["redacted_at"] is not None:
+            report.redacted += 1
+            digest = link["personal_digest"]
+        else:
+            digest = personal_digest(row, link["personal_salt"] or "")
+            if digest != link["personal_digest"]:
+                report.fail(seq, link["entry_id"], "personal fields were altered", max_problems)
+                digest = link["personal_digest"]
+        if link_hash(link["prev_hash"], row, digest) != link["hash"]:
+            report.fail(seq, link["entry_id"], "entry content does not match its hash", max_problems)
+        prev, expected_seq = link["hash"], seq + 1
+
+    # The tail: removing the newest entries leaves a chain that ends before the head.
+    if expected_seq - 1 != report.head_seq or prev != report.head_hash:
+        report.fail(
+            report.last_seq, None, f"chain ends at #{expected_seq - 1}, head is #{report.head_seq}", max_problems
+        )
+    report.unsealed_entries = LogEntry.objects.filter(chain_link__isnull=True).count()
+    if report.unsealed_entries:
+        report.fail(None, None, f"{report.unsealed_entries} audit entries carry no seal", max_problems)
+    return report
