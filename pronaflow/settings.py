@@ -309,7 +309,27 @@ CELERY_BEAT_SCHEDULE = {
 # Failed logins (any account, known or not) one client IP may make per lockout window before
 # its login and MFA attempts answer 429 (module 1).
 LOGIN_IP_FAILURE_LIMIT = env.int("LOGIN_IP_FAILURE_LIMIT", default=20)
+
+# Module 4 enums get their own component names in the OpenAPI schema (several apps have a "status").
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
+    {
+        "TaskStatusEnum": "apps.tasks.choices.TaskStatus",
+        "TaskPriorityEnum": "apps.tasks.choices.TaskPriority",
+        "DependencyTypeEnum": "apps.tasks.choices.DependencyType",
+    }
+)
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["UserStatusEnum"] = "apps.accounts.choices.UserStatus"
+
+# --- Notifications and event consumers (module 7) -------------------------------------------
+
+# Webhook targets must be public addresses unless DEBUG; tests and private deployments may allow more.
+WEBHOOK_ALLOW_PRIVATE_TARGETS = env.bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", default=False)
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
+NOTIFICATION_DIGEST_MAX_ITEMS = env.int("NOTIFICATION_DIGEST_MAX_ITEMS", default=50)
+NOTIFICATION_DIGEST_HOUR = env.int("NOTIFICATION_DIGEST_HOUR", default=8)  # local time of daily/weekly digests
+NOTIFICATION_STREAM_HEARTBEAT_SECONDS = env.int("NOTIFICATION_STREAM_HEARTBEAT_SECONDS", default=15)
+NOTIFICATION_STREAM_MAX_SECONDS = env.int("NOTIFICATION_STREAM_MAX_SECONDS", default=300)
+NOTIFICATION_STREAM_POLL_SECONDS = env.int("NOTIFICATION_STREAM_POLL_SECONDS", default=2)
 
 # Module 8 compliance exports: the longest date range one export may cover, the largest PDF
 # rendered inside the request (WeasyPrint costs about 11 ms per row), the largest PDF at all
@@ -318,3 +338,16 @@ COMPLIANCE_EXPORT_MAX_DAYS = env.int("COMPLIANCE_EXPORT_MAX_DAYS", default=366)
 COMPLIANCE_PDF_SYNC_MAX_ROWS = env.int("COMPLIANCE_PDF_SYNC_MAX_ROWS", default=500)
 COMPLIANCE_PDF_MAX_ROWS = env.int("COMPLIANCE_PDF_MAX_ROWS", default=5000)
 COMPLIANCE_EXPORT_LINK_HOURS = env.int("COMPLIANCE_EXPORT_LINK_HOURS", default=24)
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
+    {
+        "NotificationTypeEnum": "apps.notifications.choices.NotificationType",
+        "NotificationReadStatusEnum": "apps.notifications.choices.ReadStatus",
+        "NotificationFrequencyEnum": "apps.personalization.choices.NotificationFrequency",
+        "WcagLevelEnum": "apps.personalization.choices.WcagLevel",
+        "FontSizeEnum": "apps.personalization.choices.FontSize",
+        "InfoDensityEnum": "apps.personalization.choices.InfoDensity",
+        "DateFormatEnum": "apps.personalization.choices.DateFormat",
+        "TimeFormatEnum": "apps.personalization.choices.TimeFormat",
+        "EventHandlerTypeEnum": "apps.events.choices.HandlerType",
+    }
+)

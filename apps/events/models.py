@@ -6,6 +6,7 @@ from django.db import models
 from django.utils import timezone
 
 from apps.core.models import UUIDModel
+from apps.events.choices import DeliveryStatus, HandlerType
 
 
 class DomainEvent(UUIDModel):
@@ -50,3 +51,53 @@ class HandlerReceipt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.handler} <- {self.event_id}"
+
+
+class EventConsumer(UUIDModel):
+    """A user's subscription to an event type, delivered by e-mail, in-app or webhook.
+
+    It belongs to its creator and, when `workspace` is set, to that workspace only; without it,
+    events of every workspace the creator belongs to at delivery time. Only events the creator may
+    see at that moment reach it.
+    """
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="event_consumers")
+    workspace = models.ForeignKey(
+        "workspaces.Workspace", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    event_type = models.CharField(max_length=64, help_text="An event type of the catalogue, or * for all.")
+    handler_type = models.CharField(max_length=16, choices=HandlerType.choices)
+    config = models.JSONField(default=dict, blank=True)
+    # Webhook signing key, encrypted at rest (apps.events.crypto); shown once at creation.
+    secret_encrypted = models.TextField(blank=True, editable=False)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["event_type", "is_active"]), models.Index(fields=["owner", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.event_type} -> {self.handler_type} ({self.owner_id})"
+
+
+class EventDelivery(UUIDModel):
+    """One event delivered (or being delivered) to one consumer; unique, so retries never duplicate.
+    Its id is the X-PronaFlow-Delivery header of webhook calls."""
+
+    consumer = models.ForeignKey(EventConsumer, on_delete=models.CASCADE, related_name="deliveries")
+    event = models.ForeignKey(DomainEvent, on_delete=models.CASCADE, related_name="deliveries")
+    status = models.CharField(max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["consumer", "event"], name="event_delivery_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} -> {self.consumer_id}: {self.status}"

@@ -79,3 +79,61 @@ def pending_event_ids(*, older_than: timedelta = timedelta(minutes=2), limit: in
         .order_by("occurred_at")
         .values_list("pk", flat=True)[:limit]
     ]
+
+
+def events_purge_old(*, days: int | None = None, batch_size: int = 5000) -> int:
+    """Delete events older than `days` (default EVENT_RETENTION_DAYS) in batches, so a large
+    backlog never holds long locks. Returns the number of events deleted."""
+    from django.conf import settings
+
+    cutoff = timezone.now() - timedelta(days=days if days is not None else settings.EVENT_RETENTION_DAYS)
+    deleted = 0
+    while True:
+        ids = list(DomainEvent.objects.filter(occurred_at__lt=cutoff).values_list("pk", flat=True)[:batch_size])
+        if not ids:
+            return deleted
+        with transaction.atomic():
+            DomainEvent.objects.filter(pk__in=ids).delete()
+        deleted += len(ids)
+
+
+def consumer_create(*, actor, event_type: str, handler_type: str, config: dict, workspace=None):
+    """Subscribe `actor` to `event_type` (validated by the caller, including `config`, and
+    `workspace` already resolved through the actor's visible workspaces). For webhooks a signing
+    secret is generated; it is returned on the object as `plain_secret`, the only time it is shown.
+    Emits no event. Raises PermissionDenied when a workspace viewer targets other users in-app."""
+    from apps.core import policies
+    from apps.events import crypto, webhooks
+    from apps.events.choices import HandlerType
+    from apps.events.models import EventConsumer
+
+    if handler_type == HandlerType.IN_APP and workspace is not None and config.get("user_ids") != [str(actor.pk)]:
+        policies.require_workspace_role(actor, workspace.pk, "owner", "admin", "member")
+    with transaction.atomic():
+        consumer = EventConsumer(
+            owner=actor, workspace=workspace, event_type=event_type, handler_type=handler_type, config=config
+        )
+        plain_secret = None
+        if handler_type == HandlerType.WEBHOOK:
+            plain_secret = webhooks.new_secret()
+            consumer.secret_encrypted = crypto.encrypt(plain_secret)
+        consumer.save()
+    consumer.plain_secret = plain_secret
+    return consumer
+
+
+def consumer_update(*, actor, consumer, data: dict):
+    """Change a consumer's event type, config or active flag (validated upstream). Only its owner
+    reaches it: the view resolves it through the owner's consumers (404 otherwise)."""
+    with transaction.atomic():
+        for field in ("event_type", "config", "is_active"):
+            if field in data:
+                setattr(consumer, field, data[field])
+        consumer.save()
+    return consumer
+
+
+def consumer_delete(*, actor, consumer) -> None:
+    """Remove a subscription and its delivery history."""
+    with transaction.atomic():
+        consumer.delete()

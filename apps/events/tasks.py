@@ -20,3 +20,38 @@ def redispatch_pending_events_task() -> int:
     for event_id in ids:
         dispatch_event_task.delay(event_id)
     return len(ids)
+
+
+@shared_task
+def purge_old_events_task() -> int:
+    """Beat job: delete events older than EVENT_RETENTION_DAYS (their receipts and deliveries go
+    with them; notifications they caused stay)."""
+    from apps.events.services import events_purge_old
+
+    return events_purge_old()
+
+
+@shared_task(bind=True, max_retries=5, acks_late=True)
+def deliver_consumer_webhook_task(self, delivery_id: str) -> bool:
+    """Deliver one webhook; retried with exponential backoff, then marked failed."""
+    from apps.events.consumers import delivery_mark_failed, delivery_webhook_send
+
+    if delivery_webhook_send(delivery_id=delivery_id):
+        return True
+    if self.request.retries >= self.max_retries:
+        delivery_mark_failed(delivery_id=delivery_id)
+        return False
+    raise self.retry(countdown=min(3600, 30 * 2**self.request.retries))
+
+
+@shared_task(bind=True, max_retries=5, acks_late=True)
+def deliver_consumer_email_task(self, delivery_id: str) -> bool:
+    """Send one consumer e-mail; retried with backoff while the mail server refuses it."""
+    from apps.events.consumers import delivery_email_send, delivery_mark_failed
+
+    if delivery_email_send(delivery_id=delivery_id):
+        return True
+    if self.request.retries >= self.max_retries:
+        delivery_mark_failed(delivery_id=delivery_id)
+        return False
+    raise self.retry(countdown=min(3600, 30 * 2**self.request.retries))

@@ -1,0 +1,76 @@
+"""The catalogue of domain event types: what each means and which payload fields it carries.
+
+The payload fields listed here are the public contract. The events API and event consumers only
+ever expose these keys, so a field an emitter adds later never leaks before it is reviewed here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+PROJECT_FIELDS = ("project_id", "workspace_id", "name", "status", "visibility")
+TASK_FIELDS = (
+    "task_id",
+    "project_id",
+    "workspace_id",
+    "task_list_id",
+    "title",
+    "status",
+    "priority",
+    "assignee_ids",
+    "created_by_id",
+    "due_date",
+)
+
+
+@dataclass(frozen=True)
+class EventType:
+    name: str
+    aggregate_type: str
+    description: str
+    payload_fields: tuple[str, ...]
+
+
+_TYPES = [
+    EventType("workspace.created", "Workspace", "A workspace was created.", ("workspace_id", "name", "created_by_id")),
+    EventType(
+        "user.joined",
+        "WorkspaceMember",
+        "A user joined a workspace (accepted an invitation or was added).",
+        ("workspace_id", "user_id", "role", "via"),
+    ),
+    EventType("project.created", "Project", "A project was created.", PROJECT_FIELDS),
+    EventType("project.updated", "Project", "A project's fields changed.", (*PROJECT_FIELDS, "changes")),
+    EventType("project.deleted", "Project", "A project was moved to the trash.", PROJECT_FIELDS),
+    EventType("project.restored", "Project", "A project was restored from the trash.", PROJECT_FIELDS),
+    EventType("project.archived", "Project", "A project was archived (read-only).", (*PROJECT_FIELDS, "reason")),
+    EventType("project.unarchived", "Project", "A project was unarchived.", (*PROJECT_FIELDS, "reason")),
+    EventType("task.created", "Task", "A task was created.", TASK_FIELDS),
+    EventType("task.updated", "Task", "A task's fields changed.", (*TASK_FIELDS, "changes")),
+    EventType("task.completed", "Task", "A task was completed.", TASK_FIELDS),
+    EventType("task.deleted", "Task", "A task was moved to the trash.", TASK_FIELDS),
+    EventType("task.restored", "Task", "A task was restored from the trash.", TASK_FIELDS),
+    EventType("task.assigned", "Task", "Users were assigned to a task.", (*TASK_FIELDS, "assigned_user_ids")),
+    EventType(
+        "comment.created",
+        "Comment",
+        "A comment was posted on a task.",
+        ("comment_id", "task_id", "project_id", "workspace_id", "author_id", "parent_id", "excerpt"),
+    ),
+    EventType(
+        "comment.mentioned",
+        "Comment",
+        "Users were mentioned in a comment.",
+        ("comment_id", "task_id", "project_id", "workspace_id", "author_id", "mentioned_user_ids"),
+    ),
+]
+
+EVENT_TYPES: dict[str, EventType] = {event_type.name: event_type for event_type in _TYPES}
+
+
+def public_payload(event_type: str, payload: dict) -> dict:
+    """The part of a payload that may be shown to someone who can see the event."""
+    known = EVENT_TYPES.get(event_type)
+    if known is None:
+        return {}
+    return {key: payload[key] for key in known.payload_fields if key in payload}

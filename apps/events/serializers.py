@@ -1,0 +1,189 @@
+from django.apps import apps
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
+from rest_framework import serializers
+
+from apps.core import tenancy
+from apps.events import webhooks
+from apps.events.catalogue import EVENT_TYPES, public_payload
+from apps.events.choices import ALL_EVENTS, HandlerType
+from apps.events.models import DomainEvent, EventConsumer
+
+MAX_EMAIL_RECIPIENTS = 10
+MAX_IN_APP_USERS = 50
+WRITER_ROLES = ("owner", "admin", "member")
+
+
+class DomainEventSerializer(serializers.ModelSerializer):
+    timestamp = serializers.DateTimeField(source="occurred_at")
+    user_id = serializers.UUIDField(source="actor_id", allow_null=True)
+    workspace_id = serializers.UUIDField(allow_null=True)
+    payload = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DomainEvent
+        fields = [
+            "id",
+            "event_type",
+            "aggregate_type",
+            "aggregate_id",
+            "timestamp",
+            "user_id",
+            "workspace_id",
+            "project_id",
+            "payload",
+        ]
+
+    def get_payload(self, obj) -> dict:
+        return public_payload(obj.event_type, obj.payload)
+
+
+class EventTypeSerializer(serializers.Serializer):
+    event_type = serializers.CharField(source="name")
+    aggregate_type = serializers.CharField()
+    description = serializers.CharField()
+    payload_fields = serializers.ListField(child=serializers.CharField())
+
+
+class EventConsumerSerializer(serializers.ModelSerializer):
+    workspace_id = serializers.UUIDField(allow_null=True, read_only=True)
+    config = serializers.JSONField()
+
+    class Meta:
+        model = EventConsumer
+        fields = ["id", "event_type", "handler_type", "workspace_id", "config", "is_active", "created_at", "updated_at"]
+
+
+class EventConsumerCreatedSerializer(EventConsumerSerializer):
+    secret = serializers.CharField(
+        source="plain_secret",
+        allow_null=True,
+        help_text="Webhook signing secret, shown only in this response (null for other handler types).",
+    )
+
+    class Meta(EventConsumerSerializer.Meta):
+        fields = [*EventConsumerSerializer.Meta.fields, "secret"]
+
+
+def _validate_event_type(value: str) -> str:
+    if value != ALL_EVENTS and value not in EVENT_TYPES:
+        raise serializers.ValidationError(f"Unknown event type '{value}'. See /api/v1/event-types.")
+    return value
+
+
+def _only_keys(config: dict, allowed: set[str]) -> None:
+    unknown = sorted(set(config) - allowed)
+    if unknown:
+        raise serializers.ValidationError({"config": [f"Unknown keys: {', '.join(unknown)}."]})
+
+
+def validate_config(handler_type: str, config, *, actor, workspace) -> dict:
+    """Per-type config rules; raises ValidationError (422) with `config` details."""
+    if not isinstance(config, dict):
+        raise serializers.ValidationError({"config": ["Must be an object."]})
+    if handler_type == HandlerType.EMAIL:
+        _only_keys(config, {"recipients"})
+        recipients = config.get("recipients")
+        if not isinstance(recipients, list) or not recipients or len(recipients) > MAX_EMAIL_RECIPIENTS:
+            raise serializers.ValidationError(
+                {"config": [f"recipients: a list of 1 to {MAX_EMAIL_RECIPIENTS} e-mail addresses."]}
+            )
+        cleaned = []
+        for address in recipients:
+            try:
+                if not isinstance(address, str):
+                    raise ValueError
+                validate_email(address)
+            except (ValueError, DjangoValidationError):
+                raise serializers.ValidationError(
+                    {"config": [f"recipients: '{address}' is not an e-mail address."]}
+                ) from None
+            if address.lower() not in cleaned:
+                cleaned.append(address.lower())
+        return {"recipients": cleaned}
+    if handler_type == HandlerType.IN_APP:
+        _only_keys(config, {"user_ids"})
+        user_ids = config.get("user_ids")
+        if not isinstance(user_ids, list) or not user_ids or len(user_ids) > MAX_IN_APP_USERS:
+            raise serializers.ValidationError({"config": [f"user_ids: a list of 1 to {MAX_IN_APP_USERS} user ids."]})
+        field = serializers.UUIDField()
+        try:
+            ids = list(dict.fromkeys(str(field.to_internal_value(value)) for value in user_ids))
+        except serializers.ValidationError:
+            raise serializers.ValidationError({"config": ["user_ids: every entry must be a user id (UUID)."]}) from None
+        member_model = apps.get_model("workspaces", "WorkspaceMember")
+        if workspace is not None:
+            allowed = member_model.objects.filter(workspace=workspace)
+        else:
+            # Colleagues from the workspaces where the actor may act for others.
+            writer_workspaces = member_model.objects.filter(
+                user_id=actor.pk, role__in=WRITER_ROLES, workspace__deleted_at__isnull=True
+            ).values("workspace_id")
+            allowed = member_model.objects.filter(workspace_id__in=writer_workspaces)
+        found = {str(pk) for pk in allowed.filter(user_id__in=ids).values_list("user_id", flat=True)}
+        missing = [value for value in ids if value not in found]
+        if missing:
+            raise serializers.ValidationError(
+                {"config": [f"user_ids: not members of the workspace: {', '.join(missing)}."]}
+            )
+        return {"user_ids": ids}
+    if handler_type == HandlerType.WEBHOOK:
+        _only_keys(config, {"url"})
+        url = config.get("url")
+        if not isinstance(url, str) or not url or len(url) > 2000:
+            raise serializers.ValidationError({"config": ["url: an http(s) URL is required."]})
+        try:
+            webhooks.validate_url(url)
+        except webhooks.UnsafeTarget as exc:
+            raise serializers.ValidationError({"config": [f"url: {exc}"]}) from None
+        return {"url": url}
+    raise serializers.ValidationError({"handler_type": ["Unknown handler type."]})
+
+
+class EventConsumerCreateSerializer(serializers.Serializer):
+    event_type = serializers.CharField(max_length=64, validators=[_validate_event_type])
+    handler_type = serializers.ChoiceField(choices=HandlerType.choices)
+    config = serializers.JSONField()
+    workspace_id = serializers.UUIDField(required=False, allow_null=True)
+
+    def validate(self, attrs):
+        actor = self.context["request"].user
+        workspace = resolve_workspace(actor, attrs.pop("workspace_id", None))
+        attrs["workspace"] = workspace
+        attrs["config"] = validate_config(attrs["handler_type"], attrs["config"], actor=actor, workspace=workspace)
+        return attrs
+
+
+class EventConsumerUpdateSerializer(serializers.Serializer):
+    event_type = serializers.CharField(max_length=64, required=False, validators=[_validate_event_type])
+    config = serializers.JSONField(required=False)
+    is_active = serializers.BooleanField(required=False)
+    handler_type = serializers.CharField(required=False, help_text="Cannot change; create a new consumer instead.")
+
+    def validate_handler_type(self, value):
+        if value != self.context["consumer"].handler_type:
+            raise serializers.ValidationError("The handler type cannot change; create a new consumer instead.")
+        return value
+
+    def validate(self, attrs):
+        attrs.pop("handler_type", None)
+        if not attrs:
+            raise serializers.ValidationError("Provide event_type, config or is_active.")
+        consumer = self.context["consumer"]
+        if "config" in attrs:
+            attrs["config"] = validate_config(
+                consumer.handler_type, attrs["config"], actor=consumer.owner, workspace=consumer.workspace
+            )
+        return attrs
+
+
+def resolve_workspace(actor, workspace_id):
+    """The workspace named in a body, through the actor's visible workspaces (404 otherwise)."""
+    from apps.core.exceptions import NotFound
+
+    if workspace_id is None:
+        return None
+    workspace = tenancy.visible_workspaces(actor).filter(pk=workspace_id).first()
+    if workspace is None:
+        raise NotFound("Workspace not found.")
+    return workspace
