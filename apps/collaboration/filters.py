@@ -1,0 +1,29 @@
+"""Query filters of module 6 (django-filter). Invalid values answer 400 through StrictFilterBackend."""
+
+from __future__ import annotations
+
+import django_filters
+
+from apps.collaboration.models import Comment, Mention
+
+
+class CommentFilterSet(django_filters.FilterSet):
+    parent_id = django_filters.UUIDFilter(field_name="parent_id")
+    author_id = django_filters.UUIDFilter(field_name="author_id")
+    top_level = django_filters.BooleanFilter(field_name="parent", lookup_expr="isnull")
+
+    class Meta:
+        model = Comment
+        fields = ["parent_id", "author_id", "top_level"]
+
+
+class MentionFilterSet(django_filters.FilterSet):
+    unread = django_filters.BooleanFilter(method="filter_unread")
+    task_id = django_filters.UUIDFilter(field_name="comment__task_id")
+
+    class Meta:
+        model = Mention
+        fields = ["unread", "task_id"]
+
+    def filter_unread(self, queryset, name, value):
+        return queryset.filter(is_read=not value)

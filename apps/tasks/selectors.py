@@ -1,0 +1,128 @@
+"""Read queries of module 4. Every queryset starts from `apps.core.tenancy`, so a row the caller
+may not see does not exist for them (404)."""
+
+from __future__ import annotations
+
+from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
+
+from apps.accounts.models import User
+from apps.collaboration.models import Comment
+from apps.core import tenancy
+from apps.core.exceptions import NotFound
+from apps.projects.models import Project
+from apps.tasks.choices import TaskPriority
+from apps.tasks.models import Subtask, Task, TaskAssignee, TaskDependency, TaskList
+
+# Sorting by priority follows its meaning, not the alphabet.
+PRIORITY_RANK = {TaskPriority.LOW: 0, TaskPriority.MEDIUM: 1, TaskPriority.HIGH: 2, TaskPriority.CRITICAL: 3}
+
+
+def count_subquery(queryset: QuerySet, outer_field: str = "pk") -> Coalesce:
+    """An integer subquery counting `queryset` rows per outer row (no join fan-out, no GROUP BY)."""
+    counted = queryset.order_by().values(outer_field).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def project_get(*, actor, project_id) -> Project:
+    """A project the actor can see, else NotFound."""
+    project = tenancy.visible_projects(actor).filter(pk=project_id).first()
+    if project is None:
+        raise NotFound("Project not found.")
+    return project
+
+
+def task_list_list(*, actor) -> QuerySet[TaskList]:
+    """Task lists of the projects the actor can see, with their alive task counts."""
+    tasks = Task.objects.filter(task_list=OuterRef("pk"))
+    return tenancy.visible_task_lists(actor).annotate(tasks_count=count_subquery(tasks, "task_list"))
+
+
+def task_list_get(*, actor, task_list_id) -> TaskList:
+    """One visible task list (with its project), else NotFound."""
+    task_list = task_list_list(actor=actor).select_related("project").filter(pk=task_list_id).first()
+    if task_list is None:
+        raise NotFound("Task list not found.")
+    return task_list
+
+
+def _with_assignees(queryset: QuerySet[Task]) -> QuerySet[Task]:
+    return queryset.prefetch_related(
+        Prefetch("assignments", queryset=TaskAssignee.objects.select_related("user").order_by("assigned_at", "pk"))
+    )
+
+
+def task_list_tasks(*, actor) -> QuerySet[Task]:
+    """Visible tasks with everything the list view shows: assignees prefetched, counts annotated."""
+    subtasks = Subtask.objects.filter(task=OuterRef("pk"))
+    comments = Comment.objects.filter(task=OuterRef("pk"))
+    queryset = tenancy.visible_tasks(actor).annotate(
+        subtasks_count=count_subquery(subtasks, "task"),
+        subtasks_done_count=count_subquery(subtasks.filter(is_done=True), "task"),
+        comments_count=count_subquery(comments, "task"),
+        priority_rank=Case(
+            *[When(priority=value, then=Value(rank)) for value, rank in PRIORITY_RANK.items()],
+            default=Value(1),
+            output_field=IntegerField(),
+        ),
+    )
+    return _with_assignees(queryset)
+
+
+def task_get(*, actor, task_id, detail: bool = False) -> Task:
+    """One visible task (project and list joined), else NotFound. `detail` also loads subtasks."""
+    queryset = task_list_tasks(actor=actor).select_related("project", "task_list")
+    if detail:
+        queryset = queryset.prefetch_related("subtasks", "watchers")
+    task = queryset.filter(pk=task_id).first()
+    if task is None:
+        raise NotFound("Task not found.")
+    return task
+
+
+def subtask_list(*, task: Task) -> QuerySet[Subtask]:
+    return Subtask.objects.filter(task=task)
+
+
+def subtask_get(*, actor, subtask_id) -> Subtask:
+    """A subtask of a visible task, else NotFound."""
+    subtask = (
+        Subtask.objects.select_related("task", "task__project")
+        .filter(pk=subtask_id, task__in=tenancy.visible_tasks(actor).values("pk"))
+        .first()
+    )
+    if subtask is None:
+        raise NotFound("Subtask not found.")
+    return subtask
+
+
+def dependency_list(*, actor, task: Task) -> QuerySet[TaskDependency]:
+    """Dependencies touching `task` in either direction whose other end the actor can also see
+    (a predecessor in a private project must not leak through its dependent)."""
+    visible = tenancy.visible_tasks(actor).values("pk")
+    return (
+        TaskDependency.objects.filter(Q(task=task) | Q(depends_on=task))
+        .filter(task__in=visible, depends_on__in=visible)
+        .select_related("task", "depends_on")
+        .order_by("created_at", "pk")
+    )
+
+
+def dependency_get(*, actor, dependency_id) -> TaskDependency:
+    """A dependency whose two tasks are visible, else NotFound."""
+    visible = tenancy.visible_tasks(actor).values("pk")
+    dependency = (
+        TaskDependency.objects.select_related("task", "task__project", "depends_on")
+        .filter(pk=dependency_id, task__in=visible, depends_on__in=visible)
+        .first()
+    )
+    if dependency is None:
+        raise NotFound("Dependency not found.")
+    return dependency
+
+
+def users_who_can_see_project(*, project: Project, user_ids) -> list[User]:
+    """The users among `user_ids` for whom `project` is visible, through the same tenancy rules
+    as every request (the candidates are few: assignee lists and mentions are capped)."""
+    users = User.objects.filter(pk__in=list(user_ids), is_active=True)
+    return [user for user in users if tenancy.can_see_project(user, project)]

@@ -1,0 +1,291 @@
+"""Shapes of module 4: output serializers name the resource, input ones validate types and shape.
+Ids of other objects resolve through tenant-scoped querysets (`apps.core.tenancy`)."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from apps.core import tenancy
+from apps.tasks.choices import DependencyType, TaskPriority, TaskStatus
+from apps.tasks.models import Subtask, Task, TaskDependency, TaskList
+
+MAX_TAGS = 20
+MAX_TAG_LENGTH = 50
+MAX_ASSIGNEES = 50
+
+
+class UserBriefSerializer(serializers.Serializer):
+    id = serializers.UUIDField(read_only=True)
+    username = serializers.CharField(read_only=True)
+    full_name = serializers.CharField(read_only=True)
+
+
+class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
+    """A UUID that must name a row the requesting user can see (else 422 'does not exist')."""
+
+    scope = None  # a tenancy function: (user) -> queryset
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("pk_field", serializers.UUIDField())
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        return type(self).scope(getattr(request, "user", None))
+
+
+class VisibleProjectField(VisibleRelatedField):
+    scope = staticmethod(tenancy.visible_projects)
+    default_error_messages = {"does_not_exist": "Project not found."}
+
+
+class VisibleTaskListField(VisibleRelatedField):
+    scope = staticmethod(tenancy.visible_task_lists)
+    default_error_messages = {"does_not_exist": "Task list not found."}
+
+
+class VisibleTaskField(VisibleRelatedField):
+    scope = staticmethod(tenancy.visible_tasks)
+    default_error_messages = {"does_not_exist": "Task not found."}
+
+
+def clean_tags(value: list[str]) -> list[str]:
+    """Trimmed, non-empty, unique (case-insensitively, first spelling kept) tags."""
+    seen, tags = set(), []
+    for raw in value:
+        tag = raw.strip()
+        if not tag:
+            raise serializers.ValidationError("Tags must not be blank.")
+        if tag.lower() not in seen:
+            seen.add(tag.lower())
+            tags.append(tag)
+    return tags
+
+
+class TagsField(serializers.ListField):
+    def __init__(self, **kwargs):
+        super().__init__(child=serializers.CharField(max_length=MAX_TAG_LENGTH), max_length=MAX_TAGS, **kwargs)
+
+    def to_internal_value(self, data):
+        return clean_tags(super().to_internal_value(data))
+
+
+class AssigneeIdsField(serializers.ListField):
+    def __init__(self, **kwargs):
+        super().__init__(child=serializers.UUIDField(), max_length=MAX_ASSIGNEES, **kwargs)
+
+    def to_internal_value(self, data):
+        return list(dict.fromkeys(super().to_internal_value(data)))
+
+
+# --- Task lists ---------------------------------------------------------------------------
+
+
+class TaskListSerializer(serializers.ModelSerializer):
+    project_id = serializers.UUIDField(read_only=True)
+    workspace_id = serializers.UUIDField(read_only=True)
+    tasks_count = serializers.IntegerField(read_only=True, default=0)
+
+    class Meta:
+        model = TaskList
+        fields = ["id", "project_id", "workspace_id", "name", "position", "tasks_count", "created_at", "updated_at"]
+        read_only_fields = fields
+
+
+class TaskListCreateSerializer(serializers.Serializer):
+    project_id = VisibleProjectField()
+    name = serializers.CharField(max_length=200)
+    position = serializers.IntegerField(min_value=0, max_value=1_000_000, required=False)
+
+
+class TaskListUpdateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200, required=False)
+    position = serializers.IntegerField(min_value=0, max_value=1_000_000, required=False)
+
+
+# --- Tasks --------------------------------------------------------------------------------
+
+
+class TaskSerializer(serializers.ModelSerializer):
+    workspace_id = serializers.UUIDField(read_only=True)
+    project_id = serializers.UUIDField(read_only=True)
+    task_list_id = serializers.UUIDField(read_only=True, allow_null=True)
+    created_by_id = serializers.UUIDField(read_only=True, allow_null=True)
+    tags = serializers.ListField(child=serializers.CharField(), read_only=True)
+    assignee_ids = serializers.SerializerMethodField()
+    assignees = serializers.SerializerMethodField()
+    subtasks_count = serializers.IntegerField(read_only=True, default=0)
+    subtasks_done_count = serializers.IntegerField(read_only=True, default=0)
+    comments_count = serializers.IntegerField(read_only=True, default=0)
+
+    class Meta:
+        model = Task
+        fields = [
+            "id",
+            "workspace_id",
+            "project_id",
+            "task_list_id",
+            "title",
+            "description",
+            "status",
+            "priority",
+            "position",
+            "start_date",
+            "due_date",
+            "estimated_hours",
+            "tags",
+            "assignee_ids",
+            "assignees",
+            "created_by_id",
+            "started_at",
+            "completed_at",
+            "subtasks_count",
+            "subtasks_done_count",
+            "comments_count",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def get_assignee_ids(self, task: Task) -> list[str]:
+        return [str(assignment.user_id) for assignment in task.assignments.all()]
+
+    @extend_schema_field(UserBriefSerializer(many=True))
+    def get_assignees(self, task: Task) -> list[dict]:
+        return UserBriefSerializer([assignment.user for assignment in task.assignments.all()], many=True).data
+
+
+class SubtaskSerializer(serializers.ModelSerializer):
+    task_id = serializers.UUIDField(read_only=True)
+
+    class Meta:
+        model = Subtask
+        fields = ["id", "task_id", "title", "is_done", "position", "created_at", "updated_at"]
+        read_only_fields = fields
+
+
+class TaskDetailSerializer(TaskSerializer):
+    subtasks = SubtaskSerializer(many=True, read_only=True)
+    watcher_ids = serializers.SerializerMethodField()
+
+    class Meta(TaskSerializer.Meta):
+        fields = [*TaskSerializer.Meta.fields, "subtasks", "watcher_ids"]
+        read_only_fields = fields
+
+    def get_watcher_ids(self, task: Task) -> list[str]:
+        return [str(user.pk) for user in task.watchers.all()]
+
+
+class _TaskFieldsMixin(serializers.Serializer):
+    def validate(self, attrs):
+        start, due = attrs.get("start_date"), attrs.get("due_date")
+        instance_start = getattr(self.instance, "start_date", None)
+        instance_due = getattr(self.instance, "due_date", None)
+        start = start if "start_date" in attrs else instance_start
+        due = due if "due_date" in attrs else instance_due
+        if start and due and due < start:
+            raise serializers.ValidationError({"due_date": ["The due date cannot be before the start date."]})
+        return attrs
+
+
+class TaskCreateSerializer(_TaskFieldsMixin):
+    project_id = VisibleProjectField()
+    task_list_id = VisibleTaskListField(required=False, allow_null=True)
+    title = serializers.CharField(max_length=500)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=100_000)
+    status = serializers.ChoiceField(choices=TaskStatus.choices, required=False)
+    priority = serializers.ChoiceField(choices=TaskPriority.choices, required=False)
+    position = serializers.IntegerField(min_value=0, max_value=1_000_000, required=False)
+    assignee_ids = AssigneeIdsField(required=False)
+    start_date = serializers.DateField(required=False, allow_null=True)
+    due_date = serializers.DateField(required=False, allow_null=True)
+    estimated_hours = serializers.DecimalField(
+        max_digits=8, decimal_places=2, min_value=0, required=False, allow_null=True
+    )
+    tags = TagsField(required=False)
+
+
+class TaskUpdateSerializer(_TaskFieldsMixin):
+    title = serializers.CharField(max_length=500, required=False)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=100_000)
+    status = serializers.ChoiceField(choices=TaskStatus.choices, required=False)
+    priority = serializers.ChoiceField(choices=TaskPriority.choices, required=False)
+    position = serializers.IntegerField(min_value=0, max_value=1_000_000, required=False)
+    task_list_id = VisibleTaskListField(required=False, allow_null=True)
+    assignee_ids = AssigneeIdsField(required=False)
+    start_date = serializers.DateField(required=False, allow_null=True)
+    due_date = serializers.DateField(required=False, allow_null=True)
+    estimated_hours = serializers.DecimalField(
+        max_digits=8, decimal_places=2, min_value=0, required=False, allow_null=True
+    )
+    tags = TagsField(required=False)
+
+
+class TaskStatusSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=TaskStatus.choices)
+
+
+class TaskMoveSerializer(serializers.Serializer):
+    task_list_id = VisibleTaskListField(required=False, allow_null=True)
+    project_id = VisibleProjectField(required=False)
+    position = serializers.IntegerField(min_value=0, max_value=1_000_000, required=False)
+
+    def validate(self, attrs):
+        if not attrs:
+            raise serializers.ValidationError("Give a task_list_id, a project_id or a position.")
+        return attrs
+
+
+class TaskAssignSerializer(serializers.Serializer):
+    user_id = serializers.UUIDField(required=False)
+    user_ids = AssigneeIdsField(required=False, min_length=1)
+
+    def validate(self, attrs):
+        ids = list(attrs.get("user_ids", []))
+        if "user_id" in attrs:
+            ids.insert(0, attrs["user_id"])
+        if not ids:
+            raise serializers.ValidationError({"user_ids": ["Give user_id or user_ids."]})
+        return {"user_ids": list(dict.fromkeys(ids))}
+
+
+# --- Subtasks and dependencies ------------------------------------------------------------
+
+
+class SubtaskCreateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=500)
+    is_done = serializers.BooleanField(required=False, default=False)
+    position = serializers.IntegerField(min_value=0, max_value=1_000_000, required=False)
+
+
+class SubtaskUpdateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=500, required=False)
+    is_done = serializers.BooleanField(required=False)
+    position = serializers.IntegerField(min_value=0, max_value=1_000_000, required=False)
+
+
+class TaskBriefSerializer(serializers.Serializer):
+    id = serializers.UUIDField(read_only=True)
+    title = serializers.CharField(read_only=True)
+    status = serializers.CharField(read_only=True)
+    project_id = serializers.UUIDField(read_only=True)
+
+
+class TaskDependencySerializer(serializers.ModelSerializer):
+    task_id = serializers.UUIDField(read_only=True)
+    depends_on_task_id = serializers.UUIDField(source="depends_on_id", read_only=True)
+    task = TaskBriefSerializer(read_only=True)
+    depends_on_task = TaskBriefSerializer(source="depends_on", read_only=True)
+
+    class Meta:
+        model = TaskDependency
+        fields = ["id", "task_id", "depends_on_task_id", "type", "task", "depends_on_task", "created_at"]
+        read_only_fields = fields
+
+
+class TaskDependencyCreateSerializer(serializers.Serializer):
+    depends_on_task_id = VisibleTaskField()
+    type = serializers.ChoiceField(
+        choices=DependencyType.choices, required=False, default=DependencyType.FINISH_TO_START
+    )

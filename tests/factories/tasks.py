@@ -1,0 +1,51 @@
+import factory
+
+from apps.tasks.models import Subtask, Task, TaskAssignee, TaskDependency, TaskList
+from tests.factories.projects import ProjectFactory
+
+
+class TaskListFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TaskList
+
+    project = factory.SubFactory(ProjectFactory)
+    workspace = factory.LazyAttribute(lambda o: o.project.workspace)
+    name = factory.Sequence(lambda n: f"List {n}")
+    position = factory.Sequence(lambda n: n)
+
+
+class TaskFactory(factory.django.DjangoModelFactory):
+    """A task; `assignees=[user, ...]` assigns users (they must be able to see the project)."""
+
+    class Meta:
+        model = Task
+        skip_postgeneration_save = True
+
+    project = factory.SubFactory(ProjectFactory)
+    workspace = factory.LazyAttribute(lambda o: o.project.workspace)
+    title = factory.Sequence(lambda n: f"Task {n}")
+    position = factory.Sequence(lambda n: n)
+    created_by = factory.LazyAttribute(lambda o: o.project.created_by)
+
+    @factory.post_generation
+    def assignees(self, create, extracted, **kwargs):
+        if create and extracted:
+            for user in extracted:
+                TaskAssignee.objects.create(task=self, user=user)
+
+
+class SubtaskFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Subtask
+
+    task = factory.SubFactory(TaskFactory)
+    title = factory.Sequence(lambda n: f"Step {n}")
+    position = factory.Sequence(lambda n: n)
+
+
+class TaskDependencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TaskDependency
+
+    task = factory.SubFactory(TaskFactory)
+    depends_on = factory.SubFactory(TaskFactory, project=factory.SelfAttribute("..task.project"))
