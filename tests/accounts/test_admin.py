@@ -1,0 +1,94 @@
+"""The identity admin: search, lock/unlock and force-logout actions, and no secrets on screen."""
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from apps.accounts.choices import UserStatus
+from apps.accounts.models import User, UserSession
+from tests.accounts.conftest import bearer
+from tests.factories.accounts import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = "/admin/accounts/user/"
+
+
+@pytest.fixture
+def staff_client(client):
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(staff)
+    return client
+
+
+def test_user_list_searches_and_never_shows_a_password_hash(staff_client, user):
+    response = staff_client.get(CHANGELIST, {"q": user.email})
+    assert response.status_code == 200
+    assert user.email in response.content.decode()
+    detail = staff_client.get(f"{CHANGELIST}{user.pk}/change/").content.decode()
+    assert user.username in detail
+    assert user.password not in detail and "md5$" not in detail and "pbkdf2" not in detail
+
+
+def test_user_list_filters_by_lockout_and_status(staff_client, user):
+    locked = UserFactory(locked_until=timezone.now() + timezone.timedelta(minutes=5))
+    page = staff_client.get(CHANGELIST, {"locked": "yes"}).content.decode()
+    assert locked.email in page and user.email not in page
+    assert staff_client.get(CHANGELIST, {"status__exact": "suspended"}).status_code == 200
+
+
+def test_lock_action_suspends_and_signs_out_and_unlock_restores(staff_client, user, pair_for):
+    _, pair = pair_for(user)
+    response = staff_client.post(CHANGELIST, {"action": "lock_accounts", "_selected_action": [str(user.pk)]})
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.status == UserStatus.SUSPENDED
+    assert bearer(pair.access).get("/api/v1/auth/me").status_code == 401
+
+    staff_client.post(CHANGELIST, {"action": "unlock_accounts", "_selected_action": [str(user.pk)]})
+    user.refresh_from_db()
+    assert user.status == UserStatus.ACTIVE and user.locked_until is None
+
+
+def test_force_logout_action_ends_every_session(staff_client, user, pair_for):
+    pairs = [pair_for(user)[1] for _ in range(2)]
+    staff_client.post(CHANGELIST, {"action": "force_logout", "_selected_action": [str(user.pk)]})
+    assert not UserSession.objects.filter(user=user, revoked_at__isnull=True).exists()
+    assert all(bearer(p.access).get("/api/v1/auth/me").status_code == 401 for p in pairs)
+
+
+def test_session_admin_lists_sessions_without_token_material(staff_client, user, pair_for):
+    session, pair = pair_for(user, user_agent="AdminVisibleAgent/1.0")
+    page = staff_client.get("/admin/accounts/usersession/").content.decode()
+    assert "AdminVisibleAgent/1.0" in page
+    detail = staff_client.get(f"/admin/accounts/usersession/{session.pk}/change/").content.decode()
+    assert pair.refresh not in detail and session.refresh_jti not in detail
+
+
+def test_raw_refresh_tokens_are_not_browsable_in_the_admin(staff_client):
+    assert staff_client.get("/admin/token_blacklist/outstandingtoken/").status_code == 404
+
+
+def test_admin_add_form_enforces_the_password_rules(staff_client):
+    response = staff_client.post(
+        "/admin/accounts/user/add/",
+        {
+            "email": "weak@example.com",
+            "username": "weak",
+            "password1": "weakpass",
+            "password2": "weakpass",
+            "usable_password": "true",
+        },
+    )
+    assert response.status_code == 200
+    assert not User.objects.filter(email="weak@example.com").exists()
+
+
+def test_createsuperuser_refuses_a_weak_password(monkeypatch):
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "weak")
+    with pytest.raises(CommandError):
+        call_command("createsuperuser", "--noinput", "--email", "root@example.com", "--username", "root")
+    assert not User.objects.filter(email="root@example.com").exists()
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "Root-Password-2026!")
+    call_command("createsuperuser", "--noinput", "--email", "root@example.com", "--username", "root")
+    assert User.objects.get(email="root@example.com").is_superuser
