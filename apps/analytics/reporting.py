@@ -1,0 +1,139 @@
+"""What a report computes: one row per project (or per project and assignee) and a summary.
+
+Rows are aggregated by the database in a constant number of queries whatever the number of
+projects and tasks. The summary is derived from the rows, so a reader who may see only some of the
+projects gets a summary of exactly those (see `visible_results`).
+"""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.db.models import Count, Q
+
+from apps.analytics.choices import COUNT_METRICS, Metric, ReportType
+from apps.analytics.metrics import Period, aggregates, counted_tasks, figures, with_done_day
+from apps.core.tenancy import visible_projects
+
+STATUSES = ("todo", "in_progress", "in_review", "blocked", "completed", "cancelled")
+UNASSIGNED = "Unassigned"
+
+
+def ordered_metrics(metrics) -> list[str]:
+    """The selected metrics in their canonical order."""
+    return [metric.value for metric in Metric if metric.value in set(metrics)]
+
+
+def report_projects(report):
+    """The report's projects: the chosen ones still alive in its workspace, else all of them."""
+    projects = apps.get_model("projects.Project").objects.filter(workspace_id=report.workspace_id)
+    project_ids = (report.filters or {}).get("project_ids") or []
+    if project_ids:
+        projects = projects.filter(pk__in=project_ids)
+    return projects.order_by("name", "pk")
+
+
+def compute(report, period: Period) -> dict:
+    """Rows and summary of `report` over `period`."""
+    metrics = ordered_metrics(report.metrics)
+    projects = list(report_projects(report).values_list("pk", "name"))
+    names = {pk: name for pk, name in projects}
+    tasks = apps.get_model("tasks.Task").objects.filter(project_id__in=names.keys())
+    counted = with_done_day(counted_tasks(tasks), period.tz)
+    measures = aggregates(period.start_dt, period.end_dt)
+
+    if report.type == ReportType.TEAM_PERFORMANCE:
+        rows = (
+            counted.order_by()
+            .values("project_id", "assignments__user_id")
+            .annotate(**measures)
+            .order_by("project_id", "assignments__user_id")
+        )
+        user_ids = {row["assignments__user_id"] for row in rows if row["assignments__user_id"]}
+        users = {
+            user.pk: user.get_full_name() or user.email
+            for user in apps.get_model("accounts.User").objects.filter(pk__in=user_ids)
+        }
+        details = []
+        for row in rows:
+            user_id = row["assignments__user_id"]
+            values = figures(row, period)
+            details.append(
+                {
+                    "project_id": str(row["project_id"]),
+                    "project_name": names[row["project_id"]],
+                    "user_id": str(user_id) if user_id else None,
+                    "user_name": users.get(user_id, UNASSIGNED) if user_id else UNASSIGNED,
+                    **{metric: values[metric] for metric in metrics},
+                }
+            )
+        details.sort(key=lambda d: (d["project_name"].lower(), d["user_id"] is None, d["user_name"].lower()))
+    else:
+        by_project = {row["project_id"]: row for row in counted.order_by().values("project_id").annotate(**measures)}
+        statuses = {}
+        if report.type == ReportType.TASK_STATUS:
+            statuses = {
+                row["project_id"]: row
+                for row in tasks.order_by()
+                .values("project_id")
+                .annotate(**{status: Count("pk", filter=Q(status=status)) for status in STATUSES})
+            }
+        empty = {"total": 0, "completed": 0, "done_in_range": 0, "avg_duration": None, "with_due": 0, "on_time": 0}
+        details = []
+        for pk, name in projects:
+            values = figures(by_project.get(pk, empty), period)
+            row = {"project_id": str(pk), "project_name": name}
+            if report.type == ReportType.TASK_STATUS:
+                counts = statuses.get(pk, {})
+                row.update({status: counts.get(status, 0) for status in STATUSES})
+            row.update({metric: values[metric] for metric in metrics})
+            details.append(row)
+    return {
+        "type": report.type,
+        "metrics": metrics,
+        "summary": summarize(report.type, metrics, details),
+        "details": details,
+    }
+
+
+def _mean(values) -> float | None:
+    present = [value for value in values if value is not None]
+    return round(sum(present) / len(present), 1) if present else None
+
+
+def summarize(report_type: str, metrics, details: list[dict]) -> dict:
+    """total_projects, then per metric the sum (counts) or the mean of the rows that have a value
+    (rates, durations, velocity): `total_tasks`, `avg_completion_rate`, ..."""
+    summary = {"total_projects": len({row["project_id"] for row in details})}
+    if report_type == ReportType.TEAM_PERFORMANCE:
+        summary["total_members"] = len({row["user_id"] for row in details if row["user_id"]})
+    if report_type == ReportType.TASK_STATUS:
+        summary.update({status: sum(row[status] for row in details) for status in STATUSES})
+    for metric in ordered_metrics(metrics):
+        if metric in COUNT_METRICS:
+            summary[metric] = sum(row[metric] for row in details)
+        else:
+            summary[f"avg_{metric}"] = _mean(row[metric] for row in details)
+    return summary
+
+
+def visible_results(report, results: dict | None, user) -> dict | None:
+    """The stored results restricted to the projects `user` can see, with the summary recomputed
+    (from the type and metrics the execution ran with, whatever the report says today)."""
+    if results is None:
+        return None
+    details = results.get("details", [])
+    ids = {row["project_id"] for row in details}
+    allowed = {
+        str(pk)
+        for pk in visible_projects(user)
+        .filter(workspace_id=report.workspace_id, pk__in=ids)
+        .values_list("pk", flat=True)
+    }
+    kept = [row for row in details if row["project_id"] in allowed]
+    report_type, metrics = results.get("type", report.type), results.get("metrics", report.metrics)
+    return {
+        "type": report_type,
+        "metrics": metrics,
+        "summary": summarize(report_type, metrics, kept),
+        "details": kept,
+    }
