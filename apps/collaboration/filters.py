@@ -6,19 +6,29 @@ import django_filters
 
 from apps.collaboration.models import Comment, Mention
 
+# Strict booleans: anything but these answers 400 (django-filter's BooleanFilter ignores junk).
+BOOLEAN_CHOICES = [("true", "true"), ("false", "false")]
+
+
+def _truthy(value: str) -> bool:
+    return value == "true"
+
 
 class CommentFilterSet(django_filters.FilterSet):
     parent_id = django_filters.UUIDFilter(field_name="parent_id")
     author_id = django_filters.UUIDFilter(field_name="author_id")
-    top_level = django_filters.BooleanFilter(field_name="parent", lookup_expr="isnull")
+    top_level = django_filters.ChoiceFilter(choices=BOOLEAN_CHOICES, method="filter_top_level")
 
     class Meta:
         model = Comment
         fields = ["parent_id", "author_id", "top_level"]
 
+    def filter_top_level(self, queryset, name, value):
+        return queryset.filter(parent__isnull=_truthy(value))
+
 
 class MentionFilterSet(django_filters.FilterSet):
-    unread = django_filters.BooleanFilter(method="filter_unread")
+    unread = django_filters.ChoiceFilter(choices=BOOLEAN_CHOICES, method="filter_unread")
     task_id = django_filters.UUIDFilter(field_name="comment__task_id")
 
     class Meta:
@@ -26,4 +36,4 @@ class MentionFilterSet(django_filters.FilterSet):
         fields = ["unread", "task_id"]
 
     def filter_unread(self, queryset, name, value):
-        return queryset.filter(is_read=not value)
+        return queryset.filter(is_read=not _truthy(value))

@@ -95,7 +95,7 @@ def _matching(queryset: QuerySet, q: str, *, kind: str, title_field: str, text_f
         queryset = queryset.alias(search_vector=vector).filter(
             Q(search_vector=query) | Q(**{f"{title_field}__icontains": q})
         )
-        rank = SearchRank(vector, query, output_field=FloatField())
+        rank = SearchRank(vector, query)
     else:
         queryset = queryset.filter(Q(**{f"{title_field}__icontains": q}) | Q(**{f"{text_field}__icontains": q}))
         rank = Value(0.0, output_field=FloatField())
