@@ -28,6 +28,11 @@ class ProjectScopedView(generics.GenericAPIView):
 
     serializer_class = ProjectSerializer
 
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # Resolve the scope before reading the body: a foreign id is 404 whatever the payload.
+        _ = self.project
+
     @cached_property
     def project(self) -> Project:
         return selectors.project_get(actor=self.request.user, project_id=self.kwargs["project_id"])

@@ -39,6 +39,11 @@ def _valid(serializer_class, request, *, partial: bool = False) -> dict:
 class WorkspaceScopedView(generics.GenericAPIView):
     """Base for routes under /workspaces/{workspace_id}: the workspace resolves through tenancy."""
 
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # Resolve the scope before reading the body: a foreign id is 404 whatever the payload.
+        _ = self.workspace
+
     @cached_property
     def workspace(self) -> Workspace:
         return selectors.workspace_get(actor=self.request.user, workspace_id=self.kwargs["workspace_id"])
