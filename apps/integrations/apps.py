@@ -5,3 +5,19 @@ class IntegrationsConfig(AppConfig):
     name = "apps.integrations"
     label = "integrations"
     verbose_name = "Integrations"
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from apps.integrations import schema  # noqa: F401  (registers the OpenAPI bearer scheme)
+        from apps.integrations.models import ApiToken, Consent, OAuthConnection, PluginInstallation, Webhook
+        from apps.integrations.webhooks import handlers  # noqa: F401  (registers the event handler)
+
+        auditlog.register(ApiToken, exclude_fields=["token_hash", "last_used_at", "updated_at"])
+        auditlog.register(
+            Webhook,
+            exclude_fields=["secret_encrypted", "last_triggered_at", "consecutive_failures", "updated_at"],
+        )
+        auditlog.register(OAuthConnection, exclude_fields=["access_token_encrypted", "refresh_token_encrypted"])
+        auditlog.register(PluginInstallation)
+        auditlog.register(Consent)

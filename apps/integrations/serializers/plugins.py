@@ -1,0 +1,85 @@
+from rest_framework import serializers
+
+from apps.integrations.choices import PluginSort
+from apps.integrations.models import Plugin, PluginInstallation
+
+
+class PluginSerializer(serializers.ModelSerializer):
+    rating = serializers.FloatField(read_only=True)
+
+    class Meta:
+        model = Plugin
+        fields = [
+            "id",
+            "name",
+            "version",
+            "author",
+            "description",
+            "category",
+            "icon_url",
+            "is_verified",
+            "install_count",
+            "rating",
+            "rating_count",
+        ]
+        read_only_fields = fields
+
+
+class PluginDetailSerializer(PluginSerializer):
+    manifest = serializers.DictField(read_only=True)
+
+    class Meta(PluginSerializer.Meta):
+        fields = [
+            *PluginSerializer.Meta.fields,
+            "documentation_url",
+            "repository_url",
+            "manifest",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class PluginListQuerySerializer(serializers.Serializer):
+    category = serializers.CharField(required=False)
+    search = serializers.CharField(required=False)
+    sort_by = serializers.ChoiceField(choices=PluginSort.choices, default=PluginSort.RATING)
+
+
+class PluginInstallationSerializer(serializers.ModelSerializer):
+    plugin_id = serializers.UUIDField(read_only=True)
+    plugin_name = serializers.CharField(source="plugin.name", read_only=True)
+    version = serializers.CharField(source="plugin.version", read_only=True)
+    workspace_id = serializers.UUIDField(read_only=True)
+    configuration = serializers.DictField(read_only=True)
+    installed_at = serializers.DateTimeField(source="created_at", read_only=True)
+
+    class Meta:
+        model = PluginInstallation
+        fields = [
+            "id",
+            "plugin_id",
+            "plugin_name",
+            "version",
+            "workspace_id",
+            "is_active",
+            "configuration",
+            "installed_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class PluginInstallSerializer(serializers.Serializer):
+    workspace_id = serializers.UUIDField()
+    configuration = serializers.DictField(required=False, default=dict)
+
+
+class PluginConfigUpdateSerializer(serializers.Serializer):
+    configuration = serializers.DictField(required=False)
+    is_active = serializers.BooleanField(required=False)
+
+    def validate(self, attrs):
+        if not attrs:
+            raise serializers.ValidationError("Give a configuration, is_active, or both.")
+        return attrs

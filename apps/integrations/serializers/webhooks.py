@@ -1,0 +1,96 @@
+from rest_framework import serializers
+
+from apps.integrations.choices import DeliveryStatus, RetryPolicy
+from apps.integrations.models import Webhook, WebhookDelivery
+
+EVENTS_HELP = "Event type -> true/false, from the webhook event table (task.created, project.updated, ...)."
+
+
+class WebhookSerializer(serializers.ModelSerializer):
+    workspace_id = serializers.UUIDField(read_only=True)
+    subscribed_events = serializers.DictField(child=serializers.BooleanField(), help_text="Subscribed types only.")
+
+    class Meta:
+        model = Webhook
+        fields = [
+            "id",
+            "workspace_id",
+            "name",
+            "url",
+            "is_active",
+            "subscribed_events",
+            "retry_policy",
+            "max_retries",
+            "timeout_seconds",
+            "consecutive_failures",
+            "deactivated_at",
+            "deactivation_reason",
+            "last_triggered_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class WebhookCreatedSerializer(WebhookSerializer):
+    secret = serializers.CharField(
+        source="plain_secret",
+        allow_null=True,
+        help_text="The generated signing secret when none was given (shown once); null otherwise.",
+    )
+
+    class Meta(WebhookSerializer.Meta):
+        fields = [*WebhookSerializer.Meta.fields, "secret"]
+        read_only_fields = fields
+
+
+class WebhookCreateSerializer(serializers.Serializer):
+    workspace_id = serializers.UUIDField()
+    name = serializers.CharField(max_length=120)
+    url = serializers.CharField(max_length=2000, help_text="http(s) URL of the receiver (public hosts only).")
+    secret = serializers.CharField(
+        min_length=16, max_length=256, required=False, help_text="Signing secret; generated when omitted."
+    )
+    subscribed_events = serializers.DictField(
+        child=serializers.BooleanField(), allow_empty=False, help_text=EVENTS_HELP
+    )
+    retry_policy = serializers.ChoiceField(choices=RetryPolicy.choices, default=RetryPolicy.EXPONENTIAL)
+    max_retries = serializers.IntegerField(min_value=0, max_value=10, default=3)
+    timeout_seconds = serializers.IntegerField(min_value=1, max_value=30, default=10)
+
+
+class WebhookUpdateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=120, required=False)
+    url = serializers.CharField(max_length=2000, required=False)
+    secret = serializers.CharField(min_length=16, max_length=256, required=False, help_text="Rotate the secret.")
+    subscribed_events = serializers.DictField(
+        child=serializers.BooleanField(), required=False, help_text=EVENTS_HELP + " Merged: false unsubscribes."
+    )
+    retry_policy = serializers.ChoiceField(choices=RetryPolicy.choices, required=False)
+    max_retries = serializers.IntegerField(min_value=0, max_value=10, required=False)
+    timeout_seconds = serializers.IntegerField(min_value=1, max_value=30, required=False)
+    is_active = serializers.BooleanField(required=False)
+
+
+class WebhookDeliverySerializer(serializers.ModelSerializer):
+    webhook_id = serializers.UUIDField(read_only=True)
+    event_id = serializers.UUIDField(read_only=True, allow_null=True)
+    status = serializers.ChoiceField(choices=DeliveryStatus.choices, read_only=True)
+
+    class Meta:
+        model = WebhookDelivery
+        fields = [
+            "id",
+            "webhook_id",
+            "event_id",
+            "event_type",
+            "status",
+            "attempt_number",
+            "status_code",
+            "response_time_ms",
+            "last_error",
+            "next_retry_at",
+            "delivered_at",
+            "created_at",
+        ]
+        read_only_fields = fields

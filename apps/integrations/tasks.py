@@ -1,0 +1,21 @@
+"""Celery tasks of module 12: ids in, thin wrappers around services."""
+
+from celery import shared_task
+
+from apps.integrations.services.webhooks import due_delivery_ids, webhook_delivery_attempt
+
+
+@shared_task(acks_late=True)
+def deliver_webhook_task(delivery_id: str) -> str | None:
+    """One attempt of one webhook delivery; retries are scheduled in the database (next_retry_at)
+    and picked up by retry_due_webhook_deliveries_task."""
+    return webhook_delivery_attempt(delivery_id=delivery_id)
+
+
+@shared_task
+def retry_due_webhook_deliveries_task() -> int:
+    """Beat job: queue every delivery whose retry is due (or whose first attempt was lost)."""
+    ids = due_delivery_ids()
+    for delivery_id in ids:
+        deliver_webhook_task.delay(delivery_id)
+    return len(ids)

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from rest_framework import generics
+
+from apps.core.api.pagination import LimitOffsetPagination
+
+
+def valid(serializer_class, request, *, partial: bool = False) -> dict:
+    serializer = serializer_class(data=request.data, partial=partial)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+class PagedView(generics.GenericAPIView):
+    """A GET list answered through the default page pagination."""
+
+    def paged(self, queryset, serializer_class=None, **context):
+        serializer_class = serializer_class or self.get_serializer_class()
+        page = self.paginate_queryset(queryset)
+        data = serializer_class(page, many=True, context={"request": self.request, **context}).data
+        return self.get_paginated_response(data)
+
+
+class DeliveryPagination(LimitOffsetPagination):
+    """`?limit=` (default 50, at most 200) and `?offset=`, with `total` beside `data`."""
+
+    default_limit = 50
+    max_limit = 200
