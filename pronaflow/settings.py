@@ -179,8 +179,14 @@ RATE_LIMIT_USER = env.str("RATE_LIMIT_USER", default="100/min")
 RATE_LIMIT_ANON = env.str("RATE_LIMIT_ANON", default="30/min")
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["apps.accounts.authentication.JWTAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "apps.integrations.authentication.ApiTokenAuthentication",
+        "apps.accounts.authentication.JWTAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "apps.integrations.permissions.TokenScopePermission",
+    ],
     "DEFAULT_THROTTLE_CLASSES": ["apps.core.api.throttling.ApiRateThrottle"],
     "DEFAULT_RENDERER_CLASSES": ["apps.core.api.renderers.EnvelopeJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
@@ -351,3 +357,25 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
         "EventHandlerTypeEnum": "apps.events.choices.HandlerType",
     }
 )
+
+# Integration ecosystem (module 12): API tokens and webhooks.
+API_TOKEN_MAX_DAYS = env.int("API_TOKEN_MAX_DAYS", default=365)
+# Webhook targets on loopback/private/link-local addresses are refused unless this is on.
+WEBHOOK_ALLOW_PRIVATE_TARGETS = env.bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", default=False)
+WEBHOOK_RETRY_BASE_SECONDS = env.int("WEBHOOK_RETRY_BASE_SECONDS", default=60)
+WEBHOOK_RETRY_MAX_SECONDS = env.int("WEBHOOK_RETRY_MAX_SECONDS", default=6 * 3600)
+WEBHOOK_MAX_CONSECUTIVE_FAILURES = env.int("WEBHOOK_MAX_CONSECUTIVE_FAILURES", default=5)
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
+    {
+        "WebhookDeliveryStatusEnum": "apps.integrations.choices.DeliveryStatus",
+        "IntegrationComponentStatusEnum": "apps.integrations.choices.ComponentStatus",
+        "ConsentTypeEnum": "apps.integrations.choices.ConsentType",
+        "ApiTokenTierEnum": "apps.integrations.choices.TokenTier",
+        "WebhookRetryPolicyEnum": "apps.integrations.choices.RetryPolicy",
+        "HealthStatusEnum": ["healthy", "unhealthy"],
+    }
+)
+CELERY_BEAT_SCHEDULE["webhook-retries"] = {
+    "task": "apps.integrations.tasks.retry_due_webhook_deliveries_task",
+    "schedule": 60.0,
+}
