@@ -101,8 +101,8 @@ def notification_stream(*, user, last_event_id: str | None = None) -> Iterator[s
         pubsub.subscribe(channel_name(user.pk))  # before the replay, so nothing falls in between
     seen: deque[str] = deque(maxlen=1000)
     try:
+        cursor = (timezone.now(), None)  # live messages start now (polling mode)
         yield f"retry: {RETRY_MILLISECONDS}\n\n"
-        cursor = None
         if last_event_id:
             last = Notification.objects.filter(user=user, pk=last_event_id).values("created_at", "id").first()
             if last is not None:
@@ -111,8 +111,6 @@ def notification_stream(*, user, last_event_id: str | None = None) -> Iterator[s
                     seen.append(str(notification.pk))
                     cursor = (notification.created_at, notification.pk)
                     yield _message(notification)
-        if cursor is None:
-            cursor = (timezone.now(), None)
         started = last_beat = time.monotonic()
         while time.monotonic() - started < lifetime:
             if pubsub is not None:
