@@ -13,6 +13,7 @@ import base64
 import hmac
 import io
 import ipaddress
+import logging
 import secrets
 import time
 from dataclasses import dataclass
@@ -59,6 +60,18 @@ INVALID_CREDENTIALS = "Invalid credentials."
 INVALID_LINK = "The link is invalid or has expired."
 
 
+logger = logging.getLogger("pronaflow.accounts")
+
+
+def _cached(operation, default=None):
+    """Run a cache operation; when the cache is down, log and carry on with `default` (fail open)."""
+    try:
+        return operation()
+    except Exception:
+        logger.warning("Cache unavailable for an identity check; continuing without it", exc_info=True)
+        return default
+
+
 # --- Session state cache (read on every authenticated request) -----------------------------------
 
 SESSION_CACHE_SECONDS = 300
@@ -75,9 +88,9 @@ def session_touch_key(session_id) -> str:
 
 def _forget_session_state(session_ids: list[str]) -> None:
     keys = [session_cache_key(sid) for sid in session_ids]
-    cache.delete_many(keys)
+    _cached(lambda: cache.delete_many(keys))
     # A request between now and commit may re-cache the old state: drop it again once committed.
-    transaction.on_commit(lambda: cache.delete_many(keys))
+    transaction.on_commit(lambda: _cached(lambda: cache.delete_many(keys)))
 
 
 # --- Sessions and tokens ---------------------------------------------------------------------------
@@ -274,14 +287,18 @@ def _ip_key(ip: str) -> str:
 
 
 def _raise_if_ip_blocked(ip: str) -> None:
-    if (cache.get(_ip_key(ip)) or 0) >= settings.LOGIN_IP_FAILURE_LIMIT:
+    if (_cached(lambda: cache.get(_ip_key(ip))) or 0) >= settings.LOGIN_IP_FAILURE_LIMIT:
         raise RateLimited("Too many failed sign-in attempts from this address.", retry_after=_ip_window()[1])
 
 
 def _count_ip_failure(ip: str) -> None:
     key = _ip_key(ip)
-    cache.add(key, 0, timeout=_lockout_seconds() + 1)
-    cache.incr(key)
+
+    def count():
+        cache.add(key, 0, timeout=_lockout_seconds() + 1)
+        cache.incr(key)
+
+    _cached(count)
 
 
 def _locked_error(seconds: float) -> RateLimited:
@@ -339,16 +356,20 @@ def _unknown_identifier_failure(identifier: str, ip: str) -> None:
     lock_key, count_key = f"accounts:login-lock:id:{digest}", f"accounts:login-fail:id:{digest}"
     seconds = _lockout_seconds()
     _count_ip_failure(ip)
-    cache.add(count_key, 0, timeout=seconds)
-    if cache.incr(count_key) >= settings.LOGIN_LOCKOUT_ATTEMPTS:
-        cache.delete(count_key)
-        cache.set(lock_key, time.time() + seconds, timeout=seconds)
+
+    def count() -> int:
+        cache.add(count_key, 0, timeout=seconds)
+        return cache.incr(count_key)
+
+    if _cached(count, default=0) >= settings.LOGIN_LOCKOUT_ATTEMPTS:
+        _cached(lambda: cache.delete(count_key))
+        _cached(lambda: cache.set(lock_key, time.time() + seconds, timeout=seconds))
         raise _locked_error(seconds)
     raise NotAuthenticated(INVALID_CREDENTIALS)
 
 
 def _raise_if_identifier_locked(identifier: str) -> None:
-    until = cache.get(f"accounts:login-lock:id:{crypto.sha256_hex(identifier)}")
+    until = _cached(lambda: cache.get(f"accounts:login-lock:id:{crypto.sha256_hex(identifier)}"))
     if until and until > time.time():
         raise _locked_error(until - time.time())
 
@@ -566,7 +587,7 @@ def _schedule_email(kind: str, user: User) -> None:
     """Queue the e-mail after commit, at most once a minute per account and kind."""
     from apps.accounts import tasks
 
-    if not cache.add(f"accounts:mail:{kind}:{user.pk}", 1, timeout=EMAIL_RESEND_SECONDS):
+    if not _cached(lambda: cache.add(f"accounts:mail:{kind}:{user.pk}", 1, timeout=EMAIL_RESEND_SECONDS), True):
         return
     task = tasks.email_verification_send_task if kind == "verification" else tasks.password_reset_send_task
     user_id = str(user.pk)

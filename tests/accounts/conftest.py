@@ -8,8 +8,7 @@ from django.core import mail
 from rest_framework.test import APIClient
 
 from apps.accounts import crypto
-from apps.accounts.services import user_token_pair_issue
-from tests.factories.accounts import DEFAULT_PASSWORD, UserFactory
+from tests.factories.accounts import DEFAULT_PASSWORD, UserFactory, token_pair_for
 
 LOGIN_URL = "/api/v1/auth/login"
 
@@ -48,7 +47,7 @@ def pair_for():
     """pair_for(user) -> (session, TokenPair): a real session and its tokens."""
 
     def make(user, **kwargs):
-        return user_token_pair_issue(user=user, **kwargs)
+        return token_pair_for(user, **kwargs)
 
     return make
 

@@ -111,3 +111,27 @@ def test_an_access_token_without_a_session_claim_is_refused(user):
     token = AccessToken()
     token["sub"] = str(user.pk)
     assert bearer(str(token)).get(LIST_URL).status_code == 401
+
+
+def test_the_bearer_client_factory_authenticates_like_a_real_client(user):
+    from tests.factories.accounts import bearer_client_for
+
+    response = bearer_client_for(user).get(LIST_URL)
+    assert response.status_code == 200
+    assert response.json()["data"][0]["is_current"] is True
+
+
+def test_sessions_are_still_checked_and_revocable_when_the_cache_is_down(signed_in, pair_for, settings, login):
+    user, _, _, client = signed_in
+    other_session, other_pair = pair_for(user)
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    assert client.post(REVOKE_URL, {"session_id": str(other_session.pk)}, format="json").status_code == 200
+    assert bearer(other_pair.access).get(LIST_URL).status_code == 401
+    assert client.get(LIST_URL).status_code == 200
+    assert login(user.email).status_code == 200

@@ -23,3 +23,19 @@ class UserFactory(factory.django.DjangoModelFactory):
         self.set_password(extracted or DEFAULT_PASSWORD)
         if create:
             self.save(update_fields=["password"])
+
+
+def token_pair_for(user, **kwargs):
+    """A real session and token pair for `user` (what /auth/login would give): (session, TokenPair)."""
+    from apps.accounts.services import user_token_pair_issue
+
+    return user_token_pair_issue(user=user, **kwargs)
+
+
+def bearer_client_for(user):
+    """An APIClient that authenticates like a real client: `Authorization: Bearer <access token>`."""
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token_pair_for(user)[1].access}")
+    return client
