@@ -379,3 +379,18 @@ CELERY_BEAT_SCHEDULE["webhook-retries"] = {
     "task": "apps.integrations.tasks.retry_due_webhook_deliveries_task",
     "schedule": 60.0,
 }
+
+# --- Workspaces and projects (modules 2 and 3) ---------------------------------------------
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
+    {
+        "WorkspaceRoleEnum": "apps.workspaces.choices.WorkspaceRole",
+        "WorkspaceTypeEnum": "apps.workspaces.choices.WorkspaceType",
+        "InvitationStatusEnum": "apps.workspaces.choices.InvitationStatus",
+        "ProjectRoleEnum": "apps.projects.choices.ProjectRole",
+        "ProjectStatusEnum": "apps.projects.choices.ProjectStatus",
+    }
+)
+CELERY_BEAT_SCHEDULE["workspaces-invitations-expire"] = {
+    "task": "apps.workspaces.tasks.invitations_expire_task",
+    "schedule": 3600.0,
+}
