@@ -31,27 +31,35 @@ def purge_old_events_task() -> int:
     return events_purge_old()
 
 
+def _deliver_with_retries(task, send, delivery_id: str) -> bool:
+    from apps.events.consumers import delivery_mark_failed
+
+    if send(delivery_id=delivery_id):
+        return True
+    if task.request.is_eager:
+        # In-process mode (no broker): retry inline, without the backoff a worker would apply.
+        for _ in range(task.max_retries):
+            if send(delivery_id=delivery_id):
+                return True
+        delivery_mark_failed(delivery_id=delivery_id)
+        return False
+    if task.request.retries >= task.max_retries:
+        delivery_mark_failed(delivery_id=delivery_id)
+        return False
+    raise task.retry(countdown=min(3600, 30 * 2**task.request.retries))
+
+
 @shared_task(bind=True, max_retries=5, acks_late=True)
 def deliver_consumer_webhook_task(self, delivery_id: str) -> bool:
     """Deliver one webhook; retried with exponential backoff, then marked failed."""
-    from apps.events.consumers import delivery_mark_failed, delivery_webhook_send
+    from apps.events.consumers import delivery_webhook_send
 
-    if delivery_webhook_send(delivery_id=delivery_id):
-        return True
-    if self.request.retries >= self.max_retries:
-        delivery_mark_failed(delivery_id=delivery_id)
-        return False
-    raise self.retry(countdown=min(3600, 30 * 2**self.request.retries))
+    return _deliver_with_retries(self, delivery_webhook_send, delivery_id)
 
 
 @shared_task(bind=True, max_retries=5, acks_late=True)
 def deliver_consumer_email_task(self, delivery_id: str) -> bool:
     """Send one consumer e-mail; retried with backoff while the mail server refuses it."""
-    from apps.events.consumers import delivery_email_send, delivery_mark_failed
+    from apps.events.consumers import delivery_email_send
 
-    if delivery_email_send(delivery_id=delivery_id):
-        return True
-    if self.request.retries >= self.max_retries:
-        delivery_mark_failed(delivery_id=delivery_id)
-        return False
-    raise self.retry(countdown=min(3600, 30 * 2**self.request.retries))
+    return _deliver_with_retries(self, delivery_email_send, delivery_id)

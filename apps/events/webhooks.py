@@ -75,10 +75,11 @@ def validate_url(url: str) -> str:
     if host in BLOCKED_HOSTNAMES or host.endswith((".localhost", ".local", ".internal")):
         raise UnsafeTarget("Private and loopback targets are not accepted.")
     try:
-        if not _is_public(host):
-            raise UnsafeTarget("Private and loopback targets are not accepted.")
+        literal = ipaddress.ip_address(host.strip("[]"))
     except ValueError:
-        pass  # a host name, resolved and checked again at delivery time
+        return url  # a host name: resolved and checked at delivery time
+    if not _is_public(str(literal)):
+        raise UnsafeTarget("Private and loopback targets are not accepted.")
     return url
 
 

@@ -1,0 +1,277 @@
+"""Event consumers: CRUD, per-type config validation, and delivery by e-mail, in-app and webhook."""
+
+import hashlib
+import hmac
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+from django.core import mail
+
+from apps.events.models import EventConsumer, EventDelivery
+from apps.notifications.models import Notification
+from tests.factories.notifications import EventConsumerFactory, ProjectFactory, TaskFactory, task_payload
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/event-consumers"
+
+
+def complete(world, fire, task=None, project=None):
+    task = task or world.task
+    return fire(
+        "task.completed",
+        aggregate=task,
+        actor=world.member,
+        workspace=world.workspace,
+        project=project or world.project,
+        payload=task_payload(task, status="completed"),
+    )
+
+
+class Target:
+    """A real HTTP server on 127.0.0.1 standing in for the outside webhook receiver."""
+
+    def __init__(self, status=200):
+        self.requests = []
+        target = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                target.requests.append((dict(self.headers), body))
+                self.send_response(target.status)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.status = status
+        self.server = HTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hooks/pronaflow"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def target(settings):
+    settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = True
+    server = Target()
+    yield server
+    server.close()
+
+
+def test_consumers_require_authentication(api_client):
+    assert api_client.get(URL).status_code == 401
+    assert api_client.post(URL, {}, format="json").status_code == 401
+
+
+def test_subscribe_by_email_then_list_get_patch_delete(world, client_for):
+    client = client_for(world.owner)
+    response = client.post(
+        URL,
+        {"event_type": "task.completed", "handler_type": "email", "config": {"recipients": ["Manager@Example.com"]}},
+        format="json",
+    )
+    assert response.status_code == 201
+    created = response.json()["data"]
+    assert created["event_type"] == "task.completed" and created["handler_type"] == "email"
+    assert created["is_active"] is True and created["secret"] is None
+    assert created["config"] == {"recipients": ["manager@example.com"]}
+    listed = client.get(URL).json()["data"]
+    assert [c["id"] for c in listed] == [created["id"]]
+    assert {"id", "event_type", "handler_type", "is_active", "created_at"} <= set(listed[0])
+    detail = f"{URL}/{created['id']}"
+    assert client.get(detail).json()["data"]["id"] == created["id"]
+    patched = client.patch(detail, {"is_active": False}, format="json").json()["data"]
+    assert patched["is_active"] is False
+    assert client.delete(detail).status_code == 204
+    assert not EventConsumer.objects.exists()
+
+
+def test_other_users_consumers_answer_404(world, client_for):
+    consumer = EventConsumerFactory(owner=world.owner)
+    client = client_for(world.member)
+    assert client.get(f"{URL}/{consumer.pk}").status_code == 404
+    assert client.patch(f"{URL}/{consumer.pk}", {"is_active": False}, format="json").status_code == 404
+    assert client.delete(f"{URL}/{consumer.pk}").status_code == 404
+    assert client.get(URL).json()["data"] == []
+    consumer.refresh_from_db()
+    assert consumer.is_active is True
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"event_type": "task.exploded", "handler_type": "email", "config": {"recipients": ["a@example.com"]}},
+        {"event_type": "task.completed", "handler_type": "sms", "config": {}},
+        {"event_type": "task.completed", "handler_type": "email", "config": {"recipients": []}},
+        {"event_type": "task.completed", "handler_type": "email", "config": {"recipients": ["not-an-email"]}},
+        {"event_type": "task.completed", "handler_type": "email", "config": {"recipients": ["a@example.com"], "x": 1}},
+        {"event_type": "task.completed", "handler_type": "webhook", "config": {"url": "ftp://example.com/x"}},
+        {"event_type": "task.completed", "handler_type": "webhook", "config": {"url": "http://127.0.0.1:8000/x"}},
+        {"event_type": "task.completed", "handler_type": "webhook", "config": {"url": "http://169.254.169.254/"}},
+        {"event_type": "task.completed", "handler_type": "webhook", "config": {"url": "http://localhost/x"}},
+        {"event_type": "task.completed", "handler_type": "in_app", "config": {"user_ids": ["nope"]}},
+        {"event_type": "task.completed", "handler_type": "in_app", "config": "everyone"},
+    ],
+)
+def test_invalid_consumers_are_rejected_with_422_and_nothing_is_written(world, client_for, body):
+    response = client_for(world.owner).post(URL, body, format="json")
+    assert response.status_code == 422, response.content
+    assert response.json()["error"]["code"] == "VALIDATION_ERROR"
+    assert not EventConsumer.objects.exists()
+
+
+def test_foreign_workspace_id_is_404_and_in_app_users_must_be_colleagues(world, client_for):
+    client = client_for(world.owner)
+    foreign = client.post(
+        URL,
+        {
+            "event_type": "task.completed",
+            "handler_type": "email",
+            "workspace_id": str(world.outsider.workspace_memberships.get().workspace_id),
+            "config": {"recipients": ["a@example.com"]},
+        },
+        format="json",
+    )
+    assert foreign.status_code == 404
+    stranger = client.post(
+        URL,
+        {"event_type": "task.completed", "handler_type": "in_app", "config": {"user_ids": [str(world.outsider.pk)]}},
+        format="json",
+    )
+    assert stranger.status_code == 422
+    assert not EventConsumer.objects.exists()
+
+
+def test_viewer_cannot_push_in_app_notifications_to_colleagues(world, client_for):
+    response = client_for(world.viewer).post(
+        URL,
+        {
+            "event_type": "task.completed",
+            "handler_type": "in_app",
+            "workspace_id": str(world.workspace.pk),
+            "config": {"user_ids": [str(world.member.pk)]},
+        },
+        format="json",
+    )
+    assert response.status_code == 403
+    assert not EventConsumer.objects.exists()
+
+
+def test_email_consumer_receives_matching_events_once(world, fire, client_for):
+    client_for(world.owner).post(
+        URL,
+        {"event_type": "task.completed", "handler_type": "email", "config": {"recipients": ["boss@example.com"]}},
+        format="json",
+    )
+    mail.outbox.clear()
+    event = complete(world, fire)
+    consumer_mails = [m for m in mail.outbox if m.to == ["boss@example.com"]]
+    assert len(consumer_mails) == 1
+    assert "task.completed" in consumer_mails[0].subject and "Design UI" in consumer_mails[0].body
+    delivery = EventDelivery.objects.get()
+    assert delivery.status == "succeeded" and delivery.event_id == event.pk
+    from apps.events.services import event_dispatch
+
+    event.__class__.objects.filter(pk=event.pk).update(dispatched_at=None)
+    event_dispatch(event_id=event.pk)
+    assert EventDelivery.objects.count() == 1
+    assert len([m for m in mail.outbox if m.to == ["boss@example.com"]]) == 1
+
+
+def test_consumer_only_receives_events_its_owner_may_see(world, fire, client_for):
+    private = ProjectFactory(workspace=world.workspace, created_by=world.owner, visibility="private")
+    task = TaskFactory(project=private, created_by=world.owner)
+    EventConsumerFactory(owner=world.member, config={"recipients": ["m@example.com"]})
+    EventConsumerFactory(owner=world.outsider, config={"recipients": ["o@example.com"]})
+    complete(world, fire, task=task, project=private)
+    assert not EventDelivery.objects.exists()
+    complete(world, fire)
+    assert [d.consumer.owner_id for d in EventDelivery.objects.all()] == [world.member.pk]
+
+
+def test_workspace_bound_consumer_ignores_other_workspaces(world, fire, client_for):
+    from tests.factories.notifications import WorkspaceFactory, add_member
+
+    other_workspace = WorkspaceFactory(created_by=world.owner)
+    add_member(other_workspace, "owner", world.owner)
+    EventConsumerFactory(owner=world.owner, workspace=other_workspace)
+    complete(world, fire)
+    assert not EventDelivery.objects.exists()
+
+
+def test_in_app_consumer_notifies_the_configured_colleagues(world, fire, client_for):
+    response = client_for(world.owner).post(
+        URL,
+        {
+            "event_type": "task.completed",
+            "handler_type": "in_app",
+            "workspace_id": str(world.workspace.pk),
+            "config": {"user_ids": [str(world.admin.pk)]},
+        },
+        format="json",
+    )
+    assert response.status_code == 201
+    complete(world, fire)
+    [note] = Notification.objects.filter(user=world.admin, type="event")
+    assert note.title == "Event: task.completed"
+    assert note.action_url == f"/tasks/{world.task.pk}"
+    assert EventDelivery.objects.get().status == "succeeded"
+
+
+def test_webhook_consumer_gets_a_signed_post_with_the_secret_shown_once(world, fire, client_for, target):
+    client = client_for(world.owner)
+    created = client.post(
+        URL,
+        {"event_type": "task.completed", "handler_type": "webhook", "config": {"url": target.url}},
+        format="json",
+    ).json()["data"]
+    secret = created["secret"]
+    assert secret.startswith("whsec_")
+    assert "secret" not in client.get(f"{URL}/{created['id']}").json()["data"]
+    event = complete(world, fire)
+    [(headers, body)] = target.requests
+    expected = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    assert headers["X-PronaFlow-Signature"] == expected
+    assert headers["X-PronaFlow-Event"] == "task.completed"
+    delivery = EventDelivery.objects.get()
+    assert headers["X-PronaFlow-Delivery"] == str(delivery.pk)
+    payload = json.loads(body)
+    assert payload["event_id"] == str(event.pk) and payload["payload"]["title"] == "Design UI"
+    assert delivery.status == "succeeded" and delivery.response_status == 200
+
+
+def test_failing_webhook_is_retried_then_marked_failed(world, fire, client_for, target):
+    target.status = 500
+    client_for(world.owner).post(
+        URL,
+        {"event_type": "task.completed", "handler_type": "webhook", "config": {"url": target.url}},
+        format="json",
+    )
+    complete(world, fire)
+    delivery = EventDelivery.objects.get()
+    assert len(target.requests) == 6  # first attempt + 5 retries (eager Celery runs them at once)
+    assert delivery.status == "failed" and delivery.attempts == 6 and delivery.response_status == 500
+
+
+def test_webhook_to_a_private_address_is_refused_at_delivery_time(world, fire, settings):
+    settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = False
+    from apps.events import crypto
+
+    EventConsumerFactory(
+        owner=world.owner,
+        handler_type="webhook",
+        config={"url": "http://127.0.0.1:9/hook"},
+        secret_encrypted=crypto.encrypt("whsec_x"),
+    )
+    complete(world, fire)
+    delivery = EventDelivery.objects.get()
+    assert delivery.status == "failed"
+    assert "private" in delivery.last_error.lower()
