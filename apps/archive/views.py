@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from types import SimpleNamespace
 
 from django.conf import settings
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.utils.dateparse import parse_date
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -56,6 +58,15 @@ class IgnoreFormatParamNegotiation(DefaultContentNegotiation):
 
 class AuditLogPagination(PagePagination):
     page_size = 50
+
+
+def end_datetime_param(params, name: str):
+    """Like datetime_param, but a bare date means the end of that UTC day (inclusive range)."""
+    raw = params.get(name)
+    day = parse_date(raw) if isinstance(raw, str) and len(raw) == 10 else None
+    if day is not None:
+        return dt.datetime.combine(day, dt.time.max, tzinfo=dt.UTC)
+    return datetime_param(params, name)
 
 
 def _uuid_field(name: str, description: str = "") -> OpenApiParameter:
@@ -210,7 +221,7 @@ class AuditLogListView(GenericAPIView):
             user_id=uuid_param(params, "user_id"),
             action=params.get("action") or None,
             start=datetime_param(params, "start_date"),
-            end=datetime_param(params, "end_date", end_of_day=True),
+            end=end_datetime_param(params, "end_date"),
             resource_type=resource_type,
             resource_id=(params.get("resource_id") or "")[:255] or None,
         ).values(*selectors.RECORD_VALUES)
@@ -292,7 +303,7 @@ class ComplianceExportView(APIView):
     def get(self, request):
         params = request.query_params
         start = datetime_param(params, "start_date")
-        end = datetime_param(params, "end_date", end_of_day=True)
+        end = end_datetime_param(params, "end_date")
         export_format = choice_param(params, "format", ExportFormat.values, default=ExportFormat.JSON)
         workspace_id = uuid_param(params, "workspace_id")
         exports.validate_range(start, end)

@@ -1,0 +1,184 @@
+"""Tamper evidence: the hash chain, GET /audit-logs/verify, `manage.py audit_verify`, the
+append-only guard, and retention that keeps the chain verifiable."""
+
+import threading
+
+import pytest
+from auditlog.models import LogEntry
+from django.core.management import CommandError, call_command
+from django.db import DatabaseError, connection, transaction
+from freezegun import freeze_time
+
+from apps.archive.models import AuditChainAnchor, AuditChainLink
+from apps.archive.services.audit_chain import audit_chain_verify, enter_maintenance
+from apps.archive.tasks import enforce_audit_retention_task
+from tests.archive.helpers import assert_error
+from tests.factories.accounts import UserFactory
+from tests.factories.archive import audit_action, compliance_officer
+
+pytestmark = pytest.mark.django_db
+
+VERIFY = "/api/v1/audit-logs/verify"
+
+
+def tamper(sql: str, params=()) -> None:
+    """What a database user bypassing the application could do."""
+    with transaction.atomic():
+        enter_maintenance()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+
+
+def test_every_entry_is_sealed_in_sequence(team, project):
+    entries = [audit_action("project.viewed", actor=team.owner, target=project) for _ in range(3)]
+    links = [AuditChainLink.objects.get(entry=entry) for entry in entries]
+    assert [link.seq for link in links] == [links[0].seq, links[0].seq + 1, links[0].seq + 2]
+    assert links[1].prev_hash == links[0].hash and links[2].prev_hash == links[1].hash
+    report = audit_chain_verify()
+    assert report.intact and report.unsealed_entries == 0 and report.last_seq == links[-1].seq
+
+
+def test_verify_endpoint_reports_an_intact_chain(client_for, team, project):
+    officer = compliance_officer()
+    response = client_for(officer).get(VERIFY)
+    assert response.status_code == 200
+    data = response.json()["data"]
+    assert data["intact"] is True and data["problems"] == []
+    assert data["checked_entries"] == data["head_seq"] > 0
+
+
+def test_altered_core_field_is_detected(client_for, team, project):
+    entry = audit_action("project.archived", actor=team.owner, target=project, changes={"status": ["a", "b"]})
+    tamper("UPDATE auditlog_logentry SET object_pk = %s WHERE id = %s", ["forged", entry.pk])
+    data = client_for(compliance_officer()).get(VERIFY).json()["data"]
+    assert data["intact"] is False
+    assert any(problem["entry_id"] == entry.pk for problem in data["problems"])
+
+
+def test_altered_personal_field_is_detected(team, project):
+    entry = audit_action("project.archived", actor=team.owner, target=project, changes={"status": ["a", "b"]})
+    tamper("UPDATE auditlog_logentry SET changes = %s WHERE id = %s", ['{"status": ["a", "c"]}', entry.pk])
+    report = audit_chain_verify()
+    assert not report.intact
+    assert report.problems[0]["reason"] == "personal fields were altered"
+
+
+def test_deleted_entry_in_the_middle_is_detected(team, project):
+    entries = [audit_action("project.viewed", actor=team.owner, target=project) for _ in range(3)]
+    tamper("DELETE FROM archive_auditchainlink WHERE entry_id = %s", [entries[1].pk])
+    tamper("DELETE FROM auditlog_logentry WHERE id = %s", [entries[1].pk])
+    report = audit_chain_verify()
+    assert not report.intact
+    assert any("sequence gap" in problem["reason"] for problem in report.problems)
+
+
+def test_deleted_newest_entry_is_detected_against_the_head(team, project):
+    entry = audit_action("project.viewed", actor=team.owner, target=project)
+    tamper("DELETE FROM archive_auditchainlink WHERE entry_id = %s", [entry.pk])
+    tamper("DELETE FROM auditlog_logentry WHERE id = %s", [entry.pk])
+    report = audit_chain_verify()
+    assert not report.intact and "head" in report.problems[-1]["reason"]
+
+
+def test_management_command_fails_on_a_broken_chain(team, project, capsys):
+    entry = audit_action("project.viewed", actor=team.owner, target=project)
+    call_command("audit_verify")
+    assert "intact" in capsys.readouterr().out
+    tamper("UPDATE auditlog_logentry SET actor_id = NULL WHERE id = %s", [entry.pk])
+    with pytest.raises(CommandError, match="BROKEN"):
+        call_command("audit_verify")
+
+
+def test_audit_rows_cannot_be_updated_or_deleted_through_the_orm(team, project):
+    entry = audit_action("project.viewed", actor=team.owner, target=project)
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        LogEntry.objects.filter(pk=entry.pk).update(object_repr="rewritten")
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        LogEntry.objects.filter(pk=entry.pk).delete()
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        AuditChainLink.objects.filter(entry=entry).update(hash="0" * 64)
+    assert audit_chain_verify().intact
+
+
+def test_verify_is_reserved_to_compliance_staff(client_for, team, api_client):
+    assert_error(client_for(team.owner).get(VERIFY), 403, "FORBIDDEN")
+    assert_error(client_for(UserFactory(is_staff=True)).get(VERIFY), 403, "FORBIDDEN")
+    assert_error(api_client.get(VERIFY), 401, "UNAUTHORIZED")
+
+
+def test_retention_removes_old_entries_behind_an_anchor_and_the_chain_still_verifies(settings):
+    settings.AUDIT_RETENTION_DAYS = 365
+    with freeze_time("2025-01-01T00:00:00Z"):
+        user = UserFactory()
+        old = [audit_action("user.pinged", actor=user, target=user) for _ in range(3)]
+    old_count = LogEntry.objects.filter(timestamp__year=2025).count()  # the user's own creation may be audited
+    with freeze_time("2026-06-01T00:00:00Z"):
+        recent = audit_action("user.pinged", actor=user, target=user)
+        removed = enforce_audit_retention_task.delay().get()
+    assert removed == old_count >= 3
+    assert not LogEntry.objects.filter(pk__in=[entry.pk for entry in old]).exists()
+    assert LogEntry.objects.filter(pk=recent.pk).exists()
+    anchor = AuditChainAnchor.objects.get()
+    assert anchor.last_purged_seq == AuditChainLink.objects.get(entry=recent).seq - 1
+    report = audit_chain_verify()
+    assert report.intact, report.as_dict()
+    assert report.anchor_seq == anchor.last_purged_seq
+
+
+def test_retention_zero_keeps_everything(team, project, settings):
+    settings.AUDIT_RETENTION_DAYS = 0
+    with freeze_time("2000-01-01T00:00:00Z"):
+        audit_action("project.viewed", actor=team.owner, target=project)
+    assert enforce_audit_retention_task.delay().get() == 0
+    assert not AuditChainAnchor.objects.exists()
+
+
+def test_retention_only_cuts_a_prefix_of_the_chain(settings):
+    settings.AUDIT_RETENTION_DAYS = 30
+    user = UserFactory()
+    audit_action("user.pinged", actor=user, target=user)
+    with freeze_time("2025-01-01T00:00:00Z"):
+        old = audit_action("user.pinged", actor=user, target=user)
+    assert enforce_audit_retention_task.delay().get() == 0
+    assert LogEntry.objects.filter(pk=old.pk).exists()
+
+
+def test_removal_after_retention_is_still_detected(settings):
+    settings.AUDIT_RETENTION_DAYS = 30
+    with freeze_time("2025-01-01T00:00:00Z"):
+        user = UserFactory()
+        audit_action("user.pinged", actor=user, target=user)
+    kept = [audit_action("user.pinged", actor=user, target=user) for _ in range(2)]
+    assert enforce_audit_retention_task.delay().get() >= 1
+    assert audit_chain_verify().intact
+    tamper("DELETE FROM archive_auditchainlink WHERE entry_id = %s", [kept[0].pk])
+    tamper("DELETE FROM auditlog_logentry WHERE id = %s", [kept[0].pk])
+    assert not audit_chain_verify().intact
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_concurrent_writers_cannot_fork_the_chain():
+    owner = UserFactory()
+    errors = []
+
+    def write(n):
+        try:
+            for _ in range(n):
+                with transaction.atomic():
+                    audit_action("user.pinged", actor=owner, target=owner)
+        except Exception as exc:  # noqa: BLE001 - surfaced through the assertion below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=write, args=(15,)) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    report = audit_chain_verify()
+    assert report.intact, report.as_dict()
+    seqs = list(AuditChainLink.objects.order_by("seq").values_list("seq", flat=True))
+    assert seqs == list(range(seqs[0], seqs[0] + len(seqs)))
+    assert LogEntry.objects.filter(additional_data__action="user.pinged").count() == 60
