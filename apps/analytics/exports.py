@@ -30,7 +30,11 @@ LABELS = {
     "total_members": "Members",
     **{status: status.replace("_", " ").capitalize() for status in STATUSES},
     **{metric.value: str(metric.label) for metric in Metric},
-    **{f"avg_{metric.value}": f"Average {str(metric.label)[0].lower()}{str(metric.label)[1:]}" for metric in Metric},
+    **{
+        f"avg_{metric.value}": f"Average {str(metric.label)[0].lower()}{str(metric.label)[1:]}"
+        for metric in Metric
+        if not metric.value.startswith("avg_")
+    },
 }
 # Leading characters that make spreadsheet software evaluate a cell as a formula.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -46,9 +50,8 @@ class ExportFile:
 
 
 def safe_cell(value):
-    """Text that a spreadsheet would run as a formula is quoted; numbers stay numbers."""
-    if value is None:
-        return ""
+    """Text that a spreadsheet would run as a formula is quoted; numbers (and None: an empty
+    cell) stay as they are."""
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value

@@ -102,7 +102,7 @@ def _mean(values) -> float | None:
 
 def summarize(report_type: str, metrics, details: list[dict]) -> dict:
     """total_projects, then per metric the sum (counts) or the mean of the rows that have a value
-    (rates, durations, velocity): `total_tasks`, `avg_completion_rate`, ..."""
+    (rates, durations, velocity): `total_tasks`, `avg_completion_rate`, `avg_task_duration_days`, ..."""
     summary = {"total_projects": len({row["project_id"] for row in details})}
     if report_type == ReportType.TEAM_PERFORMANCE:
         summary["total_members"] = len({row["user_id"] for row in details if row["user_id"]})
@@ -112,7 +112,8 @@ def summarize(report_type: str, metrics, details: list[dict]) -> dict:
         if metric in COUNT_METRICS:
             summary[metric] = sum(row[metric] for row in details)
         else:
-            summary[f"avg_{metric}"] = _mean(row[metric] for row in details)
+            key = metric if metric.startswith("avg_") else f"avg_{metric}"
+            summary[key] = _mean(row[metric] for row in details)
     return summary
 
 
