@@ -30,9 +30,6 @@ def seed(ctx: dict) -> None:
         if key == "owner":
             continue
         WorkspaceMember.objects.update_or_create(workspace=workspace, user=users[key], defaults={"role": role})
-    # The outsider belongs to a workspace of their own, never to Acme's.
-    outsider = users["outsider"]
-    WorkspaceMember.objects.filter(workspace=workspace, user=outsider).delete()
-    if not Workspace.objects.filter(created_by=outsider, name="Outsider Studio").exists():
-        workspace_create(actor=outsider, name="Outsider Studio", type=WorkspaceType.PERSONAL)
+    # The outsider never belongs to Acme's workspace: the demo of "you cannot see this".
+    WorkspaceMember.objects.filter(workspace=workspace, user=users["outsider"]).delete()
     ctx["workspace"] = workspace
