@@ -358,6 +358,17 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
     }
 )
 
+# --- Analytics and reports (module 11) -------------------------------------------------------
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
+    {
+        "ReportTypeEnum": "apps.analytics.choices.ReportType",
+        "ReportMetricEnum": "apps.analytics.choices.Metric",
+        "ReportScheduleTypeEnum": "apps.analytics.choices.ScheduleType",
+        "ReportExecutionStatusEnum": "apps.analytics.choices.ExecutionStatus",
+        "ReportExportFormatEnum": "apps.analytics.choices.ExportFormat",
+    }
+)
+
 # Integration ecosystem (module 12): API tokens and webhooks.
 API_TOKEN_MAX_DAYS = env.int("API_TOKEN_MAX_DAYS", default=365)
 # Webhook targets on loopback/private/link-local addresses are refused unless this is on.
