@@ -30,6 +30,16 @@ TAGS = ["integration: api tokens"]
 DEFAULT_USAGE_DAYS = 30
 
 
+def _end_bound(params):
+    """end_date; a bare date means the end of that UTC day (Django's parse_datetime reads a bare
+    ISO date as midnight, so apps.core's end_of_day flag alone does not apply to it)."""
+    value = datetime_param(params, "end_date", end_of_day=True)
+    raw = (params.get("end_date") or "").strip()
+    if value is not None and len(raw) == len("YYYY-MM-DD"):
+        value = value.replace(hour=23, minute=59, second=59, microsecond=999999)
+    return value
+
+
 class TokenListCreateView(PagedView):
     serializer_class = ApiTokenSerializer
 
@@ -125,7 +135,7 @@ class TokenUsageView(PagedView):
     def get(self, request, token_id):
         token = selectors.token_get(actor=request.user, token_id=token_id)
         params = request.query_params
-        end = datetime_param(params, "end_date", end_of_day=True) or timezone.now()
+        end = _end_bound(params) or timezone.now()
         start = datetime_param(params, "start_date") or end - timedelta(days=DEFAULT_USAGE_DAYS)
         if start > end:
             raise InvalidRequest(
