@@ -1,0 +1,151 @@
+"""Admin for module 12. Secrets never show: no token hash, no webhook secret, no OAuth tokens.
+Actions call the services, so the same audit entries are written as through the API."""
+
+from django.contrib import admin, messages
+from django.db import models
+
+from apps.core.exceptions import DomainError
+from apps.integrations.models import (
+    ApiToken,
+    Consent,
+    OAuthApp,
+    OAuthConnection,
+    Plugin,
+    PluginInstallation,
+    Webhook,
+    WebhookDelivery,
+)
+from apps.integrations.services import consents as consent_services
+from apps.integrations.services import tokens as token_services
+from apps.integrations.services.webhooks import OPEN_STATUSES
+from apps.integrations.tasks import deliver_webhook_task
+
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ["name", "token_prefix", "user", "tier", "is_active", "is_revoked", "expires_at", "last_used_at"]
+    list_filter = ["tier", "is_active", "is_revoked"]
+    search_fields = ["name", "token_prefix", "user__email"]
+    fields = [
+        "user",
+        "name",
+        "token_prefix",
+        "scopes",
+        "tier",
+        "expires_at",
+        "is_active",
+        "is_revoked",
+        "revoked_at",
+        "last_used_at",
+        "created_at",
+    ]
+    readonly_fields = ["user", "token_prefix", "scopes", "is_revoked", "revoked_at", "last_used_at", "created_at"]
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False  # tokens are created by their owners through the API (the secret is shown once)
+
+    @admin.action(description="Revoke the selected tokens")
+    def revoke(self, request, queryset):
+        for token in queryset:
+            token_services.token_revoke(actor=request.user, token=token)
+        self.message_user(request, f"{queryset.count()} token(s) revoked.", messages.SUCCESS)
+
+
+@admin.register(Webhook)
+class WebhookAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
+    list_display = ["name", "workspace", "url", "is_active", "consecutive_failures", "last_triggered_at", "created_at"]
+    list_filter = ["is_active", "retry_policy"]
+    search_fields = ["name", "url", "workspace__name"]
+    exclude = ["secret_encrypted"]
+    readonly_fields = ["workspace", "created_by", "consecutive_failures", "deactivated_at", "last_triggered_at"]
+
+    def has_add_permission(self, request):
+        return False  # registered through the API, where the target URL is checked
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(admin.ModelAdmin):
+    list_display = ["event_type", "webhook", "status", "attempt_number", "status_code", "next_retry_at", "created_at"]
+    list_filter = ["status", "event_type"]
+    search_fields = ["webhook__name", "webhook__url", "event_type"]
+    readonly_fields = [field.name for field in WebhookDelivery._meta.fields]
+    actions = ["send_now"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="Attempt the selected open deliveries now")
+    def send_now(self, request, queryset):
+        ids = [str(pk) for pk in queryset.filter(status__in=OPEN_STATUSES).values_list("pk", flat=True)]
+        queryset.filter(pk__in=ids).update(next_retry_at=None)
+        for delivery_id in ids:
+            deliver_webhook_task.delay(delivery_id)
+        self.message_user(request, f"{len(ids)} delivery attempt(s) queued.", messages.SUCCESS)
+
+
+@admin.register(OAuthApp)
+class OAuthAppAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
+    list_display = ["display_name", "provider_name", "is_enabled", "authorize_url"]
+    list_filter = ["is_enabled"]
+    search_fields = ["display_name", "provider_name"]
+
+
+@admin.register(OAuthConnection)
+class OAuthConnectionAdmin(admin.ModelAdmin):
+    list_display = ["user", "oauth_app", "external_user_id", "is_active", "last_verified_at", "created_at"]
+    list_filter = ["is_active", "oauth_app"]
+    search_fields = ["user__email", "external_user_id"]
+    exclude = ["access_token_encrypted", "refresh_token_encrypted"]
+    readonly_fields = ["user", "oauth_app", "external_user_id", "last_verified_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Plugin)
+class PluginAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
+    list_display = ["name", "version", "author", "category", "is_verified", "is_published", "install_count", "rating"]
+    list_filter = ["category", "is_verified", "is_published"]
+    search_fields = ["name", "slug", "author", "description"]
+    readonly_fields = ["install_count"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(PluginInstallation)
+class PluginInstallationAdmin(admin.ModelAdmin):
+    list_display = ["plugin", "workspace", "is_active", "installed_by", "created_at"]
+    list_filter = ["is_active", "plugin"]
+    search_fields = ["plugin__name", "workspace__name"]
+    readonly_fields = ["plugin", "workspace", "installed_by", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Consent)
+class ConsentAdmin(admin.ModelAdmin):
+    list_display = ["user", "consent_type", "resource_type", "resource_id", "version", "is_granted", "is_current"]
+    list_filter = ["consent_type", "is_granted", "is_current"]
+    search_fields = ["user__email", "resource_type", "resource_id"]
+    readonly_fields = [field.name for field in Consent._meta.fields]
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False  # consents are the user's own act
+
+    @admin.action(description="Revoke the selected current consents")
+    def revoke(self, request, queryset):
+        done = 0
+        for consent in queryset:
+            try:
+                consent_services.consent_revoke(actor=request.user, consent=consent)
+                done += 1
+            except DomainError as exc:
+                self.message_user(request, f"{consent}: {exc.message}", messages.WARNING)
+        self.message_user(request, f"{done} consent(s) revoked.", messages.SUCCESS)
