@@ -119,7 +119,7 @@ def test_thread_lists_with_bounded_queries(client_for, team, task, django_assert
         comment = CommentFactory(task=task, parent=first if index % 2 else None, author=team.member)
         Mention.objects.create(workspace=task.workspace, comment=comment, user=team.admin)
     client = client_for(team.member)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(5):
         response = client.get(f"/api/v1/tasks/{task.pk}/comments?page_size=50")
     rows = response.json()["data"]
     assert len(rows) == 21 and rows[0]["id"] == str(first.pk)

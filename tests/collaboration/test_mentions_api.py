@@ -15,7 +15,7 @@ def test_lists_my_mentions_with_unread_filter(client_for, team, task, foreign_pr
     read = MentionFactory(comment=CommentFactory(task=task), user=team.member, is_read=True)
     MentionFactory(comment=CommentFactory(task=task), user=team.admin)
     client = client_for(team.member)
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(2):
         response = client.get("/api/v1/mentions?page_size=50")
     rows = response.json()["data"]
     assert len(rows) == 13

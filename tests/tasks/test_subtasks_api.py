@@ -17,7 +17,7 @@ def test_create_and_list(client_for, team, task, django_assert_max_num_queries):
     assert response.json()["data"]["is_done"] is False
     for _ in range(15):
         SubtaskFactory(task=task)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(4):
         listing = client.get(f"/api/v1/tasks/{task.pk}/subtasks?page_size=50")
     assert listing.json()["data"][0]["title"] == "Write tests"
     assert listing.json()["pagination"]["total"] == 16

@@ -44,7 +44,7 @@ def test_list_filters_by_project_and_counts_tasks(client_for, team, project, tas
     for _ in range(10):
         TaskListFactory(project=project)
     client = client_for(team.member)
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(2):
         response = client.get(f"/api/v1/tasks/lists?project_id={project.pk}")
     rows = response.json()["data"]
     assert len(rows) == 11 and str(other.pk) not in {row["id"] for row in rows}
