@@ -8,6 +8,7 @@ import datetime as dt
 
 from auditlog.models import LogEntry
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
@@ -27,6 +28,11 @@ from apps.core.exceptions import DomainError
 
 if admin.site.is_registered(LogEntry):
     admin.site.unregister(LogEntry)  # auditlog's own admin; the console below replaces it
+
+
+def _actor(request):
+    """The signed-in user as a model instance (audit entries need its real type, not the lazy proxy)."""
+    return get_user_model().objects.get(pk=request.user.pk)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -62,7 +68,7 @@ class TrashItemAdmin(ReadOnlyAdmin):
         done, failed = 0, []
         for item in queryset:
             try:
-                service(actor=request.user, trash_item=item)
+                service(actor=_actor(request), trash_item=item)
                 done += 1
             except DomainError as exc:
                 failed.append(f"{item.resource_name}: {exc.message}")
@@ -125,8 +131,6 @@ class ActorFilter(admin.SimpleListFilter):
     parameter_name = "actor"
 
     def lookups(self, request, model_admin):
-        from django.contrib.auth import get_user_model
-
         actors = LogEntry.objects.exclude(actor=None).values("actor_id").distinct()
         return [
             (str(pk), email) for pk, email in get_user_model().objects.filter(pk__in=actors).values_list("pk", "email")
@@ -200,7 +204,7 @@ class AuditEntryAdmin(ReadOnlyAdmin):
     def export_csv(self, request, queryset):
         export, ids = _export_request(queryset, "csv")
         records = selectors.audit_records(LogEntry.objects.filter(pk__in=ids).order_by("timestamp", "id"))
-        exports.compliance_export_record(actor=request.user, request=export, total=len(ids), export_id="admin")
+        exports.compliance_export_record(actor=_actor(request), request=export, total=len(ids), export_id="admin")
         response = StreamingHttpResponse(exports.csv_chunks(records), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="pronaflow-audit-{timezone.now():%Y%m%d-%H%M%S}.csv"'
         return response
@@ -217,10 +221,9 @@ class AuditEntryAdmin(ReadOnlyAdmin):
             return None
         records = list(selectors.audit_records(LogEntry.objects.filter(pk__in=ids).order_by("timestamp", "id")))
         digest = exports.csv_digest(records)
-        pdf = exports.render_pdf(actor=request.user, request=export, records=records, digest=digest, export_id="admin")
-        exports.compliance_export_record(
-            actor=request.user, request=export, total=len(ids), export_id="admin", sha256=digest
-        )
+        actor = _actor(request)
+        pdf = exports.render_pdf(actor=actor, request=export, records=records, digest=digest, export_id="admin")
+        exports.compliance_export_record(actor=actor, request=export, total=len(ids), export_id="admin", sha256=digest)
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="pronaflow-audit-{timezone.now():%Y%m%d-%H%M%S}.pdf"'
         return response
