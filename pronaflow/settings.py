@@ -376,6 +376,8 @@ WEBHOOK_ALLOW_PRIVATE_TARGETS = env.bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", defaul
 WEBHOOK_RETRY_BASE_SECONDS = env.int("WEBHOOK_RETRY_BASE_SECONDS", default=60)
 WEBHOOK_RETRY_MAX_SECONDS = env.int("WEBHOOK_RETRY_MAX_SECONDS", default=6 * 3600)
 WEBHOOK_MAX_CONSECUTIVE_FAILURES = env.int("WEBHOOK_MAX_CONSECUTIVE_FAILURES", default=5)
+WEBHOOK_DELIVERY_RETENTION_DAYS = env.int("WEBHOOK_DELIVERY_RETENTION_DAYS", default=90)
+API_TOKEN_USAGE_RETENTION_DAYS = env.int("API_TOKEN_USAGE_RETENTION_DAYS", default=400)
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
     {
         "WebhookDeliveryStatusEnum": "apps.integrations.choices.DeliveryStatus",
@@ -389,6 +391,10 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
 CELERY_BEAT_SCHEDULE["webhook-retries"] = {
     "task": "apps.integrations.tasks.retry_due_webhook_deliveries_task",
     "schedule": 60.0,
+}
+CELERY_BEAT_SCHEDULE["integrations-retention"] = {
+    "task": "apps.integrations.tasks.purge_old_integration_records_task",
+    "schedule": 86400.0,
 }
 
 # --- Workspaces and projects (modules 2 and 3) ---------------------------------------------

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from apps.integrations.services.webhooks import due_delivery_ids, webhook_delivery_attempt
+from apps.integrations.services.webhooks import due_delivery_ids, integrations_purge_old, webhook_delivery_attempt
 
 
 @shared_task(acks_late=True)
@@ -19,3 +19,9 @@ def retry_due_webhook_deliveries_task() -> int:
     for delivery_id in ids:
         deliver_webhook_task.delay(delivery_id)
     return len(ids)
+
+
+@shared_task
+def purge_old_integration_records_task() -> dict[str, int]:
+    """Beat job: retention of finished webhook deliveries and API-token usage buckets."""
+    return integrations_purge_old()

@@ -205,3 +205,24 @@ def test_sign_and_verify_agree():
     signature = sign(body, SECRET)
     assert signature.startswith("sha256=") and verify(body, SECRET, signature)
     assert not verify(body + b" ", SECRET, signature)
+
+
+def test_retention_purges_old_finished_deliveries_and_usage_only(team, settings):
+    from apps.integrations.models import ApiTokenUsage
+    from apps.integrations.tasks import purge_old_integration_records_task
+    from tests.factories.integrations import ApiTokenFactory, WebhookDeliveryFactory
+
+    settings.WEBHOOK_DELIVERY_RETENTION_DAYS = 30
+    webhook = WebhookFactory(workspace=team.workspace)
+    old = timezone.now() - dt.timedelta(days=31)
+    old_done = WebhookDeliveryFactory(webhook=webhook, status="delivered")
+    old_open = WebhookDeliveryFactory(webhook=webhook, status="retrying")
+    recent = WebhookDeliveryFactory(webhook=webhook, status="failed")
+    WebhookDelivery.objects.filter(pk__in=[old_done.pk, old_open.pk]).update(created_at=old)
+    token = ApiTokenFactory(user=team.owner)
+    ApiTokenUsage.objects.create(token=token, hour=timezone.now() - dt.timedelta(days=500), method="GET", endpoint="/")
+    ApiTokenUsage.objects.create(token=token, hour=timezone.now(), method="GET", endpoint="/")
+
+    assert purge_old_integration_records_task() == {"deliveries": 1, "usage": 1}
+    assert set(WebhookDelivery.objects.values_list("pk", flat=True)) == {old_open.pk, recent.pk}
+    assert ApiTokenUsage.objects.count() == 1

@@ -314,3 +314,32 @@ def due_delivery_ids(*, limit: int = 500) -> list[str]:
         .order_by("created_at")
         .values_list("pk", flat=True)[:limit]
     ]
+
+
+def integrations_purge_old(*, batch_size: int = 5000) -> dict[str, int]:
+    """Retention: delete finished webhook deliveries older than WEBHOOK_DELIVERY_RETENTION_DAYS and
+    API-token usage buckets older than API_TOKEN_USAGE_RETENTION_DAYS, in batches (short locks).
+    Returns the number of rows deleted per kind."""
+    from apps.integrations.models import ApiTokenUsage
+
+    now = timezone.now()
+    plans = {
+        "deliveries": WebhookDelivery.objects.filter(
+            status__in=[DeliveryStatus.DELIVERED, DeliveryStatus.FAILED],
+            created_at__lt=now - timedelta(days=_setting("WEBHOOK_DELIVERY_RETENTION_DAYS", 90)),
+        ),
+        "usage": ApiTokenUsage.objects.filter(
+            hour__lt=now - timedelta(days=_setting("API_TOKEN_USAGE_RETENTION_DAYS", 400))
+        ),
+    }
+    deleted = {}
+    for kind, queryset in plans.items():
+        deleted[kind] = 0
+        while True:
+            ids = list(queryset.values_list("pk", flat=True)[:batch_size])
+            if not ids:
+                break
+            with transaction.atomic():
+                queryset.model.objects.filter(pk__in=ids).delete()
+            deleted[kind] += len(ids)
+    return deleted
