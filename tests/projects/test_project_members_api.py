@@ -26,7 +26,7 @@ def url(project, user=None) -> str:
 def test_list_members_without_n_plus_one(team, project, client_for, django_assert_max_num_queries):
     for _ in range(25):
         ProjectMemberFactory(project=project, user=WorkspaceMemberFactory(workspace=team.workspace).user)
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(4):
         rows = data(client_for(team.viewer).get(url(project) + "?page_size=100"))
     assert len(rows) == 26
     assert {"id", "user_id", "email", "username", "full_name", "role", "added_at"} == set(rows[0])

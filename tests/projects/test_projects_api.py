@@ -105,7 +105,7 @@ def test_list_computes_progress_and_counts_in_constant_queries(team, client_for,
     for project in projects:
         add_tasks(project, completed=1, todo=2, cancelled=1)
         ProjectMemberFactory(project=project, user=team.member)
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(3):
         response = client_for(team.member).get("/api/v1/projects?page_size=100")
     rows = data(response)
     assert response.json()["pagination"]["total"] == 30
@@ -226,7 +226,13 @@ def test_delete_moves_the_project_and_its_tasks_to_trash_and_emits_project_delet
     assert not Task.objects.filter(project_id=project.pk).exists()
     assert Task.all_objects.filter(project_id=project.pk).count() == 2
     [event] = events("project.deleted")
-    assert event.payload["project_id"] == str(project.pk)
+    assert event.payload == {
+        "project_id": str(project.pk),
+        "workspace_id": str(team.workspace.pk),
+        "name": project.name,
+        "status": "active",
+        "visibility": "workspace",
+    }
     assert_error(client_for(team.admin).get(f"/api/v1/projects/{project.pk}"), 404, "NOT_FOUND")
 
 

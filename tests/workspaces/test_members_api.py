@@ -30,7 +30,7 @@ def test_viewer_lists_members_filtered_by_role_without_n_plus_one(team, client_f
     for _ in range(30):
         WorkspaceMemberFactory(workspace=team.workspace, role=WorkspaceRole.VIEWER)
     client = client_for(team.viewer)
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(4):
         response = client.get(url(team) + "?page_size=100")
     rows = data(response)
     assert len(rows) == 34

@@ -64,7 +64,7 @@ def test_list_shows_only_my_workspaces_with_my_role_and_counts(team, client_for,
         ws = WorkspaceFactory()
         WorkspaceMemberFactory(workspace=ws, user=team.member, role=WorkspaceRole.VIEWER)
         WorkspaceMemberFactory(workspace=ws)
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(3):
         response = client_for(team.member).get("/api/v1/workspaces?page_size=100&sort=name")
     rows = data(response)
     assert response.json()["pagination"]["total"] == 26
