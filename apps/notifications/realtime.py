@@ -65,9 +65,13 @@ def publish_ids(notification_ids: list[str]) -> None:
     if client is None or not notification_ids:
         return
     try:
+        from apps.notifications.serializers import NotificationSerializer
+
         pipeline = client.pipeline(transaction=False)
-        for notification in Notification.objects.filter(pk__in=notification_ids):
-            pipeline.publish(channel_name(notification.user_id), _serialize(notification))
+        # One serializer for all rows: building a ModelSerializer's fields per row costs ~5 ms.
+        rows = NotificationSerializer(Notification.objects.filter(pk__in=notification_ids), many=True).data
+        for row in rows:
+            pipeline.publish(channel_name(row["user_id"]), json.dumps(row, cls=DjangoJSONEncoder))
         pipeline.execute()
     except redis.RedisError:
         logger.warning("Could not publish %d notifications to live streams", len(notification_ids), exc_info=True)
