@@ -65,7 +65,8 @@ def main() -> None:
         print(
             f"{label:<38} {elapsed * 1000:8.1f} ms  {len(queries):5d} queries  "
             f"{Notification.objects.count() - before_n:5d} notifications  "
-            f"{EmailNotification.objects.count() - before_e:5d} e-mail rows  {len(mail.outbox) - before_m:5d} e-mails sent"
+            f"{EmailNotification.objects.count() - before_e:5d} e-mail rows  "
+            f"{len(mail.outbox) - before_m:5d} e-mails sent"
         )
 
     run("in-app only (warm-up)")
