@@ -278,3 +278,27 @@ def test_expires_at_follows_the_retention_setting(client_for, team, task, settin
     item = TrashItem.objects.get()
     assert item.expires_at - item.deleted_at == dt.timedelta(days=7)
     assert item.expires_at > timezone.now()
+
+
+@pytest.mark.parametrize(
+    ("resource_type", "path"),
+    [
+        ("task_list", "/api/v1/tasks/lists/{}?force=true"),
+        ("task", "/api/v1/tasks/{}"),
+        ("comment", "/api/v1/comments/{}"),
+    ],
+)
+def test_delete_through_the_resources_own_endpoint_lands_in_the_trash_and_restores(
+    client_for, team, task, resource_type, path
+):
+    comment = CommentFactory(task=task, author=team.owner)
+    target = {"task_list": task.task_list, "task": task, "comment": comment}[resource_type]
+    client = client_for(team.owner)
+    response = client.delete(path.format(target.pk))
+    assert response.status_code == 204, response.content
+    item = TrashItem.objects.get(resource_type=resource_type)
+    assert item.resource_id == target.pk and item.deleted_by == team.owner
+    assert client.post(f"{TRASH}/{item.pk}/restore").status_code == 200
+    assert type(target).objects.filter(pk=target.pk).exists()
+    if resource_type != "comment":
+        assert Comment.objects.filter(pk=comment.pk).exists()

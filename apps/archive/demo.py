@@ -1,0 +1,62 @@
+"""Demo data for module 8: a compliance officer login, one archived project with its history and one
+task in the trash, so the archive, trash and audit screens have something to show. Idempotent."""
+
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from apps.accounts.choices import UserStatus
+from apps.accounts.models import User
+from apps.archive.models import TrashItem
+
+COMPLIANCE_EMAIL = "compliance@pronaflow.demo"
+COMPLIANCE_PASSWORD = "PronaFlow-Demo-2026!"
+ARCHIVED_PROJECT = "Legacy intranet"
+SANDBOX_PROJECT = "Sandbox"
+TRASHED_TASK = "Draft notes (deleted, restore me from the trash)"
+
+
+def _compliance_officer() -> User:
+    user, _ = User.objects.update_or_create(
+        email=COMPLIANCE_EMAIL,
+        defaults={
+            "username": "compliance",
+            "full_name": "Clara Compliance",
+            "status": UserStatus.ACTIVE,
+            "is_active": True,
+            "is_staff": True,
+            "email_verified_at": timezone.now(),
+        },
+    )
+    user.set_password(COMPLIANCE_PASSWORD)
+    user.save(update_fields=["password"])
+    user.groups.add(Group.objects.get(name="Compliance officer"))
+    return user
+
+
+def seed(ctx: dict) -> None:
+    from apps.archive.services.archive import project_archive
+    from apps.archive.services.trash import trash_item_create
+    from apps.projects.models import Project
+    from apps.tasks.models import Task
+
+    _compliance_officer()
+    ctx.setdefault("logins", []).append(
+        (COMPLIANCE_EMAIL, COMPLIANCE_PASSWORD, "staff, Compliance officer group: audit log, exports, trash in /admin/")
+    )
+    owner, workspace = ctx.get("users", {}).get("owner"), ctx.get("workspace")
+    if owner is None or workspace is None:
+        return
+    # Rows of its own, so the other apps' seeders never meet an archived project or a trashed task.
+    legacy, _ = Project.objects.get_or_create(
+        workspace=workspace,
+        name=ARCHIVED_PROJECT,
+        defaults={"description": "Replaced by the new intranet.", "created_by": owner},
+    )
+    if legacy.status != "archived":
+        project_archive(actor=owner, project=legacy, reason="Demo: replaced last quarter", notify_team=False)
+    if not TrashItem.objects.filter(resource_type="task", resource_name=TRASHED_TASK).exists():
+        sandbox, _ = Project.objects.get_or_create(
+            workspace=workspace, name=SANDBOX_PROJECT, defaults={"created_by": owner}
+        )
+        task = Task.objects.create(workspace=workspace, project=sandbox, title=TRASHED_TASK, created_by=owner)
+        trash_item_create(actor=owner, resource_type="task", resource_id=task.pk)
