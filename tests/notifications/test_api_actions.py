@@ -24,7 +24,7 @@ def test_assigning_a_task_through_the_api_notifies_and_emails_the_assignee(world
     act(world.owner, "post", f"/api/v1/tasks/{world.task.pk}/assignees", {"user_ids": [str(world.member.pk)]})
     [note] = Notification.objects.filter(user=world.member)
     assert note.type == "task_assigned" and note.action_url == f"/tasks/{world.task.pk}"
-    assert "Olivia Owner assigned task 'Design UI' to you" == note.message
+    assert note.message == "Olivia Owner assigned task 'Design UI' to you"
     assert [m.to for m in mail.outbox] == [[world.member.email]]
     assert not Notification.objects.filter(user=world.owner).exists()
 
