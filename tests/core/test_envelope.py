@@ -129,3 +129,15 @@ class TestPagination:
     def test_bad_values_are_400(self, api_client, query):
         body = assert_error(api_client.get(f"/api/v1/probe/numbers?{query}"), 400, "INVALID_REQUEST")
         assert body["error"]["details"]["field"] in {"page", "page_size"}
+
+
+def test_options_describes_a_route_without_listing_its_write_fields(auth_client):
+    response = auth_client.options("/api/v1/workspaces")
+    assert response.status_code == 200
+    data = response.json()["data"]
+    assert set(data) == {"name", "description", "renders", "parses"}
+
+
+def test_options_on_a_foreign_object_route_is_404_not_500(auth_client):
+    response = auth_client.options("/api/v1/workspaces/6a1c8f8e-0000-4000-8000-000000000000/settings")
+    assert_error(response, 404, "NOT_FOUND")

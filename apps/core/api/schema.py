@@ -1,6 +1,7 @@
 """OpenAPI that describes what the server really sends: the envelope and the error bodies."""
 
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import force_instance, is_serializer
 
 ERROR_SCHEMA_NAME = "ErrorResponse"
 ERROR_REF = {"$ref": f"#/components/schemas/{ERROR_SCHEMA_NAME}"}
@@ -35,10 +36,17 @@ def _is_enveloped(schema: dict) -> bool:
     return schema.get("$ref", "").rsplit("/", 1)[-1].startswith("Paginated")
 
 
+def _declares_envelope(serializer) -> bool:
+    """A response serializer with its own `success` field describes a whole envelope already."""
+    response = getattr(serializer, "response", serializer)  # OpenApiResponse wraps the serializer
+    instance = force_instance(response)
+    return is_serializer(instance) and "success" in getattr(instance, "fields", {})
+
+
 class EnvelopeAutoSchema(AutoSchema):
     def _get_response_for_code(self, serializer, status_code, media_types=None, direction="response"):
         response = super()._get_response_for_code(serializer, status_code, media_types, direction)
-        if str(status_code).startswith("2"):
+        if str(status_code).startswith("2") and not _declares_envelope(serializer):
             body = response.get("content", {}).get("application/json")
             if body and "schema" in body and not _is_enveloped(body["schema"]):
                 body["schema"] = envelope_schema(body["schema"])
