@@ -84,6 +84,10 @@ class ReportScheduleSerializer(serializers.Serializer):
         return value
 
     def validate(self, attrs):
+        # A schedule is always replaced whole, even inside a partial update of its report.
+        if "type" not in attrs:
+            raise serializers.ValidationError({"type": ["This field is required."]})
+        attrs.setdefault("time", "09:00")
         kind = attrs["type"]
         if kind == ScheduleType.WEEKLY and attrs.get("day_of_week") is None:
             raise serializers.ValidationError({"day_of_week": ["Required for a weekly schedule."]})

@@ -222,6 +222,17 @@ def test_schedule_is_added_retimed_and_removed_with_the_report(team, client_for)
     assert not PeriodicTask.objects.filter(task=SCHEDULED_TASK).exists()
 
 
+def test_partial_update_with_an_incomplete_schedule_is_422_not_500(team, client_for):
+    client = client_for(team.admin)
+    report_id = data(client.post("/api/v1/reports", body_for(team)), 201)["id"]
+    response = client.patch(detail(report_id), {"schedule": {"time": "07:15"}})
+    assert_error(response, 422, "VALIDATION_ERROR")
+    assert "type" in response.json()["error"]["details"]["schedule"]
+    assert not PeriodicTask.objects.filter(task=SCHEDULED_TASK).exists()
+    body = data(client.patch(detail(report_id), {"schedule": {"type": "daily"}}))
+    assert body["schedule"]["time"] == "09:00"
+
+
 def test_member_cannot_schedule_or_change_someone_elses_scheduled_report(team, client_for):
     client = client_for(team.member)
     report = ReportFactory(workspace=team.workspace, created_by=team.member)
