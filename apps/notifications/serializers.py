@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from apps.core.api.fields import HourMinuteField
 from apps.notifications.models import Notification
 from apps.personalization.choices import NotificationFrequency
 
@@ -36,8 +37,8 @@ class UnreadCountSerializer(serializers.Serializer):
 
 class QuietHoursSerializer(serializers.Serializer):
     enabled = serializers.BooleanField(required=False)
-    start = serializers.TimeField(required=False, format="%H:%M", input_formats=["%H:%M"])
-    end = serializers.TimeField(required=False, format="%H:%M", input_formats=["%H:%M"])
+    start = HourMinuteField(required=False)
+    end = HourMinuteField(required=False)
 
 
 class NotificationPreferenceSerializer(serializers.Serializer):

@@ -1,0 +1,16 @@
+"""Serializer fields shared across apps."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+HOUR_MINUTE_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d$"
+
+
+@extend_schema_field({"type": "string", "pattern": HOUR_MINUTE_PATTERN, "example": "22:00"})
+class HourMinuteField(serializers.TimeField):
+    """A wall-clock time as "HH:MM" (24 h), in and out. OpenAPI's `time` format would demand seconds."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("format", "%H:%M")
+        kwargs.setdefault("input_formats", ["%H:%M"])
+        super().__init__(**kwargs)
