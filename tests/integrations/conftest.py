@@ -1,12 +1,24 @@
+import importlib
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from django.apps import apps
 from rest_framework.test import APIClient
 
 from tests.factories.integrations import ApiTokenFactory
 from tests.factories.workspaces import Team
+
+
+@pytest.fixture(autouse=True)
+def _catalogue(request):
+    """The OAuth providers and plugins the data migration seeds. Transactional tests elsewhere in
+    the suite flush the database (migration data included), so put them back, the same way."""
+    if request.node.get_closest_marker("django_db") is None and "db" not in request.fixturenames:
+        return
+    request.getfixturevalue("db")
+    importlib.import_module("apps.integrations.migrations.0002_seed_catalogue").seed(apps, None)
 
 
 @pytest.fixture

@@ -1,5 +1,4 @@
 import pytest
-from django.core.management import call_command
 from django.test import Client
 
 from apps.integrations.models import Consent, PluginInstallation, Webhook
@@ -59,11 +58,14 @@ def test_the_admin_consent_revoke_action_keeps_history(admin_client):
     assert consent.is_granted is False and consent.revoked_at is not None
 
 
-def test_the_demo_seed_is_idempotent_and_prints_no_token(capsys):
-    call_command("seed_demo")
-    call_command("seed_demo")
-    output = capsys.readouterr().out
-    assert "prona_" not in output and "whsec_" not in output
-    assert Webhook.objects.filter(name="Release notes bot").count() == 1
-    assert PluginInstallation.objects.filter(plugin__slug="markdown-editor").count() == 1
-    assert Consent.objects.filter(consent_type="DATA_PROCESSING", is_current=True).count() == 1
+def test_the_demo_seed_is_idempotent_and_prints_nothing(team, capsys):
+    from apps.integrations import demo
+
+    ctx = {"users": {"owner": team.owner, "admin": team.admin}, "workspace": team.workspace, "logins": []}
+    demo.seed(ctx)
+    demo.seed(ctx)
+    assert capsys.readouterr().out == "" and ctx["logins"] == []
+    webhook = Webhook.objects.get(workspace=team.workspace, name="Release notes bot")
+    assert webhook.is_active is False
+    assert PluginInstallation.objects.filter(plugin__slug="markdown-editor", workspace=team.workspace).count() == 1
+    assert Consent.objects.filter(user=team.owner, consent_type="DATA_PROCESSING").count() == 1
