@@ -115,7 +115,9 @@ def test_lost_dispatch_is_picked_up_by_the_redispatch_job(workspace, user):
 
 
 @pytest.mark.worker
-@pytest.mark.django_db(transaction=True)
+# Committed rows are needed for the worker to see them; serialized_rollback restores the rows
+# data migrations seeded (content types, groups, themes) that the flush after such tests removes.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_real_worker_dispatches_committed_events(user):
     workspace = Workspace.objects.create(name="Worker", created_by=user)
     with running_worker():
