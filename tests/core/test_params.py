@@ -1,0 +1,35 @@
+import datetime as dt
+
+import pytest
+
+from apps.core.api.params import bool_param, datetime_param, int_param, uuid_param
+from apps.core.exceptions import InvalidRequest
+
+
+def test_bare_date_is_start_or_end_of_that_utc_day():
+    start = datetime_param({"d": "2026-02-01"}, "d")
+    end = datetime_param({"d": "2026-02-01"}, "d", end_of_day=True)
+    assert start == dt.datetime(2026, 2, 1, tzinfo=dt.UTC)
+    assert end == dt.datetime(2026, 2, 1, 23, 59, 59, 999999, tzinfo=dt.UTC)
+
+
+def test_datetime_keeps_its_offset_and_naive_means_utc():
+    assert datetime_param({"d": "2026-02-01T10:00:00+02:00"}, "d").utcoffset() == dt.timedelta(hours=2)
+    assert datetime_param({"d": "2026-02-01T10:00:00"}, "d").tzinfo == dt.UTC
+
+
+@pytest.mark.parametrize(
+    ("parser", "raw"),
+    [
+        (datetime_param, "2026-13-01"),
+        (datetime_param, "yesterday"),
+        (int_param, "1e3"),
+        (bool_param, "maybe"),
+        (uuid_param, "not-a-uuid"),
+    ],
+)
+def test_malformed_values_raise_invalid_request(parser, raw):
+    kwargs = {"default": 1} if parser is int_param else {}
+    with pytest.raises(InvalidRequest) as error:
+        parser({"x": raw}, "x", **kwargs)
+    assert error.value.details["field"] == "x"
