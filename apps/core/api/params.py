@@ -65,12 +65,14 @@ def datetime_param(params, name: str, *, end_of_day: bool = False) -> dt.datetim
     if raw in (None, ""):
         return None
     try:
-        value = parse_datetime(raw)
-        if value is None:
-            day = parse_date(raw)
-            if day is None:
-                raise ValueError
+        # A bare date first: parse_datetime would read "2026-02-01" as midnight.
+        day = parse_date(raw) if len(raw) == 10 else None
+        if day is not None:
             value = dt.datetime.combine(day, dt.time.max if end_of_day else dt.time.min)
+        else:
+            value = parse_datetime(raw)
+            if value is None:
+                raise ValueError
     except ValueError:
         raise _bad(name, "Must be an ISO 8601 date or date-time.") from None
     if timezone.is_naive(value):
