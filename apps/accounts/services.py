@@ -36,10 +36,10 @@ from rest_framework_simplejwt.state import token_backend
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.utils import datetime_from_epoch
 
-from apps.accounts import crypto
 from apps.accounts.choices import OneTimeTokenPurpose, UserStatus
 from apps.accounts.models import MFABackupCode, OneTimeToken, User, UserSession
 from apps.accounts.tokens import SESSION_CLAIM, MFAChallengeToken, TokenPair, build_mfa_token, build_token_pair
+from apps.core import crypto
 from apps.core.audit import record_action
 from apps.core.exceptions import (
     Conflict,
@@ -499,9 +499,9 @@ def _accept_backup_code(user: User, code: str) -> bool:
     if not normalised:
         return False
     return (
-        MFABackupCode.objects.filter(user=user, code_hash=crypto.keyed_hash(normalised), used_at__isnull=True).update(
-            used_at=timezone.now()
-        )
+        MFABackupCode.objects.filter(
+            user=user, code_hash=crypto.keyed_hash(normalised, purpose="accounts"), used_at__isnull=True
+        ).update(used_at=timezone.now())
         == 1
     )
 
@@ -791,7 +791,10 @@ def _new_backup_codes(user: User) -> list[str]:
         raw = "".join(secrets.choice(BACKUP_CODE_ALPHABET) for _ in range(10))
         codes.append(f"{raw[:5]}-{raw[5:]}")
     MFABackupCode.objects.bulk_create(
-        [MFABackupCode(user=user, code_hash=crypto.keyed_hash(_normalise_backup_code(c))) for c in codes]
+        [
+            MFABackupCode(user=user, code_hash=crypto.keyed_hash(_normalise_backup_code(c), purpose="accounts"))
+            for c in codes
+        ]
     )
     return codes
 

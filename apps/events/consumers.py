@@ -21,7 +21,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from apps.events import crypto, webhooks
+from apps.core import crypto
+from apps.events import webhooks
 from apps.events.catalogue import EVENT_TYPES, public_payload
 from apps.events.choices import DeliveryStatus, HandlerType
 from apps.events.models import DomainEvent, EventConsumer, EventDelivery

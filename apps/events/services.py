@@ -102,8 +102,8 @@ def consumer_create(*, actor, event_type: str, handler_type: str, config: dict, 
     `workspace` already resolved through the actor's visible workspaces). For webhooks a signing
     secret is generated; it is returned on the object as `plain_secret`, the only time it is shown.
     Emits no event. Raises PermissionDenied when a workspace viewer targets other users in-app."""
-    from apps.core import policies
-    from apps.events import crypto, webhooks
+    from apps.core import crypto, policies
+    from apps.events import webhooks
     from apps.events.choices import HandlerType
     from apps.events.models import EventConsumer
 

@@ -2,7 +2,7 @@
 receiver), a plugin installed from the seeded marketplace, and the owner's consent for it. No API
 token is created: a token's secret is shown once to its owner and never printed."""
 
-from apps.integrations import crypto
+from apps.core import crypto
 from apps.integrations.models import Consent, Plugin, PluginInstallation, Webhook
 from apps.integrations.services.consents import consent_grant
 from apps.integrations.services.plugins import plugin_install

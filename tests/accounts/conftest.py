@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 from rest_framework.test import APIClient
 
-from apps.accounts import crypto
+from apps.core import crypto
 from tests.factories.accounts import DEFAULT_PASSWORD, UserFactory, token_pair_for
 
 LOGIN_URL = "/api/v1/auth/login"

@@ -263,7 +263,7 @@ def test_failing_webhook_is_retried_then_marked_failed(world, fire, client_for, 
 
 def test_webhook_to_a_private_address_is_refused_at_delivery_time(world, fire, settings):
     settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = False
-    from apps.events import crypto
+    from apps.core import crypto
 
     EventConsumerFactory(
         owner=world.owner,

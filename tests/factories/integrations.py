@@ -3,7 +3,7 @@ import datetime as dt
 import factory
 from django.utils import timezone
 
-from apps.integrations import crypto
+from apps.core import crypto
 from apps.integrations.models import (
     ApiToken,
     Consent,

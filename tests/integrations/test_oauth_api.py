@@ -1,6 +1,6 @@
 import pytest
 
-from apps.integrations import crypto
+from apps.core import crypto
 from apps.integrations.models import OAuthApp, OAuthConnection
 from tests.factories.integrations import OAuthAppFactory, OAuthConnectionFactory
 

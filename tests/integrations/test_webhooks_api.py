@@ -1,7 +1,7 @@
 import pytest
 from auditlog.models import LogEntry
 
-from apps.integrations import crypto
+from apps.core import crypto
 from apps.integrations.models import Webhook
 from tests.factories.integrations import WebhookDeliveryFactory, WebhookFactory
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from apps.core import crypto
 from apps.core.audit import record_action
 from apps.core.exceptions import Conflict, ValidationFailed
-from apps.integrations import crypto
 from apps.integrations.models import OAuthApp, OAuthConnection
 
 

@@ -13,10 +13,9 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from apps.core import policies
+from apps.core import crypto, policies
 from apps.core.audit import record_action
 from apps.core.exceptions import ValidationFailed
-from apps.integrations import crypto
 from apps.integrations.choices import DeliveryStatus, RetryPolicy
 from apps.integrations.events import WEBHOOK_EVENT_TYPES
 from apps.integrations.models import Webhook, WebhookDelivery
