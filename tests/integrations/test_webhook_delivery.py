@@ -8,10 +8,10 @@ import json
 import pytest
 from django.utils import timezone
 
+from apps.core.webhooks import deliver, sign, verify
 from apps.integrations.models import Webhook, WebhookDelivery
 from apps.integrations.services.webhooks import deliveries_create_for_event, retry_delay
 from apps.integrations.tasks import retry_due_webhook_deliveries_task
-from apps.integrations.webhooks.delivery import deliver, sign, verify
 from tests.factories.integrations import WebhookFactory
 
 pytestmark = pytest.mark.django_db

@@ -75,7 +75,7 @@ def test_private_loopback_and_non_http_targets_are_refused(team, client_for, url
 def test_a_host_name_resolving_to_a_private_address_is_refused(team, client_for, settings, monkeypatch):
     settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = False
     monkeypatch.setattr(
-        "apps.integrations.webhooks.delivery.socket.getaddrinfo",
+        "apps.core.webhooks.socket.getaddrinfo",
         lambda host, port, **kw: [(2, 1, 6, "", ("10.1.2.3", port))],
     )
     response = client_for(team.owner).post(URL, body(team, url="https://internal.example.com/hook"), format="json")

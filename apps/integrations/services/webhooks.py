@@ -16,10 +16,10 @@ from django.utils import timezone
 from apps.core import crypto, policies
 from apps.core.audit import record_action
 from apps.core.exceptions import ValidationFailed
+from apps.core.webhooks import UnsafeTarget, check_target, deliver
 from apps.integrations.choices import DeliveryStatus, RetryPolicy
 from apps.integrations.events import WEBHOOK_EVENT_TYPES
 from apps.integrations.models import Webhook, WebhookDelivery
-from apps.integrations.webhooks.delivery import UnsafeTarget, check_target, deliver
 
 logger = logging.getLogger("pronaflow.integrations")
 

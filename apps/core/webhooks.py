@@ -1,5 +1,5 @@
-"""Signed HTTP delivery of a JSON body to an outside URL: reusable by any sender (module 12 webhooks,
-module 7 event consumers).
+"""Signed HTTP delivery of a JSON body to an outside URL, for every sender (module 12 webhooks,
+module 7 webhook event consumers).
 
     sign(body, secret)                          -> "sha256=<hex HMAC-SHA256 of the raw body>"
     check_target(url)                           -> raises UnsafeTarget (scheme, credentials, SSRF)
