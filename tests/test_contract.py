@@ -13,7 +13,6 @@ from django.urls import URLPattern, URLResolver, get_resolver
 SPEC_COVERAGE = Path(__file__).resolve().parents[2] / "shared" / "tools" / "spec-coverage"
 
 
-
 @pytest.fixture(scope="module")
 def schema_file(tmp_path_factory):
     path = tmp_path_factory.mktemp("schema") / "openapi.json"
