@@ -129,7 +129,10 @@ def on_project_updated(event: DomainEvent) -> None:
 
 @register("notifications.project_archived", "project.archived")
 def on_project_archived(event: DomainEvent) -> None:
+    """Project members, unless the archiver chose not to notify the team (`notify_team` false)."""
     payload = event.payload
+    if payload.get("notify_team") is False:
+        return
     reason = payload.get("reason")
     notifications_fan_out(
         event=event,

@@ -54,3 +54,15 @@ def test_editing_a_project_through_the_api_notifies_its_members(world, act):
     act(world.owner, "patch", f"/api/v1/projects/{world.project.pk}", {"name": "Website v2"})
     recipients = set(Notification.objects.filter(type="project_updated").values_list("user_id", flat=True))
     assert recipients == {world.member.pk, world.viewer.pk}
+
+
+@pytest.mark.parametrize(("notify_team", "expected"), [(True, True), (False, False)])
+def test_archiving_through_the_api_notifies_members_only_when_asked(world, act, notify_team, expected):
+    act(
+        world.owner,
+        "post",
+        f"/api/v1/archive/projects/{world.project.pk}/archive",
+        {"reason": "Shipped", "notify_team": notify_team},
+    )
+    notified = Notification.objects.filter(type="project_archived", user=world.member).exists()
+    assert notified is expected

@@ -121,6 +121,18 @@ def test_project_archived_notifies_members_with_the_reason(world, fire):
     assert note.message == "Olivia Owner archived project 'Website': Shipped"
 
 
+def test_project_archived_without_notify_team_notifies_nobody(world, fire):
+    fire(
+        "project.archived",
+        aggregate=world.project,
+        actor=world.owner,
+        workspace=world.workspace,
+        project=world.project,
+        payload=project_payload(world.project, status="archived", reason="Quiet", notify_team=False),
+    )
+    assert not Notification.objects.filter(type="project_archived").exists()
+
+
 def test_user_joined_notifies_owners_and_admins_but_not_the_newcomer(world, fire):
     newcomer = add_member(world.workspace, "member", UserFactory(full_name="Nina New"))
     fire(
