@@ -171,12 +171,23 @@ EMAIL_VERIFICATION_HOURS = env.int("EMAIL_VERIFICATION_HOURS", default=24)
 PASSWORD_RESET_MINUTES = env.int("PASSWORD_RESET_MINUTES", default=15)
 LOGIN_LOCKOUT_ATTEMPTS = env.int("LOGIN_LOCKOUT_ATTEMPTS", default=5)
 LOGIN_LOCKOUT_MINUTES = env.int("LOGIN_LOCKOUT_MINUTES", default=15)
+# Failed logins (any account, known or not) one client IP may make per lockout window before its
+# login and MFA attempts answer 429.
+LOGIN_IP_FAILURE_LIMIT = env.int("LOGIN_IP_FAILURE_LIMIT", default=20)
 INVITATION_EXPIRY_DAYS = env.int("INVITATION_EXPIRY_DAYS", default=7)
 
 # --- REST API ----------------------------------------------------------------------------
 
 RATE_LIMIT_USER = env.str("RATE_LIMIT_USER", default="100/min")
 RATE_LIMIT_ANON = env.str("RATE_LIMIT_ANON", default="30/min")
+# Requests per window for each API-token tier (module 12).
+RATE_LIMIT_TIERS = {
+    "free": env.str("RATE_LIMIT_TIER_FREE", default="60/min"),
+    "pro": env.str("RATE_LIMIT_TIER_PRO", default="1000/min"),
+    "enterprise": env.str("RATE_LIMIT_TIER_ENTERPRISE", default="5000/min"),
+}
+# Trusted reverse proxies in front of the app, for the client IP (X-Forwarded-For).
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -218,7 +229,38 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SWAGGER_UI_SETTINGS": {"persistAuthorization": True, "displayOperationId": False},
     "SCHEMA_PATH_PREFIX": r"/api/v1",
-    "ENUM_NAME_OVERRIDES": {},
+    # Several apps have a "status", "role" or "type": give each choice set its own component name.
+    "ENUM_NAME_OVERRIDES": {
+        "UserStatusEnum": "apps.accounts.choices.UserStatus",
+        "WorkspaceRoleEnum": "apps.workspaces.choices.WorkspaceRole",
+        "WorkspaceTypeEnum": "apps.workspaces.choices.WorkspaceType",
+        "InvitationStatusEnum": "apps.workspaces.choices.InvitationStatus",
+        "ProjectRoleEnum": "apps.projects.choices.ProjectRole",
+        "ProjectStatusEnum": "apps.projects.choices.ProjectStatus",
+        "TaskStatusEnum": "apps.tasks.choices.TaskStatus",
+        "TaskPriorityEnum": "apps.tasks.choices.TaskPriority",
+        "DependencyTypeEnum": "apps.tasks.choices.DependencyType",
+        "NotificationTypeEnum": "apps.notifications.choices.NotificationType",
+        "NotificationReadStatusEnum": "apps.notifications.choices.ReadStatus",
+        "NotificationFrequencyEnum": "apps.personalization.choices.NotificationFrequency",
+        "WcagLevelEnum": "apps.personalization.choices.WcagLevel",
+        "FontSizeEnum": "apps.personalization.choices.FontSize",
+        "InfoDensityEnum": "apps.personalization.choices.InfoDensity",
+        "DateFormatEnum": "apps.personalization.choices.DateFormat",
+        "TimeFormatEnum": "apps.personalization.choices.TimeFormat",
+        "EventHandlerTypeEnum": "apps.events.choices.HandlerType",
+        "ReportTypeEnum": "apps.analytics.choices.ReportType",
+        "ReportMetricEnum": "apps.analytics.choices.Metric",
+        "ReportScheduleTypeEnum": "apps.analytics.choices.ScheduleType",
+        "ReportExecutionStatusEnum": "apps.analytics.choices.ExecutionStatus",
+        "ReportExportFormatEnum": "apps.analytics.choices.ExportFormat",
+        "WebhookDeliveryStatusEnum": "apps.integrations.choices.DeliveryStatus",
+        "IntegrationComponentStatusEnum": "apps.integrations.choices.ComponentStatus",
+        "ConsentTypeEnum": "apps.integrations.choices.ConsentType",
+        "ApiTokenTierEnum": "apps.integrations.choices.TokenTier",
+        "WebhookRetryPolicyEnum": "apps.integrations.choices.RetryPolicy",
+        "HealthStatusEnum": ["healthy", "unhealthy"],
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "apps.core.api.schema.add_error_envelope_component",
@@ -294,121 +336,49 @@ LOGGING = {
     },
 }
 
-# Requests per minute for each API-token tier (module 12).
-RATE_LIMIT_TIERS = {
-    "free": env.str("RATE_LIMIT_TIER_FREE", default="60/min"),
-    "pro": env.str("RATE_LIMIT_TIER_PRO", default="1000/min"),
-    "enterprise": env.str("RATE_LIMIT_TIER_ENTERPRISE", default="5000/min"),
-}
-NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+# --- Module settings ---------------------------------------------------------------------
 
-# Periodic jobs. The database scheduler copies these into django-celery-beat's tables at start,
-# where staff can retune them in the admin.
-CELERY_BEAT_SCHEDULE = {
-    "events-redispatch": {"task": "apps.events.tasks.redispatch_pending_events_task", "schedule": 60.0},
-    "events-retention": {"task": "apps.events.tasks.purge_old_events_task", "schedule": 86400.0},
-    "notifications-digests": {"task": "apps.notifications.tasks.send_due_digests_task", "schedule": 300.0},
-    "notifications-retention": {"task": "apps.notifications.tasks.purge_old_notifications_task", "schedule": 86400.0},
-    "trash-purge": {"task": "apps.archive.tasks.purge_expired_trash_task", "schedule": 3600.0},
-    "audit-retention": {"task": "apps.archive.tasks.enforce_audit_retention_task", "schedule": 86400.0},
-}
-
-# Failed logins (any account, known or not) one client IP may make per lockout window before
-# its login and MFA attempts answer 429 (module 1).
-LOGIN_IP_FAILURE_LIMIT = env.int("LOGIN_IP_FAILURE_LIMIT", default=20)
-
-# Module 4 enums get their own component names in the OpenAPI schema (several apps have a "status").
-SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
-    {
-        "TaskStatusEnum": "apps.tasks.choices.TaskStatus",
-        "TaskPriorityEnum": "apps.tasks.choices.TaskPriority",
-        "DependencyTypeEnum": "apps.tasks.choices.DependencyType",
-    }
-)
-SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["UserStatusEnum"] = "apps.accounts.choices.UserStatus"
-
-# --- Notifications and event consumers (module 7) -------------------------------------------
-
-# Webhook targets must be public addresses unless DEBUG; tests and private deployments may allow more.
-WEBHOOK_ALLOW_PRIVATE_TARGETS = env.bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", default=False)
-WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
+# Notifications (module 7): digests, the live stream.
 NOTIFICATION_DIGEST_MAX_ITEMS = env.int("NOTIFICATION_DIGEST_MAX_ITEMS", default=50)
 NOTIFICATION_DIGEST_HOUR = env.int("NOTIFICATION_DIGEST_HOUR", default=8)  # local time of daily/weekly digests
 NOTIFICATION_STREAM_HEARTBEAT_SECONDS = env.int("NOTIFICATION_STREAM_HEARTBEAT_SECONDS", default=15)
 NOTIFICATION_STREAM_MAX_SECONDS = env.int("NOTIFICATION_STREAM_MAX_SECONDS", default=300)
 NOTIFICATION_STREAM_POLL_SECONDS = env.int("NOTIFICATION_STREAM_POLL_SECONDS", default=2)
 
-# Module 8 compliance exports: the longest date range one export may cover, the largest PDF
+# Compliance exports (module 8): the longest date range one export may cover, the largest PDF
 # rendered inside the request (WeasyPrint costs about 11 ms per row), the largest PDF at all
 # (larger ones: use CSV), and how long the download link of an export job stays valid.
 COMPLIANCE_EXPORT_MAX_DAYS = env.int("COMPLIANCE_EXPORT_MAX_DAYS", default=366)
 COMPLIANCE_PDF_SYNC_MAX_ROWS = env.int("COMPLIANCE_PDF_SYNC_MAX_ROWS", default=500)
 COMPLIANCE_PDF_MAX_ROWS = env.int("COMPLIANCE_PDF_MAX_ROWS", default=5000)
 COMPLIANCE_EXPORT_LINK_HOURS = env.int("COMPLIANCE_EXPORT_LINK_HOURS", default=24)
-SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
-    {
-        "NotificationTypeEnum": "apps.notifications.choices.NotificationType",
-        "NotificationReadStatusEnum": "apps.notifications.choices.ReadStatus",
-        "NotificationFrequencyEnum": "apps.personalization.choices.NotificationFrequency",
-        "WcagLevelEnum": "apps.personalization.choices.WcagLevel",
-        "FontSizeEnum": "apps.personalization.choices.FontSize",
-        "InfoDensityEnum": "apps.personalization.choices.InfoDensity",
-        "DateFormatEnum": "apps.personalization.choices.DateFormat",
-        "TimeFormatEnum": "apps.personalization.choices.TimeFormat",
-        "EventHandlerTypeEnum": "apps.events.choices.HandlerType",
-    }
-)
 
-# --- Analytics and reports (module 11) -------------------------------------------------------
-SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
-    {
-        "ReportTypeEnum": "apps.analytics.choices.ReportType",
-        "ReportMetricEnum": "apps.analytics.choices.Metric",
-        "ReportScheduleTypeEnum": "apps.analytics.choices.ScheduleType",
-        "ReportExecutionStatusEnum": "apps.analytics.choices.ExecutionStatus",
-        "ReportExportFormatEnum": "apps.analytics.choices.ExportFormat",
-    }
-)
-
-# Integration ecosystem (module 12): API tokens and webhooks.
+# Integrations (module 12): API tokens and outgoing webhooks (module 12 webhooks and module 7
+# webhook consumers). Targets on loopback/private/link-local addresses are refused unless allowed.
 API_TOKEN_MAX_DAYS = env.int("API_TOKEN_MAX_DAYS", default=365)
-# Webhook targets on loopback/private/link-local addresses are refused unless this is on.
+API_TOKEN_USAGE_RETENTION_DAYS = env.int("API_TOKEN_USAGE_RETENTION_DAYS", default=400)
 WEBHOOK_ALLOW_PRIVATE_TARGETS = env.bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", default=False)
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
 WEBHOOK_RETRY_BASE_SECONDS = env.int("WEBHOOK_RETRY_BASE_SECONDS", default=60)
 WEBHOOK_RETRY_MAX_SECONDS = env.int("WEBHOOK_RETRY_MAX_SECONDS", default=6 * 3600)
 WEBHOOK_MAX_CONSECUTIVE_FAILURES = env.int("WEBHOOK_MAX_CONSECUTIVE_FAILURES", default=5)
 WEBHOOK_DELIVERY_RETENTION_DAYS = env.int("WEBHOOK_DELIVERY_RETENTION_DAYS", default=90)
-API_TOKEN_USAGE_RETENTION_DAYS = env.int("API_TOKEN_USAGE_RETENTION_DAYS", default=400)
-SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
-    {
-        "WebhookDeliveryStatusEnum": "apps.integrations.choices.DeliveryStatus",
-        "IntegrationComponentStatusEnum": "apps.integrations.choices.ComponentStatus",
-        "ConsentTypeEnum": "apps.integrations.choices.ConsentType",
-        "ApiTokenTierEnum": "apps.integrations.choices.TokenTier",
-        "WebhookRetryPolicyEnum": "apps.integrations.choices.RetryPolicy",
-        "HealthStatusEnum": ["healthy", "unhealthy"],
-    }
-)
-CELERY_BEAT_SCHEDULE["webhook-retries"] = {
-    "task": "apps.integrations.tasks.retry_due_webhook_deliveries_task",
-    "schedule": 60.0,
-}
-CELERY_BEAT_SCHEDULE["integrations-retention"] = {
-    "task": "apps.integrations.tasks.purge_old_integration_records_task",
-    "schedule": 86400.0,
-}
 
-# --- Workspaces and projects (modules 2 and 3) ---------------------------------------------
-SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
-    {
-        "WorkspaceRoleEnum": "apps.workspaces.choices.WorkspaceRole",
-        "WorkspaceTypeEnum": "apps.workspaces.choices.WorkspaceType",
-        "InvitationStatusEnum": "apps.workspaces.choices.InvitationStatus",
-        "ProjectRoleEnum": "apps.projects.choices.ProjectRole",
-        "ProjectStatusEnum": "apps.projects.choices.ProjectStatus",
-    }
-)
-CELERY_BEAT_SCHEDULE["workspaces-invitations-expire"] = {
-    "task": "apps.workspaces.tasks.invitations_expire_task",
-    "schedule": 3600.0,
+# --- Periodic jobs -----------------------------------------------------------------------
+# The database scheduler copies these into django-celery-beat's tables at start, where staff can
+# retune them in the admin. Scheduled reports (module 11) add their own entries at run time.
+
+HOURLY, DAILY = 3600.0, 86400.0
+CELERY_BEAT_SCHEDULE = {
+    "events-redispatch": {"task": "apps.events.tasks.redispatch_pending_events_task", "schedule": 60.0},
+    "events-retention": {"task": "apps.events.tasks.purge_old_events_task", "schedule": DAILY},
+    "notifications-digests": {"task": "apps.notifications.tasks.send_due_digests_task", "schedule": 300.0},
+    "notifications-retention": {"task": "apps.notifications.tasks.purge_old_notifications_task", "schedule": DAILY},
+    "accounts-credentials-retention": {"task": "apps.accounts.tasks.purge_expired_credentials_task", "schedule": DAILY},
+    "workspaces-invitations-expire": {"task": "apps.workspaces.tasks.invitations_expire_task", "schedule": HOURLY},
+    "trash-purge": {"task": "apps.archive.tasks.purge_expired_trash_task", "schedule": HOURLY},
+    "audit-retention": {"task": "apps.archive.tasks.enforce_audit_retention_task", "schedule": DAILY},
+    "compliance-exports-expiry": {"task": "apps.archive.tasks.purge_expired_exports_task", "schedule": HOURLY},
+    "webhook-retries": {"task": "apps.integrations.tasks.retry_due_webhook_deliveries_task", "schedule": 60.0},
+    "integrations-retention": {"task": "apps.integrations.tasks.purge_old_integration_records_task", "schedule": DAILY},
 }

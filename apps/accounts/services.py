@@ -859,3 +859,21 @@ def mfa_backup_codes_regenerate(*, actor: User) -> list[str]:
         codes = _new_backup_codes(user)
         record_action("user.mfa_backup_codes_regenerated", actor=actor, target=user)
     return codes
+
+
+ENDED_SESSION_RETENTION = timedelta(days=30)
+
+
+def credentials_purge_expired() -> dict[str, int]:
+    """Delete credential rows that can no longer be used: expired refresh tokens (and their
+    blacklist entries), e-mailed tokens that expired or were used, and sessions ended more than
+    30 days ago. Run daily by beat. Returns the number of rows removed per kind."""
+    now = timezone.now()
+    with transaction.atomic():
+        refresh_tokens, _ = OutstandingToken.objects.filter(expires_at__lte=now).delete()
+        one_time, _ = OneTimeToken.objects.filter(expires_at__lte=now).delete()
+        used, _ = OneTimeToken.objects.filter(used_at__isnull=False).delete()
+        cutoff = now - ENDED_SESSION_RETENTION
+        sessions, _ = UserSession.objects.filter(expires_at__lte=cutoff).delete()
+        revoked, _ = UserSession.objects.filter(revoked_at__lte=cutoff).delete()
+    return {"refresh_tokens": refresh_tokens, "one_time_tokens": one_time + used, "sessions": sessions + revoked}

@@ -20,3 +20,9 @@ def password_reset_send_task(user_id: str) -> None:
     user = User.objects.filter(pk=user_id).first()
     if user is not None:
         services.password_reset_send(user=user)
+
+
+@shared_task
+def purge_expired_credentials_task() -> dict[str, int]:
+    """Beat job: drop expired refresh tokens, spent e-mail tokens and long-ended sessions."""
+    return services.credentials_purge_expired()
