@@ -77,6 +77,11 @@ class UserAdmin(DjangoUserAdmin):
     filter_horizontal = ["groups"]
     actions = ["lock_accounts", "unlock_accounts", "force_logout"]
 
+    def has_delete_permission(self, request, obj=None):
+        """Accounts are never hard-deleted: the append-only audit trail refers to them. Lock an
+        account, or erase it through GDPR erasure (pseudonymisation), instead."""
+        return False
+
     @admin.action(description="Lock (suspend) selected accounts and sign them out")
     def lock_accounts(self, request, queryset):
         for user in queryset:

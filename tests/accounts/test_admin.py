@@ -92,3 +92,10 @@ def test_createsuperuser_refuses_a_weak_password(monkeypatch):
     monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "Root-Password-2026!")
     call_command("createsuperuser", "--noinput", "--email", "root@example.com", "--username", "root")
     assert User.objects.get(email="root@example.com").is_superuser
+
+
+def test_accounts_cannot_be_hard_deleted_from_the_admin(staff_client, user):
+    assert staff_client.get(f"{CHANGELIST}{user.pk}/delete/").status_code == 403
+    response = staff_client.post(CHANGELIST, {"action": "delete_selected", "_selected_action": [str(user.pk)]})
+    assert response.status_code in (200, 302)
+    assert User.objects.filter(pk=user.pk).exists()
