@@ -41,8 +41,17 @@ worker: install
 beat: install
 	$(BIN)/celery -A pronaflow beat --loglevel=info
 
+## Benchmarks against scratch PostgreSQL databases (each prints its numbers; minutes, not seconds)
+BENCH_ENV := DJANGO_SETTINGS_MODULE=tests.settings
+BENCH_DB := postgres://postgres@127.0.0.1:5432/pf_bench_analytics
 bench: install-dev
-	@for script in bench/*/*.py; do echo "== $$script"; DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/python $$script || exit 1; done
+	$(BENCH_ENV) $(BIN)/python bench/notifications/fanout.py
+	$(BENCH_ENV) $(BIN)/python bench/notifications/inbox_1m.py
+	$(BIN)/python bench/audit_export/run.py
+	psql postgres://postgres@127.0.0.1:5432/postgres -qc "DROP DATABASE IF EXISTS pf_bench_analytics" -c "CREATE DATABASE pf_bench_analytics"
+	$(BENCH_ENV) DATABASE_URL=$(BENCH_DB) $(BIN)/python manage.py migrate -v 0
+	$(BENCH_ENV) DATABASE_URL=$(BENCH_DB) $(BIN)/python bench/analytics/metrics_1m.py
+	psql postgres://postgres@127.0.0.1:5432/postgres -qc "DROP DATABASE pf_bench_analytics"
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles var
