@@ -93,7 +93,14 @@ def test_usage_respects_the_date_range_and_granularity(team, client_for):
 
 @pytest.mark.parametrize(
     "params",
-    [{"granularity": "weekly"}, {"start_date": "yesterday"}, {"start_date": "2026-03-01", "end_date": "2026-02-01"}],
+    [
+        {"granularity": "weekly"},
+        {"start_date": "yesterday"},
+        {"start_date": "2026-03-01", "end_date": "2026-02-01"},
+        {"start_date": "0595-02-10T23:55:59+21:46", "end_date": "2026-02-01", "granularity": "hourly"},
+        {"start_date": "2026-01-01", "end_date": "2026-02-15", "granularity": "hourly"},
+        {"start_date": "2020-01-01", "end_date": "2026-02-01"},
+    ],
 )
 def test_bad_usage_parameters_answer_400(team, client_for, params):
     token = ApiTokenFactory(user=team.owner)

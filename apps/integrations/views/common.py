@@ -12,7 +12,10 @@ def valid(serializer_class, request, *, partial: bool = False) -> dict:
 
 
 class PagedView(generics.GenericAPIView):
-    """A GET list answered through the default page pagination."""
+    """A GET list answered through the default page pagination. Query parameters are parsed by
+    the views themselves (apps.core.api.params), so no filter backend applies."""
+
+    filter_backends = []
 
     def paged(self, queryset, serializer_class=None, **context):
         serializer_class = serializer_class or self.get_serializer_class()

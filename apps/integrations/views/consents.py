@@ -20,6 +20,7 @@ class ConsentListCreateView(PagedView):
 
     @extend_schema(
         operation_id="integration_consents_list",
+        responses=ConsentSerializer(many=True),
         tags=TAGS,
         summary="My consents (current versions; every version with include_history)",
         parameters=[

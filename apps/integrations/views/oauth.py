@@ -20,7 +20,12 @@ TAGS = ["integration: oauth"]
 class OAuthAppListView(PagedView):
     serializer_class = OAuthAppSerializer
 
-    @extend_schema(operation_id="integration_oauth_apps_list", tags=TAGS, summary="OAuth providers")
+    @extend_schema(
+        operation_id="integration_oauth_apps_list",
+        responses=OAuthAppSerializer(many=True),
+        tags=TAGS,
+        summary="OAuth providers",
+    )
     def get(self, request):
         return self.paged(selectors.oauth_app_list())
 
@@ -36,7 +41,12 @@ class OAuthAppDetailView(PagedView):
 class OAuthConnectionListCreateView(PagedView):
     serializer_class = OAuthConnectionSerializer
 
-    @extend_schema(operation_id="integration_oauth_connections_list", tags=TAGS, summary="My OAuth connections")
+    @extend_schema(
+        operation_id="integration_oauth_connections_list",
+        responses=OAuthConnectionSerializer(many=True),
+        tags=TAGS,
+        summary="My OAuth connections",
+    )
     def get(self, request):
         return self.paged(selectors.connection_list(actor=request.user))
 

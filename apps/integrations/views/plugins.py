@@ -29,6 +29,7 @@ class PluginListView(PagedView):
 
     @extend_schema(
         operation_id="integration_plugins_list",
+        responses=PluginSerializer(many=True),
         tags=TAGS,
         summary="Plugin marketplace",
         parameters=[
@@ -55,6 +56,7 @@ class PluginInstalledListView(PagedView):
 
     @extend_schema(
         operation_id="integration_plugins_installed_list",
+        responses=PluginInstallationSerializer(many=True),
         tags=TAGS,
         summary="Plugins installed in a workspace",
         parameters=[

@@ -30,14 +30,8 @@ TAGS = ["integration: api tokens"]
 DEFAULT_USAGE_DAYS = 30
 
 
-def _end_bound(params):
-    """end_date; a bare date means the end of that UTC day (Django's parse_datetime reads a bare
-    ISO date as midnight, so apps.core's end_of_day flag alone does not apply to it)."""
-    value = datetime_param(params, "end_date", end_of_day=True)
-    raw = (params.get("end_date") or "").strip()
-    if value is not None and len(raw) == len("YYYY-MM-DD"):
-        value = value.replace(hour=23, minute=59, second=59, microsecond=999999)
-    return value
+# Longest range per granularity: bounded timelines (usage rows are kept 400 days anyway).
+MAX_USAGE_RANGE = {"hourly": timedelta(days=31), "daily": timedelta(days=400)}
 
 
 class TokenListCreateView(PagedView):
@@ -45,6 +39,7 @@ class TokenListCreateView(PagedView):
 
     @extend_schema(
         operation_id="integration_tokens_list",
+        responses=ApiTokenSerializer(many=True),
         tags=TAGS,
         summary="My API tokens (revoked ones included)",
         parameters=[
@@ -135,11 +130,17 @@ class TokenUsageView(PagedView):
     def get(self, request, token_id):
         token = selectors.token_get(actor=request.user, token_id=token_id)
         params = request.query_params
-        end = _end_bound(params) or timezone.now()
+        end = datetime_param(params, "end_date", end_of_day=True) or timezone.now()
         start = datetime_param(params, "start_date") or end - timedelta(days=DEFAULT_USAGE_DAYS)
         if start > end:
             raise InvalidRequest(
                 "start_date must not be after end_date.", details={"field": "start_date", "reason": "After end_date."}
             )
         granularity = choice_param(params, "granularity", UsageGranularity.values, default=UsageGranularity.DAILY)
+        if end - start > MAX_USAGE_RANGE[granularity]:
+            limit = MAX_USAGE_RANGE[granularity].days
+            raise InvalidRequest(
+                f"A {granularity} usage report covers at most {limit} days.",
+                details={"field": "start_date", "reason": f"Range longer than {limit} days."},
+            )
         return Response(usage_summary(token=token, start=start, end=end, granularity=granularity))

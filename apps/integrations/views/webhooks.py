@@ -36,6 +36,7 @@ class WebhookListCreateView(PagedView):
 
     @extend_schema(
         operation_id="integration_webhooks_list",
+        responses=WebhookSerializer(many=True),
         tags=TAGS,
         summary="Webhooks of the workspaces I administer",
         parameters=[
