@@ -141,3 +141,8 @@ def test_options_describes_a_route_without_listing_its_write_fields(auth_client)
 def test_options_on_a_foreign_object_route_is_404_not_500(auth_client):
     response = auth_client.options("/api/v1/workspaces/6a1c8f8e-0000-4000-8000-000000000000/settings")
     assert_error(response, 404, "NOT_FOUND")
+
+
+def test_an_out_of_range_filter_value_is_400_not_500(auth_client):
+    response = auth_client.get("/api/v1/events", {"occurred_before": "0529-12-13T18:10:23+22:59"})
+    assert_error(response, 400, "INVALID_REQUEST")

@@ -13,9 +13,13 @@ def test_bare_date_is_start_or_end_of_that_utc_day():
     assert end == dt.datetime(2026, 2, 1, 23, 59, 59, 999999, tzinfo=dt.UTC)
 
 
-def test_datetime_keeps_its_offset_and_naive_means_utc():
-    assert datetime_param({"d": "2026-02-01T10:00:00+02:00"}, "d").utcoffset() == dt.timedelta(hours=2)
+def test_datetime_is_converted_to_utc_and_naive_means_utc():
+    assert datetime_param({"d": "2026-02-01T10:00:00+02:00"}, "d") == dt.datetime(2026, 2, 1, 8, tzinfo=dt.UTC)
     assert datetime_param({"d": "2026-02-01T10:00:00"}, "d").tzinfo == dt.UTC
+    # PostgreSQL refuses offsets beyond 15:59; after conversion the value is plain UTC.
+    assert datetime_param({"d": "2000-10-15T11:48:16-23:24"}, "d") == dt.datetime(
+        2000, 10, 16, 11, 12, 16, tzinfo=dt.UTC
+    )
 
 
 @pytest.mark.parametrize(
@@ -23,6 +27,8 @@ def test_datetime_keeps_its_offset_and_naive_means_utc():
     [
         (datetime_param, "2026-13-01"),
         (datetime_param, "yesterday"),
+        (datetime_param, "0529-12-13T18:10:23+22:59"),
+        (datetime_param, "9999-12-31T23:00:00-05:00"),
         (int_param, "1e3"),
         (bool_param, "maybe"),
         (uuid_param, "not-a-uuid"),

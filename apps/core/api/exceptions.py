@@ -4,7 +4,7 @@ import logging
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError
+from django.db import DataError, IntegrityError
 from django.http import Http404
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
@@ -70,6 +70,11 @@ def api_exception_handler(exc, context):
         return _respond(404, "NOT_FOUND", "Resource not found.")
     if isinstance(exc, DjangoPermissionDenied):
         return _respond(403, "FORBIDDEN", "You do not have permission to perform this action.")
+    if isinstance(exc, DataError):
+        # A value the serializers let through but the database cannot store or compare
+        # (out-of-range dates, numbers): the request's fault, not the server's.
+        logger.info("Data error: %s", exc)
+        return _respond(400, "INVALID_REQUEST", "A value is out of the range the server accepts.")
     if isinstance(exc, IntegrityError):
         logger.info("Integrity conflict: %s", exc)
         return _respond(409, "CONFLICT", "The request conflicts with an existing resource.")

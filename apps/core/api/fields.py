@@ -14,3 +14,15 @@ class HourMinuteField(serializers.TimeField):
         kwargs.setdefault("format", "%H:%M")
         kwargs.setdefault("input_formats", ["%H:%M"])
         super().__init__(**kwargs)
+
+
+@extend_schema_field({"type": "string", "format": "uri", "nullable": True, "readOnly": True})
+class OptionalURLField(serializers.Field):
+    """A URL that may be unset: an empty stored value is sent as null, never as "" (not a URI)."""
+
+    def __init__(self, **kwargs):
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return value or None

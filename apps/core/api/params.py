@@ -11,6 +11,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from apps.core.exceptions import InvalidRequest
 
 TRUE_VALUES = {"true", "1", "yes"}
+MIN_YEAR, MAX_YEAR = 1900, 9998
 FALSE_VALUES = {"false", "0", "no"}
 
 
@@ -77,6 +78,13 @@ def datetime_param(params, name: str, *, end_of_day: bool = False) -> dt.datetim
         raise _bad(name, "Must be an ISO 8601 date or date-time.") from None
     if timezone.is_naive(value):
         value = timezone.make_aware(value, dt.UTC)
+    try:
+        # UTC out: the database takes no offsets beyond ±15:59, and a range check needs one zone.
+        value = value.astimezone(dt.UTC)
+    except OverflowError:
+        raise _bad(name, "Date out of range.") from None
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise _bad(name, f"Years {MIN_YEAR} to {MAX_YEAR} only.")
     return value
 
 

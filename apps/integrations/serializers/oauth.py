@@ -1,9 +1,12 @@
 from rest_framework import serializers
 
+from apps.core.api.fields import OptionalURLField
 from apps.integrations.models import OAuthApp, OAuthConnection
 
 
 class OAuthAppSerializer(serializers.ModelSerializer):
+    icon_url = OptionalURLField()
+
     class Meta:
         model = OAuthApp
         fields = ["id", "provider_name", "display_name", "authorize_url", "scopes", "is_enabled", "icon_url"]
@@ -12,6 +15,8 @@ class OAuthAppSerializer(serializers.ModelSerializer):
 
 class OAuthAppDetailSerializer(serializers.ModelSerializer):
     required_scopes = serializers.ListField(child=serializers.CharField(), source="scopes", read_only=True)
+    icon_url = OptionalURLField()
+    documentation_url = OptionalURLField()
 
     class Meta:
         model = OAuthApp

@@ -1,11 +1,13 @@
 from rest_framework import serializers
 
+from apps.core.api.fields import OptionalURLField
 from apps.integrations.choices import PluginSort
 from apps.integrations.models import Plugin, PluginInstallation
 
 
 class PluginSerializer(serializers.ModelSerializer):
     rating = serializers.FloatField(read_only=True)
+    icon_url = OptionalURLField()
 
     class Meta:
         model = Plugin
@@ -27,6 +29,8 @@ class PluginSerializer(serializers.ModelSerializer):
 
 class PluginDetailSerializer(PluginSerializer):
     manifest = serializers.DictField(read_only=True)
+    documentation_url = OptionalURLField()
+    repository_url = OptionalURLField()
 
     class Meta(PluginSerializer.Meta):
         fields = [
