@@ -102,6 +102,7 @@ class WebhookDeliveryListView(PagedView):
 
     @extend_schema(
         operation_id="integration_webhooks_deliveries_list",
+        responses=WebhookDeliverySerializer(many=True),
         tags=TAGS,
         summary="Delivery history of a webhook, newest first",
         parameters=[OpenApiParameter("status", OpenApiTypes.STR, enum=DeliveryStatus.values)],
