@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from apps.analytics.choices import ExecutionStatus, Metric, ReportType, ScheduleType
 from apps.analytics.models import Report, ReportExecution
+from apps.core.api.params import MAX_YEAR, MIN_YEAR
 from apps.core.tenancy import visible_projects, visible_workspaces
 
 MAX_REPORT_DAYS = 3660
@@ -113,6 +114,17 @@ class ReportFiltersSerializer(serializers.Serializer):
     end_date = serializers.DateField(
         required=False, allow_null=True, default=None, help_text="Without dates: the 30 days up to the run."
     )
+
+    def _in_years(self, value):
+        if value is not None and not MIN_YEAR <= value.year <= MAX_YEAR:
+            raise serializers.ValidationError(f"Years {MIN_YEAR} to {MAX_YEAR} only.")
+        return value
+
+    def validate_start_date(self, value):
+        return self._in_years(value)
+
+    def validate_end_date(self, value):
+        return self._in_years(value)
 
     def validate(self, attrs):
         start, end = attrs.get("start_date"), attrs.get("end_date")

@@ -27,7 +27,7 @@ from apps.analytics.serializers import (
     ReportSerializer,
     ReportUpdateSerializer,
 )
-from apps.core.api.params import bool_param, choice_param, uuid_param
+from apps.core.api.params import MAX_YEAR, MIN_YEAR, bool_param, choice_param, uuid_param
 from apps.core.exceptions import InvalidRequest
 
 ANALYTICS_TAGS = ["analytics"]
@@ -59,7 +59,13 @@ def date_param(params, name: str) -> dt.date | None:
         raise InvalidRequest(
             f"Invalid value for '{name}'.", details={"field": name, "reason": "Must be an ISO 8601 date."}
         )
-    return value.date() if isinstance(value, dt.datetime) else value
+    day = value.date() if isinstance(value, dt.datetime) else value
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise InvalidRequest(
+            f"Invalid value for '{name}'.",
+            details={"field": name, "reason": f"Years {MIN_YEAR} to {MAX_YEAR} only."},
+        )
+    return day
 
 
 class ProjectMetricsView(APIView):

@@ -9,8 +9,8 @@ from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet, Su
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
-from apps.core.exceptions import NotFound
-from apps.core.tenancy import admin_workspace_ids, member_workspace_ids
+from apps.core.exceptions import NotFound, PermissionDenied, ValidationFailed
+from apps.core.tenancy import admin_workspace_ids, member_workspace_ids, visible_workspaces
 from apps.integrations.choices import ComponentStatus, ConsentType, DeliveryStatus, PluginSort
 from apps.integrations.models import (
     ApiToken,
@@ -61,6 +61,18 @@ def webhook_list(*, actor, workspace_id=None, is_active: bool | None = None) -> 
     if is_active is not None:
         queryset = queryset.filter(is_active=is_active)
     return queryset
+
+
+def webhook_workspace_default(*, actor):
+    """The workspace a webhook registered without `workspace_id` belongs to: the one workspace the
+    caller administers. Raises PermissionDenied when they administer none, ValidationFailed
+    (workspace_id) when they administer several."""
+    workspaces = list(visible_workspaces(actor).filter(pk__in=admin_workspace_ids(actor)).order_by("created_at")[:2])
+    if not workspaces:
+        raise PermissionDenied("Only workspace owners and admins can register webhooks.")
+    if len(workspaces) > 1:
+        raise ValidationFailed.field("workspace_id", "You administer several workspaces: name one.")
+    return workspaces[0]
 
 
 def webhook_get(*, actor, webhook_id) -> Webhook:

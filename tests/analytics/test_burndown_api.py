@@ -96,7 +96,14 @@ def test_outsider_is_404_and_anonymous_401(team, client_for, api_client, project
 
 @pytest.mark.parametrize(
     "query",
-    ["start_date=2026-02-01&end_date=2026-01-01", "start_date=2026-02-30", "end_date=soon", "start_date=1990-01-01"],
+    [
+        "start_date=2026-02-01&end_date=2026-01-01",
+        "start_date=2026-02-30",
+        "end_date=soon",
+        "start_date=1990-01-01",
+        "start_date=9999-12-30&end_date=9999-12-31",
+        "start_date=0001-01-01&end_date=0001-01-02",
+    ],
 )
 def test_bad_ranges_are_400(team, client_for, project, query):
     assert_error(client_for(team.member).get(url(project, query)), 400, "INVALID_REQUEST")

@@ -169,6 +169,9 @@ def test_private_project_is_404_for_non_members_and_visible_to_its_members(team,
         "start_date=2026-02-01&end_date=2026-01-01",
         "start_date=2025-01-01&end_date=2026-01-31",  # 396 days daily
         "start_date=2000-01-01&end_date=2026-01-31&granularity=weekly",
+        "end_date=9999-12-31",
+        "start_date=0001-01-01",
+        "end_date=9999-12-31T23:00:00Z&granularity=monthly",
     ],
 )
 def test_bad_parameters_are_400(team, client_for, project, query):

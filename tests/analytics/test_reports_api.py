@@ -130,6 +130,8 @@ def test_foreign_or_invisible_project_ids_are_422_and_write_nothing(team, client
         ({"filters": {"start_date": "2026-03-01", "end_date": "2026-01-01"}}, "filters"),
         ({"filters": {"project_ids": ["not-a-uuid"]}}, "filters"),
         ({"filters": {"start_date": "2000-01-01", "end_date": "2026-01-01"}}, "filters"),
+        ({"filters": {"start_date": "9999-12-31", "end_date": "9999-12-31"}}, "filters"),
+        ({"filters": {"start_date": "0001-01-01", "end_date": "0001-01-05"}}, "filters"),
         ({"schedule": {"type": "weekly", "time": "09:00"}}, "schedule"),
         ({"schedule": {"type": "monthly", "day_of_month": 31}}, "schedule"),
         ({"schedule": {"type": "daily", "time": "25:00"}}, "schedule"),

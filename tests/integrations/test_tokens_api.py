@@ -28,8 +28,9 @@ def test_creating_a_token_shows_the_secret_once_and_stores_only_its_hash(team, c
     stored = ApiToken.objects.get(pk=data["id"])
     assert stored.token_hash == hashlib.sha256(raw.encode()).hexdigest()
     assert stored.token_prefix == raw[:12] and raw not in str(stored.__dict__)
-    expires = dt.datetime.fromisoformat(data["expires_at"].replace("Z", "+00:00"))
-    assert abs(expires - (timezone.now() + dt.timedelta(days=365))) < dt.timedelta(minutes=1)
+    today = timezone.now().astimezone(dt.UTC).date()
+    assert data["expires_at"] == (today + dt.timedelta(days=365)).isoformat()
+    assert stored.expires_at == dt.datetime.combine(today + dt.timedelta(days=365), dt.time.max, tzinfo=dt.UTC)
 
     listed = client.get(URL).json()["data"]
     detail = client.get(f"{URL}/{data['id']}").json()["data"]
@@ -38,13 +39,37 @@ def test_creating_a_token_shows_the_secret_once_and_stores_only_its_hash(team, c
     assert LogEntry.objects.filter(object_pk=str(stored.pk), additional_data__action="token.created").exists()
 
 
-def test_a_bare_expiry_date_is_valid_through_that_day(team, client_for):
-    day = (timezone.now() + dt.timedelta(days=365)).date()
-    response = client_for(team.owner).post(
+def test_the_expiry_is_the_date_the_client_sent_and_the_token_is_valid_through_that_day(team, client_for):
+    day = (timezone.now() + dt.timedelta(days=300)).date()
+    client = client_for(team.owner)
+    response = client.post(
         URL, {"name": "Yearly", "scopes": ["read:tasks"], "expires_at": day.isoformat()}, format="json"
     )
     assert response.status_code == 201
-    assert response.json()["data"]["expires_at"].startswith(f"{day.isoformat()}T23:59:59")
+    data = response.json()["data"]
+    assert data["expires_at"] == day.isoformat()
+    assert client.get(URL).json()["data"][0]["expires_at"] == day.isoformat()
+    assert ApiToken.objects.get(pk=data["id"]).expires_at == dt.datetime.combine(day, dt.time.max, tzinfo=dt.UTC)
+
+
+def test_a_date_time_expiry_counts_as_its_utc_day(team, client_for):
+    day = (timezone.now() + dt.timedelta(days=10)).date()
+    response = client_for(team.owner).post(
+        URL, {"name": "x", "scopes": ["read:tasks"], "expires_at": f"{day.isoformat()}T22:30:00-05:00"}, format="json"
+    )
+    assert response.status_code == 201
+    assert response.json()["data"]["expires_at"] == (day + dt.timedelta(days=1)).isoformat()
+
+
+def test_a_token_may_expire_today_but_not_yesterday(team, client_for):
+    today = timezone.now().astimezone(dt.UTC).date()
+    client = client_for(team.owner)
+    ok = client.post(URL, {"name": "x", "scopes": ["read:tasks"], "expires_at": today.isoformat()}, format="json")
+    assert ok.status_code == 201 and ok.json()["data"]["expires_at"] == today.isoformat()
+    yesterday = (today - dt.timedelta(days=1)).isoformat()
+    late = client.post(URL, {"name": "y", "scopes": ["read:tasks"], "expires_at": yesterday}, format="json")
+    assert late.status_code == 422 and "expires_at" in late.json()["error"]["details"]
+    assert ApiToken.objects.count() == 1
 
 
 @pytest.mark.parametrize(
@@ -56,6 +81,9 @@ def test_a_bare_expiry_date_is_valid_through_that_day(team, client_for):
         ({"scopes": ["read:tasks"]}, "name"),
         ({"name": "x", "scopes": ["read:tasks"], "expires_at": "2001-01-01"}, "expires_at"),
         ({"name": "x", "scopes": ["read:tasks"], "expires_at": "not-a-date"}, "expires_at"),
+        ({"name": "x", "scopes": ["read:tasks"], "expires_at": "2027-02-30T10:00:00Z"}, "expires_at"),
+        ({"name": "x", "scopes": ["read:tasks"], "expires_at": 20270203}, "expires_at"),
+        ({"name": "x", "scopes": "read:tasks"}, "scopes"),
     ],
 )
 def test_invalid_token_requests_answer_422_and_create_nothing(team, client_for, body, field):
@@ -143,3 +171,13 @@ def test_the_token_list_with_usage_runs_a_constant_number_of_queries(team, clien
 
 def test_a_bad_include_usage_value_answers_400(team, client_for):
     assert client_for(team.owner).get(URL, {"include_usage": "maybe"}).status_code == 400
+
+
+def test_listed_tokens_carry_every_field_of_the_documented_example(team, client_for):
+    client = client_for(team.owner)
+    expires = (timezone.now() + dt.timedelta(days=30)).date().isoformat()
+    client.post(URL, {"name": "CI/CD Bot", "expires_at": expires, "scopes": ["read:tasks"]}, format="json")
+    item = client.get(URL).json()["data"][0]
+    documented = {"id", "name", "scopes", "last_used_at", "expires_at", "is_revoked", "created_at"}
+    assert documented <= set(item)
+    assert item["is_revoked"] is False and item["last_used_at"] is None and isinstance(item["scopes"], list)

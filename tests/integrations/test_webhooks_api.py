@@ -1,9 +1,13 @@
+import socket
+
 import pytest
 from auditlog.models import LogEntry
 
 from apps.core import crypto
 from apps.integrations.models import Webhook
+from apps.workspaces.choices import WorkspaceRole
 from tests.factories.integrations import WebhookDeliveryFactory, WebhookFactory
+from tests.factories.workspaces import WorkspaceMemberFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -82,12 +86,63 @@ def test_a_host_name_resolving_to_a_private_address_is_refused(team, client_for,
     assert response.status_code == 422
 
 
+def test_a_host_name_that_does_not_resolve_yet_is_accepted(team, client_for, settings, monkeypatch):
+    settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = False
+
+    def no_dns(host, port, **kw):
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr("apps.core.webhooks.socket.getaddrinfo", no_dns)
+    url = "https://hooks.slack.com/services/YOUR/WEBHOOK/URL"
+    response = client_for(team.owner).post(URL, body(team, url=url), format="json")
+    assert response.status_code == 201
+    assert response.json()["data"]["url"] == url
+
+
+def test_the_documented_body_without_workspace_id_registers_on_the_workspace_i_administer(
+    team, client_for, allow_private_targets
+):
+    payload = body(team)
+    del payload["workspace_id"]
+    response = client_for(team.admin).post(URL, payload, format="json")
+    assert response.status_code == 201
+    data = response.json()["data"]
+    documented = {"id", "name", "url", "is_active", "subscribed_events", "created_at"}
+    assert documented <= set(data)
+    assert data["workspace_id"] == str(team.workspace.pk)
+    assert Webhook.objects.get(pk=data["id"]).workspace_id == team.workspace.pk
+
+
+def test_without_workspace_id_someone_administering_several_workspaces_must_name_one(
+    team, client_for, allow_private_targets
+):
+    WorkspaceMemberFactory(workspace=team.other_workspace, user=team.owner, role=WorkspaceRole.ADMIN)
+    payload = body(team)
+    del payload["workspace_id"]
+    response = client_for(team.owner).post(URL, payload, format="json")
+    assert response.status_code == 422
+    assert "workspace_id" in response.json()["error"]["details"]
+    assert not Webhook.objects.exists()
+
+
+def test_without_workspace_id_a_member_who_administers_nothing_gets_403(team, client_for, allow_private_targets):
+    payload = body(team)
+    del payload["workspace_id"]
+    response = client_for(team.member).post(URL, payload, format="json")
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "FORBIDDEN"
+    assert not Webhook.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("overrides", "field"),
     [
         ({"subscribed_events": {"task.exploded": True}}, "subscribed_events"),
         ({"subscribed_events": {}}, "subscribed_events"),
         ({"subscribed_events": {"task.created": False}}, "subscribed_events"),
+        ({"subscribed_events": {"task.created": "yes"}}, "subscribed_events"),
+        ({"subscribed_events": {"task.created": 1}}, "subscribed_events"),
+        ({"subscribed_events": ["task.created"]}, "subscribed_events"),
         ({"retry_policy": "random"}, "retry_policy"),
         ({"max_retries": 99}, "max_retries"),
         ({"timeout_seconds": 0}, "timeout_seconds"),

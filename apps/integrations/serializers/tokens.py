@@ -8,17 +8,23 @@ from apps.integrations.models import ApiToken
 from apps.integrations.scopes import ALL_SCOPES
 
 
-class DateOrDateTimeField(serializers.DateTimeField):
-    """ISO 8601 date-time, or a bare date meaning the end of that UTC day."""
+class ExpiryDateField(serializers.DateField):
+    """The UTC day a token expires at the end of. Input: an ISO 8601 date, or a date-time taken as
+    its UTC day; output: the date (tokens are valid through the whole day)."""
 
     def to_internal_value(self, value):
-        if isinstance(value, str) and len(value.strip()) == 10:
-            try:
-                day = dt.date.fromisoformat(value.strip())
-            except ValueError:
-                self.fail("invalid", format="YYYY-MM-DD or ISO 8601 date-time")
-            return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=dt.UTC)
+        if isinstance(value, str) and len(value.strip()) > 10:
+            instant = serializers.DateTimeField(default_timezone=dt.UTC).to_internal_value(value)
+            return instant.astimezone(dt.UTC).date()
         return super().to_internal_value(value)
+
+    def to_representation(self, value):
+        if isinstance(value, dt.datetime):
+            value = value.astimezone(dt.UTC).date()
+        return super().to_representation(value)
+
+
+EXPIRY_HELP = "UTC date; the token is valid through the end of that day."
 
 
 class ApiTokenUsageTotalsSerializer(serializers.Serializer):
@@ -27,6 +33,7 @@ class ApiTokenUsageTotalsSerializer(serializers.Serializer):
 
 
 class ApiTokenSerializer(serializers.ModelSerializer):
+    expires_at = ExpiryDateField(read_only=True, help_text=EXPIRY_HELP)
     usage = serializers.SerializerMethodField()
 
     class Meta:
@@ -57,6 +64,7 @@ class ApiTokenSerializer(serializers.ModelSerializer):
 
 class ApiTokenCreatedSerializer(serializers.ModelSerializer):
     token = serializers.CharField(source="plain_token", help_text="The secret. Shown once, never again.")
+    expires_at = ExpiryDateField(read_only=True, help_text=EXPIRY_HELP)
     warning = serializers.SerializerMethodField()
 
     class Meta:
@@ -86,10 +94,11 @@ class ApiTokenCreateSerializer(serializers.Serializer):
     scopes = serializers.ListField(
         child=serializers.ChoiceField(choices=sorted(ALL_SCOPES)), allow_empty=False, max_length=len(ALL_SCOPES)
     )
-    expires_at = DateOrDateTimeField(
+    expires_at = ExpiryDateField(
         required=False,
         allow_null=True,
-        help_text="Date (valid through that UTC day) or date-time; default and maximum: 365 days from now.",
+        help_text="UTC date (a date-time counts as its UTC day), valid through that day; today at the earliest; "
+        "default and latest: 365 days from today.",
     )
 
 

@@ -44,8 +44,22 @@ class WebhookCreatedSerializer(WebhookSerializer):
         read_only_fields = fields
 
 
-class WebhookCreateSerializer(serializers.Serializer):
-    workspace_id = serializers.UUIDField()
+class StrictEventsMixin:
+    """`subscribed_events` values must be JSON booleans: "yes" or 1 are refused, not coerced."""
+
+    def validate_subscribed_events(self, value):
+        raw = self.initial_data.get("subscribed_events") if hasattr(self.initial_data, "get") else None
+        if isinstance(raw, dict) and any(not isinstance(flag, bool) for flag in raw.values()):
+            raise serializers.ValidationError("Each event type maps to true or false.")
+        return value
+
+
+class WebhookCreateSerializer(StrictEventsMixin, serializers.Serializer):
+    workspace_id = serializers.UUIDField(
+        required=False,
+        allow_null=True,
+        help_text="Workspace to notify about; may be left out by someone who administers exactly one workspace.",
+    )
     name = serializers.CharField(max_length=120)
     url = serializers.CharField(max_length=2000, help_text="http(s) URL of the receiver (public hosts only).")
     secret = serializers.CharField(
@@ -59,7 +73,7 @@ class WebhookCreateSerializer(serializers.Serializer):
     timeout_seconds = serializers.IntegerField(min_value=1, max_value=30, default=10)
 
 
-class WebhookUpdateSerializer(serializers.Serializer):
+class WebhookUpdateSerializer(StrictEventsMixin, serializers.Serializer):
     name = serializers.CharField(max_length=120, required=False)
     url = serializers.CharField(max_length=2000, required=False)
     secret = serializers.CharField(min_length=16, max_length=256, required=False, help_text="Rotate the secret.")

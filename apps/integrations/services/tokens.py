@@ -46,22 +46,26 @@ def validate_scopes(scopes: list[str]) -> list[str]:
     return sorted(set(scopes))
 
 
-def _expiry(expires_at: dt.datetime | None, *, now: dt.datetime) -> dt.datetime:
-    if expires_at is None:
-        return now + max_lifetime()
-    if expires_at <= now:
-        raise ValidationFailed.field("expires_at", "The expiry must be in the future.")
-    # Up to the end of the UTC day `max_lifetime` from now, so "today + 365 days" as a date is fine.
-    latest = dt.datetime.combine((now + max_lifetime()).date(), dt.time.max, tzinfo=dt.UTC)
-    if expires_at > latest:
+def expiry_of(day: dt.date) -> dt.datetime:
+    """A token dated `day` is valid through the end of that UTC day."""
+    return dt.datetime.combine(day, dt.time.max, tzinfo=dt.UTC)
+
+
+def _expiry(expires_on: dt.date | None, *, now: dt.datetime) -> dt.datetime:
+    latest = now.astimezone(dt.UTC).date() + max_lifetime()
+    if expires_on is None:
+        return expiry_of(latest)
+    if expires_on < now.astimezone(dt.UTC).date():
+        raise ValidationFailed.field("expires_at", "The expiry must be today or later.")
+    if expires_on > latest:
         raise ValidationFailed.field("expires_at", f"A token lives at most {max_lifetime().days} days.")
-    return expires_at
+    return expiry_of(expires_on)
 
 
-def token_create(*, actor, name: str, scopes: list[str], expires_at: dt.datetime | None = None) -> ApiToken:
-    """Create an API token acting as `actor`, limited to `scopes`, valid until `expires_at` (default
-    and maximum API_TOKEN_MAX_DAYS = 365 days, up to the end of that UTC day). Only the hash is
-    stored: the secret is returned once on the object as `plain_token`.
+def token_create(*, actor, name: str, scopes: list[str], expires_at: dt.date | None = None) -> ApiToken:
+    """Create an API token acting as `actor`, limited to `scopes`, valid through the UTC day
+    `expires_at` (today at the earliest; default and latest: API_TOKEN_MAX_DAYS = 365 days from
+    today). Only the hash is stored: the secret is returned once on the object as `plain_token`.
     Audited as token.created. Raises ValidationFailed (scopes, expiry)."""
     now = timezone.now()
     clean_scopes = validate_scopes(scopes)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import logging
 import secrets
+import socket
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -16,7 +18,7 @@ from django.utils import timezone
 from apps.core import crypto, policies
 from apps.core.audit import record_action
 from apps.core.exceptions import ValidationFailed
-from apps.core.webhooks import UnsafeTarget, check_target, deliver
+from apps.core.webhooks import UnsafeTarget, check_target, deliver, private_targets_allowed
 from apps.integrations.choices import DeliveryStatus, RetryPolicy
 from apps.integrations.events import WEBHOOK_EVENT_TYPES
 from apps.integrations.models import Webhook, WebhookDelivery
@@ -37,13 +39,26 @@ def new_webhook_secret() -> str:
 
 
 def validate_url(url: str) -> str:
-    """Configuration-time target check (raises ValidationFailed on `url`). Delivery checks again,
-    against what the host resolves to at that moment."""
+    """Configuration-time target check (raises ValidationFailed on `url`): scheme, credentials,
+    literal and resolved private addresses. A host name that does not resolve yet is accepted (its
+    deliveries fail and are recorded until it does); delivery checks again, against what the host
+    resolves to at that moment."""
     try:
-        check_target(url)
+        check_target(url, resolve=False)
+        if not private_targets_allowed() and _resolves(url):
+            check_target(url)
     except UnsafeTarget as exc:
         raise ValidationFailed.field("url", str(exc)) from None
     return url
+
+
+def _resolves(url: str) -> bool:
+    parts = urlsplit(url)
+    try:
+        socket.getaddrinfo(parts.hostname, parts.port or 443, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError, ValueError):
+        return False
+    return True
 
 
 def validate_events(events: dict, *, current: dict | None = None) -> dict:

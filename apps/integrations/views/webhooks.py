@@ -58,11 +58,15 @@ class WebhookListCreateView(PagedView):
         tags=TAGS,
         request=WebhookCreateSerializer,
         responses={201: WebhookCreatedSerializer},
-        summary="Register a webhook on a workspace (owner, admin)",
+        summary="Register a webhook on a workspace (owner, admin; default: the one workspace I administer)",
     )
     def post(self, request):
         data = valid(WebhookCreateSerializer, request)
-        workspace = workspace_for(request.user, data.pop("workspace_id"))
+        workspace_id = data.pop("workspace_id", None)
+        if workspace_id is None:
+            workspace = selectors.webhook_workspace_default(actor=request.user)
+        else:
+            workspace = workspace_for(request.user, workspace_id)
         webhook = services.webhook_create(actor=request.user, workspace=workspace, **data)
         return Response(WebhookCreatedSerializer(webhook).data, status=status.HTTP_201_CREATED)
 
