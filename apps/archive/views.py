@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from types import SimpleNamespace
 
 from django.conf import settings
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
-from django.utils.dateparse import parse_date
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -62,11 +60,7 @@ class AuditLogPagination(PagePagination):
 
 def end_datetime_param(params, name: str):
     """Like datetime_param, but a bare date means the end of that UTC day (inclusive range)."""
-    raw = params.get(name)
-    day = parse_date(raw) if isinstance(raw, str) and len(raw) == 10 else None
-    if day is not None:
-        return dt.datetime.combine(day, dt.time.max, tzinfo=dt.UTC)
-    return datetime_param(params, name)
+    return datetime_param(params, name, end_of_day=True)
 
 
 def _uuid_field(name: str, description: str = "") -> OpenApiParameter:

@@ -121,6 +121,7 @@ def validate_config(handler_type: str, config, *, actor, workspace) -> dict:
             ).values("workspace_id")
             allowed = member_model.objects.filter(workspace_id__in=writer_workspaces)
         found = {str(pk) for pk in allowed.filter(user_id__in=ids).values_list("user_id", flat=True)}
+        found.add(str(actor.pk))  # notifying oneself needs no shared workspace
         missing = [value for value in ids if value not in found]
         if missing:
             raise serializers.ValidationError(
@@ -140,17 +141,32 @@ def validate_config(handler_type: str, config, *, actor, workspace) -> dict:
     raise serializers.ValidationError({"handler_type": ["Unknown handler type."]})
 
 
+def default_config(handler_type: str, actor) -> dict:
+    """The config of a subscription that names none: e-mail and in-app go to the subscriber; a
+    webhook has no default target (its validation asks for `url`)."""
+    if handler_type == HandlerType.EMAIL:
+        return {"recipients": [actor.email]}
+    if handler_type == HandlerType.IN_APP:
+        return {"user_ids": [str(actor.pk)]}
+    return {}
+
+
 class EventConsumerCreateSerializer(serializers.Serializer):
     event_type = serializers.CharField(max_length=64, validators=[_validate_event_type])
     handler_type = serializers.ChoiceField(choices=HandlerType.choices)
-    config = serializers.JSONField()
+    config = serializers.JSONField(
+        required=False,
+        help_text="email: {recipients: [...]}, in_app: {user_ids: [...]} (both default to the caller); "
+        "webhook: {url} (required).",
+    )
     workspace_id = serializers.UUIDField(required=False, allow_null=True)
 
     def validate(self, attrs):
         actor = self.context["request"].user
         workspace = resolve_workspace(actor, attrs.pop("workspace_id", None))
         attrs["workspace"] = workspace
-        attrs["config"] = validate_config(attrs["handler_type"], attrs["config"], actor=actor, workspace=workspace)
+        config = attrs["config"] if "config" in attrs else default_config(attrs["handler_type"], actor)
+        attrs["config"] = validate_config(attrs["handler_type"], config, actor=actor, workspace=workspace)
         return attrs
 
 

@@ -6,7 +6,10 @@ from apps.notifications.models import Notification
 
 class NotificationFilterSet(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=ReadStatus.choices, method="filter_status")
-    type = django_filters.ChoiceFilter(choices=NotificationType.choices)
+    # The spec types `type` as a free string: an unknown type matches nothing (it is not an error).
+    type = django_filters.CharFilter(
+        max_length=64, help_text=f"One of: {', '.join(NotificationType.values)} (others match nothing)."
+    )
     workspace_id = django_filters.UUIDFilter(field_name="workspace_id")
 
     class Meta:

@@ -103,6 +103,8 @@ def test_filters_by_user_action_and_dates(client_for, team, project):
         {"action": "DROP TABLE"},
         {"page_size": "x"},
         {"resource_type": "Task;"},
+        {"end_date": "2026-13-45"},
+        {"start_date": "2026-02-30"},
     ],
 )
 def test_bad_filters_return_400(client_for, team, params):

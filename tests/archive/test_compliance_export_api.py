@@ -177,6 +177,7 @@ def test_pdf_above_the_hard_limit_is_refused(client_for, team, project, settings
         {"start_date": "2026-03-10", "end_date": "2026-03-01"},
         {"start_date": "2024-01-01", "end_date": "2026-01-01"},
         {"start_date": "soon", "end_date": "2026-03-01"},
+        {"start_date": "2026-03-01", "end_date": "2026-13-45"},
         {**RANGE, "format": "xlsx"},
         {**RANGE, "workspace_id": "abc"},
     ],

@@ -94,6 +94,37 @@ def test_subscribe_by_email_then_list_get_patch_delete(world, client_for):
     assert not EventConsumer.objects.exists()
 
 
+def test_subscribe_with_the_spec_body_answers_201_with_the_documented_fields(world, client_for):
+    body = {"event_type": "task.completed", "handler_type": "email", "config": {"recipients": ["manager@example.com"]}}
+    response = client_for(world.viewer).post(URL, body, format="json")
+    assert response.status_code == 201
+    created = response.json()["data"]
+    assert {"id", "event_type", "handler_type", "is_active", "created_at", "config"} <= set(created)
+    assert isinstance(created["is_active"], bool) and created["config"] == body["config"]
+
+
+@pytest.mark.parametrize(
+    ("handler_type", "expected"),
+    [("email", lambda user: {"recipients": [user.email]}), ("in_app", lambda user: {"user_ids": [str(user.pk)]})],
+)
+def test_config_may_be_omitted_and_then_targets_the_subscriber(world, client_for, handler_type, expected):
+    response = client_for(world.viewer).post(
+        URL, {"event_type": "task.completed", "handler_type": handler_type}, format="json"
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["data"]["config"] == expected(world.viewer)
+    assert EventConsumer.objects.get().config == expected(world.viewer)
+
+
+def test_webhook_without_config_is_rejected_with_422(world, client_for):
+    response = client_for(world.owner).post(
+        URL, {"event_type": "task.completed", "handler_type": "webhook"}, format="json"
+    )
+    assert response.status_code == 422
+    assert "config" in response.json()["error"]["details"]
+    assert not EventConsumer.objects.exists()
+
+
 def test_other_users_consumers_answer_404(world, client_for):
     consumer = EventConsumerFactory(owner=world.owner)
     client = client_for(world.member)
