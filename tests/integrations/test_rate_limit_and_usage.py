@@ -22,11 +22,12 @@ def test_token_responses_carry_the_tier_header_and_the_tier_limit(team, api_toke
     assert response["X-RateLimit-Tier"] == "pro" and response["X-RateLimit-Limit"] == "1000"
 
 
-def test_jwt_responses_carry_no_tier_header(team, client_for):
+def test_jwt_responses_are_limited_per_user_not_by_a_token_tier(team, client_for):
     response = client_for(team.owner).get(PROJECTS)
     assert response.status_code == 200
-    assert not response.has_header("X-RateLimit-Tier")
+    assert response.get("X-RateLimit-Tier") not in ("free", "pro", "enterprise")
     assert response["X-RateLimit-Limit"] == "100"
+    assert int(response["X-RateLimit-Remaining"]) == 99 and int(response["X-RateLimit-Reset"]) > 0
 
 
 def test_each_token_has_its_own_bucket_and_its_tier_limit_gives_429(team, token_client, client_for, settings):
