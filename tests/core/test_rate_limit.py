@@ -15,6 +15,7 @@ def test_every_api_response_carries_rate_limit_headers(api_client):
         assert int(response["X-RateLimit-Limit"]) == 30
         assert 0 <= int(response["X-RateLimit-Remaining"]) < 30
         assert int(response["X-RateLimit-Reset"]) > 0
+        assert response["X-RateLimit-Tier"] == "public"
 
 
 def test_remaining_counts_down_per_request(api_client):
@@ -26,6 +27,7 @@ def test_remaining_counts_down_per_request(api_client):
 def test_authenticated_users_have_their_own_bucket_and_limit(auth_client, api_client):
     response = auth_client.get("/api/v1/probe/private")
     assert response["X-RateLimit-Limit"] == "100"
+    assert response["X-RateLimit-Tier"] == "default"
     assert api_client.get("/api/v1/probe/echo")["X-RateLimit-Remaining"] == "29"
 
 

@@ -1,7 +1,8 @@
 """Fixed-window rate limiting backed by the cache (Redis in production).
 
 Identity: an API token's own bucket and tier when the request authenticated with one (module 12
-sets `rate_limit_tier` and `rate_limit_key` on its token object), else the user, else the client IP.
+sets `rate_limit_tier` and `rate_limit_key` on its token object), else the user (tier "default"),
+else the client IP (tier "public"). Every /api/ response names its tier in X-RateLimit-Tier.
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ from rest_framework.throttling import BaseThrottle
 from apps.core.http import client_ip
 
 logger = logging.getLogger("pronaflow.ratelimit")
+
+# X-RateLimit-Tier of requests that are not made with an API token (which carry their own tier).
+USER_TIER, PUBLIC_TIER = "default", "public"
 
 PERIODS = {
     "s": 1,
@@ -63,8 +67,8 @@ def _policy(request) -> tuple[str, str, str | None]:
         return f"token:{auth.rate_limit_key}", settings.RATE_LIMIT_TIERS[tier], tier
     user = request.__dict__.get("user")  # never force the lazy session user of the admin
     if user is not None and not isinstance(user, SimpleLazyObject) and user.is_authenticated:
-        return f"user:{user.pk}", settings.RATE_LIMIT_USER, None
-    return f"ip:{client_ip(request)}", settings.RATE_LIMIT_ANON, None
+        return f"user:{user.pk}", settings.RATE_LIMIT_USER, USER_TIER
+    return f"ip:{client_ip(request)}", settings.RATE_LIMIT_ANON, PUBLIC_TIER
 
 
 def hit(request) -> RateLimitState:
