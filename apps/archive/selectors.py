@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import uuid
 from collections.abc import Iterator
 
 from auditlog.models import LogEntry
@@ -18,6 +19,9 @@ EXPORT_ALL_PERMISSION = "archive.export_compliance"
 VERBS = {LogEntry.Action.CREATE: "created", LogEntry.Action.UPDATE: "updated", LogEntry.Action.DELETE: "deleted"}
 VERB_ACTIONS = {verb: action for action, verb in VERBS.items()}
 ACTION_PATTERN = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
+# Audit entries are django-auditlog rows with integer keys; the API names them by a UUID derived
+# from that key (UUIDv5 in this namespace), like every other resource id. Stable and never reused.
+AUDIT_ID_NAMESPACE = uuid.UUID("6f1940c7-59a1-4992-807f-6329f272964f")
 
 # Columns an audit record is built from (one query with the actor and the chain link joined).
 RECORD_VALUES = (
@@ -78,13 +82,18 @@ def _changes(raw) -> dict:
     return result
 
 
+def audit_public_id(entry_pk: int) -> str:
+    """The UUID under which the API shows the audit entry with primary key `entry_pk`."""
+    return str(uuid.uuid5(AUDIT_ID_NAMESPACE, str(entry_pk)))
+
+
 def audit_record(row: dict) -> dict:
     """One LogEntry (as RECORD_VALUES) in the API's shape."""
     data = row["additional_data"] or {}
     resource_type = resource_type_of(row["content_type_id"])
     action = data.get("action") or f"{resource_type}.{VERBS.get(row['action'], 'accessed')}"
     return {
-        "id": str(row["id"]),
+        "id": audit_public_id(row["id"]),
         "action": action,
         "user_id": str(row["actor_id"]) if row["actor_id"] else None,
         "user_email": row["actor__email"] or row["actor_email"],

@@ -67,7 +67,7 @@ class ChangeSerializer(serializers.Serializer):
 
 
 class AuditLogSerializer(serializers.Serializer):
-    id = serializers.CharField()
+    id = serializers.UUIDField(help_text="UUIDv5 of the audit entry's row; `sequence` places it in the hash chain.")
     action = serializers.CharField()
     user_id = serializers.UUIDField(allow_null=True)
     user_email = serializers.CharField(allow_null=True)

@@ -10,6 +10,7 @@ from django.test import Client
 from pypdf import PdfReader
 
 from apps.archive.models import TrashItem
+from apps.archive.selectors import audit_public_id
 from apps.core import trash
 from apps.tasks.models import Task
 from tests.archive.helpers import domain_entries
@@ -134,7 +135,7 @@ def test_export_actions_return_csv_and_pdf(team, project):
     selected = [str(entry.pk) for entry in entries]
     response = client.post("/admin/archive/auditentry/", {"action": "export_csv", "_selected_action": selected})
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
-    assert [row["id"] for row in rows] == selected
+    assert [row["id"] for row in rows] == [audit_public_id(entry.pk) for entry in entries]
     response = client.post("/admin/archive/auditentry/", {"action": "export_pdf", "_selected_action": selected})
     assert response["Content-Type"] == "application/pdf"
     assert "project.viewed" in "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)

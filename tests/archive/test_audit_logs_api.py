@@ -35,6 +35,18 @@ def test_archive_entry_has_every_documented_field(client_for, team, project):
     assert len(row["hash"]) == 64 and isinstance(row["sequence"], int)
 
 
+def test_entry_ids_are_stable_uuids_like_every_resource_id(client_for, team, project):
+    entry = audit_action("project.exported", actor=team.owner, target=project, workspace_id=team.workspace.pk)
+    client = client_for(team.owner)
+    first = client.get(URL, {"action": "project.exported"}).json()["data"][0]["id"]
+    assert str(uuid.UUID(first)) == first
+    assert client.get(URL, {"action": "project.exported"}).json()["data"][0]["id"] == first
+    other = audit_action("project.exported", actor=team.owner, target=project, workspace_id=team.workspace.pk)
+    ids = [row["id"] for row in client.get(URL, {"action": "project.exported"}).json()["data"]]
+    assert len(set(ids)) == 2 and first in ids
+    assert entry.pk != other.pk
+
+
 def test_model_diffs_are_mapped_to_resource_verbs(client_for, team, project):
     project.name = "Renamed"
     project.save()
