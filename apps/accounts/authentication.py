@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework_simplejwt.authentication import JWTAuthentication as SimpleJWTAuthentication
 from rest_framework_simplejwt.exceptions import AuthenticationFailed
+from rest_framework_simplejwt.settings import api_settings
 
 from apps.accounts.choices import UserStatus
 from apps.accounts.selectors import session_is_active
@@ -13,7 +14,15 @@ from apps.core.audit import bind_actor
 class JWTAuthentication(SimpleJWTAuthentication):
     """simplejwt's bearer authentication, plus: the token's session must still be live and the account
     active (a logout, revocation, password change or suspension ends access at once, not at expiry).
-    Binds the caller as the actor of audit entries."""
+    Binds the caller as the actor of audit entries. The scheme is case-insensitive (RFC 7235), so
+    `bearer`, the token_type the login answers, works as well as `Bearer`."""
+
+    def get_raw_token(self, header: bytes) -> bytes | None:
+        parts = header.split(maxsplit=1)
+        schemes = {scheme.lower().encode() for scheme in api_settings.AUTH_HEADER_TYPES}
+        if parts and parts[0].lower() in schemes:
+            header = b" ".join([api_settings.AUTH_HEADER_TYPES[0].encode(), *parts[1:]])
+        return super().get_raw_token(header)
 
     def authenticate(self, request):
         result = super().authenticate(request)

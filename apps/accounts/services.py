@@ -344,9 +344,9 @@ def _register_failure(user: User, *, reason: str, ip: str | None) -> bool:
 
 
 def _fail(user: User, *, reason: str, ip: str | None, error: Exception) -> None:
-    """Record the failure, then raise the lock error if it locked the account, else `error`."""
-    if _register_failure(user, reason=reason, ip=ip):
-        raise _locked_error(_lockout_seconds())
+    """Record the failure, then raise `error`: the failure that locks the account still answers as
+    a failure (401); the attempts after it meet the lock (429)."""
+    _register_failure(user, reason=reason, ip=ip)
     raise error
 
 
@@ -364,7 +364,6 @@ def _unknown_identifier_failure(identifier: str, ip: str) -> None:
     if _cached(count, default=0) >= settings.LOGIN_LOCKOUT_ATTEMPTS:
         _cached(lambda: cache.delete(count_key))
         _cached(lambda: cache.set(lock_key, time.time() + seconds, timeout=seconds))
-        raise _locked_error(seconds)
     raise NotAuthenticated(INVALID_CREDENTIALS)
 
 

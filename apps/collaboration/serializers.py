@@ -23,6 +23,10 @@ class CommentSerializer(serializers.ModelSerializer):
     author = UserBriefSerializer(read_only=True, allow_null=True)
     parent_id = serializers.UUIDField(read_only=True, allow_null=True)
     mentioned_user_ids = serializers.SerializerMethodField()
+    mentions = serializers.SerializerMethodField(
+        method_name="get_mentioned_user_ids",
+        help_text="The mentioned user ids, under the name the request uses (same as mentioned_user_ids).",
+    )
     replies_count = serializers.IntegerField(read_only=True, default=0)
 
     class Meta:
@@ -35,6 +39,7 @@ class CommentSerializer(serializers.ModelSerializer):
             "author",
             "content",
             "mentioned_user_ids",
+            "mentions",
             "replies_count",
             "edited_at",
             "created_at",

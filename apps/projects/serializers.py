@@ -49,6 +49,11 @@ class ProjectSerializer(serializers.ModelSerializer):
 class _WorkspaceField(serializers.PrimaryKeyRelatedField):
     """A workspace id resolved through tenancy: a foreign id is 'does not exist' (422)."""
 
+    default_error_messages = {
+        **serializers.PrimaryKeyRelatedField.default_error_messages,
+        "does_not_exist": "Workspace not found.",
+    }
+
     def get_queryset(self):
         return visible_workspaces(self.context["request"].user)
 

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from auditlog.models import LogEntry
 from freezegun import freeze_time
+from rest_framework.test import APIClient
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
 
 from apps.accounts.choices import UserStatus
@@ -41,6 +42,26 @@ def test_refresh_rotates_the_pair_within_the_same_session(signed_in, api_client)
     assert bearer(data["access_token"]).get(ME_URL).status_code == 200
     assert UserSession.objects.filter(user=user).count() == 1
     assert BlacklistedToken.objects.filter(token__jti=pair.refresh_jti).exists()
+
+
+@pytest.mark.parametrize("scheme", ["bearer", "BEARER", "Bearer"])
+def test_the_bearer_scheme_is_case_insensitive_so_the_login_token_type_works(user, login, scheme):
+    data = login(user.email).json()["data"]
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"{scheme} {data['access_token']}")
+    response = client.get(ME_URL)
+    assert response.status_code == 200
+    assert response.json()["data"]["id"] == str(user.pk)
+
+
+def test_an_unknown_scheme_or_an_extra_part_is_401(signed_in):
+    _, _, pair, _ = signed_in
+    for header in (f"Token {pair.access}", f"bearer {pair.access} extra"):
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=header)
+        response = client.get(ME_URL)
+        assert response.status_code == 401
+        assert response.json()["error"]["code"] == "UNAUTHORIZED"
 
 
 def test_a_rotated_refresh_token_is_refused_and_ends_the_session(signed_in, api_client):

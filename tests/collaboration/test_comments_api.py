@@ -29,6 +29,7 @@ def test_post_returns_201_makes_author_watch_and_emits_created(
     assert data["content"] == "Looks good" and data["task_id"] == str(task.pk)
     assert data["author_id"] == str(team.member.pk) and data["author"]["username"] == team.member.username
     assert data["parent_id"] is None and data["edited_at"] is None and data["mentioned_user_ids"] == []
+    assert data["mentions"] == []
     assert task.watchers.filter(pk=team.member.pk).exists()
     (event,) = events("comment.created")
     assert event.dispatched_at is not None
@@ -60,6 +61,7 @@ def test_mentions_from_ids_and_usernames_ignore_users_who_cannot_see_the_task(
         response = post(client_for(team.owner), hidden_task, body)
     assert response.status_code == 201, response.content
     mentioned = set(response.json()["data"]["mentioned_user_ids"])
+    assert set(response.json()["data"]["mentions"]) == mentioned
     # The admin sees every project; the member does not belong to the private project; the
     # outsider is in another workspace; the author is never mentioned.
     assert mentioned == {str(insider.pk), str(team.admin.pk)}

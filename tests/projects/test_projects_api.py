@@ -66,7 +66,7 @@ def test_create_in_a_foreign_workspace_is_422_and_writes_nothing(team, client_fo
         "/api/v1/projects", {"workspace_id": str(team.workspace.pk), "name": "Sneaky"}
     )
     body = assert_error(response, 422, "VALIDATION_ERROR")
-    assert "workspace_id" in body["error"]["details"]
+    assert body["error"]["details"]["workspace_id"] == ["Workspace not found."]
     assert not Project.objects.exists()
     assert events("project.created") == []
 
