@@ -53,5 +53,8 @@ class ProjectMember(UUIDModel):
         constraints = [models.UniqueConstraint(fields=["project", "user"], name="project_member_unique")]
         indexes = [models.Index(fields=["user", "project"])]
 
+    def __str__(self) -> str:
+        return f"{self.user} as {self.role} of {self.project}"
+
     def get_additional_data(self) -> dict[str, str]:
         return {"workspace_id": str(self.project.workspace_id), "project_id": str(self.project_id)}

@@ -76,6 +76,9 @@ class TaskAssignee(TaskChildAudit, UUIDModel):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["task", "user"], name="task_assignee_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.user} on {self.task}"
+
 
 class Subtask(TaskChildAudit, UUIDModel, TimeStampedModel):
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="subtasks")
@@ -85,6 +88,9 @@ class Subtask(TaskChildAudit, UUIDModel, TimeStampedModel):
 
     class Meta:
         ordering = ["position", "created_at"]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class TaskDependency(TaskChildAudit, UUIDModel):
@@ -98,3 +104,6 @@ class TaskDependency(TaskChildAudit, UUIDModel):
             models.UniqueConstraint(fields=["task", "depends_on"], name="task_dependency_unique"),
             models.CheckConstraint(condition=~models.Q(task=models.F("depends_on")), name="task_dependency_not_self"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.task} {self.type} {self.depends_on}"
