@@ -12,7 +12,7 @@ class HourMinuteField(serializers.TimeField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("format", "%H:%M")
-        kwargs.setdefault("input_formats", ["%H:%M"])
+        kwargs.setdefault("input_formats", ["%H:%M", "%H:%M:%S"])  # seconds accepted, dropped on output
         super().__init__(**kwargs)
 
 
