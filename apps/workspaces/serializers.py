@@ -87,7 +87,7 @@ class WorkspaceCreateSerializer(serializers.Serializer):
 
 
 class WorkspaceUpdateSerializer(WorkspaceCreateSerializer):
-    pass
+    """The fields of creation; PATCH makes every one optional, PUT requires them all."""
 
 
 class WorkspaceMemberSerializer(serializers.ModelSerializer):

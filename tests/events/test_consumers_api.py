@@ -3,8 +3,6 @@
 import hashlib
 import hmac
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 from django.core import mail
@@ -12,6 +10,7 @@ from django.core import mail
 from apps.events.models import EventConsumer, EventDelivery
 from apps.notifications.models import Notification
 from tests.factories.notifications import EventConsumerFactory, ProjectFactory, TaskFactory, task_payload
+from tests.webhook_receiver import Receiver
 
 pytestmark = pytest.mark.django_db
 
@@ -30,38 +29,10 @@ def complete(world, fire, task=None, project=None):
     )
 
 
-class Target:
-    """A real HTTP server on 127.0.0.1 standing in for the outside webhook receiver."""
-
-    def __init__(self, status=200):
-        self.requests = []
-        target = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                target.requests.append((dict(self.headers), body))
-                self.send_response(target.status)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.status = status
-        self.server = HTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/hooks/pronaflow"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
-
-
 @pytest.fixture
 def target(settings):
     settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = True
-    server = Target()
+    server = Receiver().start()
     yield server
     server.close()
 
@@ -268,7 +239,8 @@ def test_webhook_consumer_gets_a_signed_post_with_the_secret_shown_once(world, f
     assert secret.startswith("whsec_")
     assert "secret" not in client.get(f"{URL}/{created['id']}").json()["data"]
     event = complete(world, fire)
-    [(headers, body)] = target.requests
+    [request] = target.requests
+    headers, body = request["headers"], request["body"]
     expected = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
     assert headers["X-PronaFlow-Signature"] == expected
     assert headers["X-PronaFlow-Event"] == "task.completed"
@@ -280,7 +252,7 @@ def test_webhook_consumer_gets_a_signed_post_with_the_secret_shown_once(world, f
 
 
 def test_failing_webhook_is_retried_then_marked_failed(world, fire, client_for, target):
-    target.status = 500
+    target.statuses = [500]
     client_for(world.owner).post(
         URL,
         {"event_type": "task.completed", "handler_type": "webhook", "config": {"url": target.url}},
