@@ -81,6 +81,25 @@ QUERIES = {
     # The outsider holds a valid link of an export of their own: it must not open the victim's export.
     "archive:compliance-export-download": "own_download_query",
 }
+# The same routes called by the rightful user in the control test: the link of the victim's export.
+CONTROL_QUERIES = {"archive:compliance-export-download": "{w.victim_download_query}"}
+# Public catalogue ids: lists may show them to anyone, so they do not count as leaked.
+CATALOGUE_IDS = ("app_id", "plugin_id")
+# Collection GETs (no id in the path) are called with the victim's ids as filters; these are not.
+LIST_SKIPPED = {
+    "notifications:stream": "Server-sent events never end within a request; the stream reads the same "
+    "per-user inbox as notifications:list, which is checked.",
+}
+# Collection GETs reserved to a role the outsider lacks (403 by role, not by tenancy), with reasons.
+LIST_ROLE_GATED = {
+    "archive:audit-logs-verify": "Verifying the audit hash chain is reserved to compliance staff; it takes no "
+    "workspace or object id.",
+}
+# Known defects outside tenancy, kept running as strict xfails so the matrix notices their fix.
+LIST_KNOWN_DEFECTS = {
+    "archive:compliance-my-data": "500 for every user who requested a compliance export job: "
+    "apps.archive.services.gdpr._row passes the ComplianceExport.file FieldFile to json.dumps.",
+}
 
 
 def platform_routes() -> list[dict]:
@@ -106,6 +125,7 @@ ALL_ID_CASES = [(r, m) for r in ROUTES if r["kwargs"] for m in r["methods"]]
 ID_CASES = [(r, m) for r, m in ALL_ID_CASES if (r["name"], m) not in EXEMPT]
 EXEMPT_CASES = [(r, m) for r, m in ALL_ID_CASES if (r["name"], m) in EXEMPT]
 USER_CASES = [(r, m) for r, m in ID_CASES if any(k in USER_OWNED for k in r["kwargs"])]
+COLLECTION_GETS = [r for r in ROUTES if not r["kwargs"] and "get" in r["methods"] and r["name"] not in LIST_SKIPPED]
 ANONYMOUS_CASES = [(r, m) for r, m in ALL_ID_CASES if (r["name"], m) not in EXEMPT]
 
 
@@ -133,7 +153,7 @@ class PlatformWorld(World):
         ReportExecutionFactory(report=report)
         webhook = WebhookFactory(workspace=ws, name=f"{MARKER} webhook")
         WebhookDeliveryFactory(webhook=webhook)
-        plugin = PluginFactory(name=f"{MARKER} plugin")
+        plugin = PluginFactory()
         installation = PluginInstallationFactory(plugin=plugin, workspace=ws, configuration={"channel": MARKER})
         app = OAuthAppFactory()
         self.ids.update(
@@ -152,6 +172,7 @@ class PlatformWorld(World):
                 "consent_id": ConsentFactory(user=self.holder, description=MARKER).pk,
             }
         )
+        self.victim_download_query = f"?token={download_token(ComplianceExport.objects.get(pk=self.ids['export_id']))}"
         own_export = self._completed_export(self.outsider, workspace=team.other_workspace)
         self.own_download_query = f"?token={download_token(own_export)}"
 
@@ -171,6 +192,9 @@ class PlatformWorld(World):
         )
         job.file.save(f"tenancy-{job.pk}.pdf", ContentFile(b"%PDF-1.4 PronaFlow"), save=True)
         return job
+
+    def victim_strings(self) -> list[str]:
+        return [str(value) for key, value in self.ids.items() if key not in CATALOGUE_IDS] + [MARKER]
 
     def body(self) -> dict:
         ids = {key: str(value) for key, value in self.ids.items()}
@@ -244,14 +268,16 @@ def test_every_id_route_and_method_is_filled_or_exempt_with_a_reason():
         if kwarg not in FILLERS and kwarg not in SUBSTITUTES.get((route["name"], method), {})
     )
     assert not uncovered, f"add a filler (PlatformWorld.ids) or a written exemption for: {uncovered}"
-    assert all(reason.strip() for reason in [*EXEMPT.values(), *ANONYMOUS_ALLOWED.values()])
+    assert all(reason.strip() for reason in [*EXEMPT.values(), *ANONYMOUS_ALLOWED.values(), *LIST_SKIPPED.values()])
+    assert all(reason.strip() for reason in [*LIST_ROLE_GATED.values(), *LIST_KNOWN_DEFECTS.values()])
 
 
 def test_no_exemption_or_substitute_names_a_route_that_no_longer_exists():
     cases = {(route["name"], method) for route, method in ALL_ID_CASES}
     names = {route["name"] for route in ROUTES}
     stale = (set(EXEMPT) | set(SUBSTITUTES)) - cases
-    stale |= (set(ANONYMOUS_ALLOWED) | set(QUERIES)) - names
+    named = [ANONYMOUS_ALLOWED, QUERIES, CONTROL_QUERIES, LIST_SKIPPED, LIST_ROLE_GATED, LIST_KNOWN_DEFECTS]
+    stale |= set().union(*named) - names
     assert not stale, f"exemptions naming routes or methods that no longer exist: {sorted(stale)}"
 
 
@@ -296,20 +322,44 @@ def test_anonymous_gets_401_on_every_route(world, api_client, case):
     assert world.snapshot() == before
 
 
-def test_the_holder_reaches_the_objects_the_matrix_uses(world, client_for):
-    """The ids are real: the matrix's 404s come from tenancy, not from ids that resolve to nothing."""
-    holder, owner = client_for(world.holder), client_for(world.team.owner)
-    ids = world.ids
-    assert holder.get(f"/api/v1/integration/tokens/{ids['token_id']}").status_code == 200
-    assert holder.get(f"/api/v1/integration/consents/{ids['consent_id']}").status_code == 200
-    assert holder.get(f"/api/v1/integration/oauth/connections/{ids['connection_id']}").status_code == 200
-    assert holder.get(f"/api/v1/event-consumers/{ids['consumer_id']}").status_code == 200
-    assert holder.get(f"/api/v1/compliance/exports/{ids['export_id']}").status_code == 200
-    assert owner.get(f"/api/v1/reports/{ids['report_id']}").status_code == 200
-    assert owner.get(f"/api/v1/integration/webhooks/{ids['webhook_id']}").status_code == 200
-    assert owner.get(f"/api/v1/archive/projects/{ids['project_id']}/history").status_code == 200
-    assert owner.get(f"/api/v1/analytics/projects/{ids['project_id']}/metrics").status_code == 200
-    trash_list = owner.get("/api/v1/archive/trash").content.decode()
-    assert str(ids["trash_item_id"]) in trash_list
-    response = holder.patch(f"/api/v1/notifications/{ids['notification_id']}/read", {}, format="json")
-    assert response.status_code == 200, response.content
+@pytest.mark.parametrize("case", ID_CASES, ids=[_case_id(c) for c in ID_CASES])
+def test_the_rightful_user_reaches_every_route_the_matrix_calls(world, client_for, case):
+    """The control of the matrix: with the same ids, the workspace owner (or the holder of a personal
+    object) is not answered 404, so the outsider's 404s come from tenancy, not from dead ids."""
+    route, method = case
+    personal = any(kwarg in USER_OWNED for kwarg in route["kwargs"])
+    user = world.holder if personal else world.team.owner
+    path = path_for(world, route, method).split("?")[0] + CONTROL_QUERIES.get(route["name"], "").format(w=world)
+    response = call(client_for(user), method, path, world.body())
+    assert response.status_code != 404, (route["template"], method, response.content)
+
+
+LIST_PARAMS = [
+    pytest.param(
+        route,
+        id=route["template"],
+        marks=[pytest.mark.xfail(reason=LIST_KNOWN_DEFECTS[route["name"]], strict=True)]
+        if route["name"] in LIST_KNOWN_DEFECTS
+        else [],
+    )
+    for route in COLLECTION_GETS
+]
+
+
+@pytest.mark.parametrize("route", LIST_PARAMS)
+def test_outsider_never_sees_foreign_objects_in_lists(world, client_for, route):
+    client = client_for(world.outsider)
+    ids = {key: value for key, value in world.ids.items() if key not in CATALOGUE_IDS}
+    period = "start_date=2000-01-01&end_date=2100-01-01"
+    everything = "&".join(f"{key}={value}" for key, value in ids.items() if key != "user_id")
+    queries = ["", f"?{period}", f"?{everything}&q={MARKER}&{period}", f"?q={MARKER}", f"?search={MARKER}"]
+    queries += [f"?{key}={value}&{period}" for key, value in ids.items()]
+    before = world.snapshot()
+    for query in queries:
+        response = client.get("/" + route["template"] + query)
+        allowed = (200, 400, 403, 404) if route["name"] in LIST_ROLE_GATED else (200, 400, 404)
+        assert response.status_code in allowed, (route["template"], query, response.content)
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        leaked = [value for value in world.victim_strings() if value in body.decode()]
+        assert not leaked, (route["template"], query, leaked)
+    assert world.snapshot() == before
