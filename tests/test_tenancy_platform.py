@@ -54,9 +54,12 @@ from tests.test_tenancy import MARKER, METHODS, PREFIX, World, _walk, call, fill
 APPS = ("notifications", "events", "archive", "analytics", "integrations")
 
 # Path kwargs the matrix fills, and whether the object belongs to a workspace or to one user.
-WORKSPACE_OWNED = ("project_id", "trash_item_id", "report_id", "webhook_id", "plugin_id", "installation_id")
+WORKSPACE_OWNED = ("project_id", "trash_item_id", "report_id", "webhook_id", "installation_id")
 USER_OWNED = ("notification_id", "consumer_id", "export_id", "token_id", "connection_id", "consent_id")
-FILLERS = WORKSPACE_OWNED + USER_OWNED
+# A catalogue plugin the victim installed: POST .../install names it in the path and the victim's
+# workspace_id in the body, which is what must answer 404.
+CATALOGUE_FILLERS = ("plugin_id",)
+FILLERS = WORKSPACE_OWNED + USER_OWNED + CATALOGUE_FILLERS
 
 # Routes whose path id names something else for one method: (route, method) -> {kwarg: World.ids key}.
 SUBSTITUTES = {
