@@ -99,10 +99,7 @@ LIST_ROLE_GATED = {
     "workspace or object id.",
 }
 # Known defects outside tenancy, kept running as strict xfails so the matrix notices their fix.
-LIST_KNOWN_DEFECTS = {
-    "archive:compliance-my-data": "500 for every user who requested a compliance export job: "
-    "apps.archive.services.gdpr._row passes the ComplianceExport.file FieldFile to json.dumps.",
-}
+LIST_KNOWN_DEFECTS: dict[str, str] = {}
 
 
 def platform_routes() -> list[dict]:

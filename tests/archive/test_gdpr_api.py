@@ -1,10 +1,14 @@
 """GET /compliance/my-data and POST /compliance/erasure."""
 
+from datetime import timedelta
+
 import pytest
 from auditlog.models import LogEntry
+from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from apps.accounts.models import User
-from apps.archive.models import AuditChainLink
+from apps.archive.models import AuditChainLink, ComplianceExport
 from apps.archive.services.audit_chain import audit_chain_verify
 from apps.workspaces.models import Invitation
 from tests.archive.helpers import assert_error, domain_entries
@@ -30,6 +34,21 @@ def test_my_data_holds_profile_related_rows_and_audit_trail(client_for, team, ta
     assert data["related"]["workspaces.workspacemember"]["user"][0]["role"] == "member"
     assert any(entry["action"] == "user.login" for entry in data["audit_log"])
     assert domain_entries("user.data_exported").get().actor == team.member
+
+
+def test_my_data_lists_export_jobs_with_their_file_path(client_for, team):
+    job = ComplianceExport.objects.create(
+        requested_by=team.owner,
+        format="pdf",
+        status="completed",
+        start_date=timezone.now() - timedelta(days=1),
+        end_date=timezone.now(),
+    )
+    job.file.save("audit.pdf", ContentFile(b"%PDF-1.7"), save=True)
+    response = client_for(team.owner).get(MY_DATA)
+    assert response.status_code == 200, response.content
+    [row] = response.json()["data"]["related"]["archive.complianceexport"]["requested_by"]
+    assert row["id"] == str(job.pk) and row["file"] == job.file.name
 
 
 def test_my_data_anonymous_returns_401(api_client):

@@ -23,6 +23,7 @@ from django.contrib.auth import get_user_model
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.db.models import Q
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from apps.archive.models import AuditChainLink
@@ -60,6 +61,8 @@ def _row(obj: models.Model) -> dict:
         if _is_secret(field.name):
             continue
         value = field.value_from_object(obj)
+        if isinstance(value, FieldFile):
+            value = value.name or None  # the stored path, not the file object
         data[field.attname if field.is_relation else field.name] = value
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
 
