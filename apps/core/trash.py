@@ -33,6 +33,12 @@ class TrashSpec:
     parent: Callable[[Model], Model | None] = field(default=lambda obj: None)
     # The workspace id of the row, for scoping trash listings.
     workspace_id: Callable[[Model], object] = field(default=lambda obj: obj.workspace_id)
+    # The owning app's lifecycle services, so `DELETE /<resource>/{id}` and the trash endpoints do the
+    # same thing: `delete(*, actor, obj, force=False) -> deletion id` checks the right to delete
+    # (403), refuses conflicts (409), calls `soft_delete` and emits the app's events;
+    # `restore(*, actor, obj) -> obj` checks what restoring needs, calls `restore` and emits events.
+    delete: Callable[..., uuid.UUID] | None = None
+    restore: Callable[..., Model] | None = None
 
 
 _specs: dict[str, TrashSpec] = {}
