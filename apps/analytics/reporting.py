@@ -12,7 +12,8 @@ from django.db.models import Count, Q
 
 from apps.analytics.choices import COUNT_METRICS, Metric, ReportType
 from apps.analytics.metrics import Period, aggregates, counted_tasks, figures, with_done_day
-from apps.core.tenancy import visible_projects
+from apps.core.access import restrict
+from apps.projects.models import Project
 
 STATUSES = ("todo", "in_progress", "in_review", "blocked", "completed", "cancelled")
 UNASSIGNED = "Unassigned"
@@ -126,7 +127,7 @@ def visible_results(report, results: dict | None, user) -> dict | None:
     ids = {row["project_id"] for row in details}
     allowed = {
         str(pk)
-        for pk in visible_projects(user)
+        for pk in restrict(Project.objects, user)
         .filter(workspace_id=report.workspace_id, pk__in=ids)
         .values_list("pk", flat=True)
     }

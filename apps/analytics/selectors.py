@@ -1,4 +1,4 @@
-"""Reads of module 11, always scoped through apps.core.tenancy (foreign ids answer 404)."""
+"""Reads of module 11, always scoped through `apps.core.access.restrict` (foreign ids answer 404)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,10 @@ from django.utils import timezone
 from apps.analytics import metrics, reporting
 from apps.analytics.choices import ExecutionStatus, Granularity
 from apps.analytics.models import Report, ReportExecution
+from apps.core.access import restrict
 from apps.core.exceptions import InvalidRequest, NotFound
-from apps.core.tenancy import visible_projects, visible_workspaces
+from apps.projects.models import Project
+from apps.workspaces.models import Workspace
 
 DEFAULT_METRICS_DAYS = 30
 # Longest range per granularity, so a response stays a sensible size.
@@ -22,7 +24,7 @@ MAX_BURNDOWN_DAYS = 3660
 
 def analytics_project_get(*, actor, project_id):
     """A project `actor` can see (any role); 404 otherwise."""
-    project = visible_projects(actor).select_related("workspace").filter(pk=project_id).first()
+    project = restrict(Project.objects, actor).select_related("workspace").filter(pk=project_id).first()
     if project is None:
         raise NotFound("Project not found.")
     return project
@@ -84,7 +86,7 @@ def project_burndown_get(*, actor, project_id, start: dt.date | None, end: dt.da
 
 def report_list(*, actor) -> QuerySet:
     """Reports of the workspaces `actor` belongs to."""
-    return Report.objects.filter(workspace__in=visible_workspaces(actor)).select_related("workspace")
+    return Report.objects.filter(workspace__in=restrict(Workspace.objects, actor)).select_related("workspace")
 
 
 def report_get(*, actor, report_id) -> Report:

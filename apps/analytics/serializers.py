@@ -9,8 +9,11 @@ from rest_framework import serializers
 
 from apps.analytics.choices import ExecutionStatus, Metric, ReportType, ScheduleType
 from apps.analytics.models import Report, ReportExecution
+from apps.core.access import restrict
+from apps.core.api.fields import VisibleIdField
 from apps.core.api.params import MAX_YEAR, MIN_YEAR
-from apps.core.tenancy import visible_projects, visible_workspaces
+from apps.projects.models import Project
+from apps.workspaces.models import Workspace
 
 MAX_REPORT_DAYS = 3660
 MAX_REPORT_PROJECTS = 500
@@ -140,13 +143,6 @@ class ReportFiltersSerializer(serializers.Serializer):
         }
 
 
-class _WorkspaceField(serializers.PrimaryKeyRelatedField):
-    """A workspace id resolved through tenancy: a foreign id is 'does not exist' (422)."""
-
-    def get_queryset(self):
-        return visible_workspaces(self.context["request"].user)
-
-
 class ReportUpdateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True, max_length=5000)
@@ -174,7 +170,7 @@ class ReportUpdateSerializer(serializers.Serializer):
             user = self.context["request"].user
             found = {
                 str(pk)
-                for pk in visible_projects(user)
+                for pk in restrict(Project.objects, user)
                 .filter(workspace=workspace, pk__in=filters["project_ids"])
                 .values_list("pk", flat=True)
             }
@@ -187,7 +183,7 @@ class ReportUpdateSerializer(serializers.Serializer):
 
 
 class ReportCreateSerializer(ReportUpdateSerializer):
-    workspace_id = _WorkspaceField(pk_field=serializers.UUIDField())
+    workspace_id = VisibleIdField(Workspace)
 
     def workspace(self, attrs):
         return attrs["workspace_id"]

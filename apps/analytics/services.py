@@ -21,10 +21,11 @@ from apps.analytics import exports, reporting
 from apps.analytics.choices import ExecutionStatus, ExecutionTrigger, ScheduleType
 from apps.analytics.metrics import Period, workspace_tz
 from apps.analytics.models import Report, ReportExecution
+from apps.core.access import require, restrict
 from apps.core.audit import record_action
 from apps.core.exceptions import Conflict, ValidationFailed
-from apps.core.policies import require, workspace_role
-from apps.core.tenancy import visible_projects
+from apps.projects.models import Project
+from apps.workspaces.access import workspace_role
 from apps.workspaces.choices import WorkspaceRole
 from apps.workspaces.policies import MANAGERS, require_role_at_least
 
@@ -71,7 +72,7 @@ def _check_projects(actor, workspace, filters: dict) -> None:
     project_ids = {str(pk) for pk in filters.get("project_ids") or []}
     if not project_ids:
         return
-    projects = visible_projects(actor) if actor is not None else workspace.projects.all()
+    projects = restrict(Project.objects, actor) if actor is not None else workspace.projects.all()
     found = {str(pk) for pk in projects.filter(workspace=workspace, pk__in=project_ids).values_list("pk", flat=True)}
     missing = sorted(project_ids - found)
     if missing:

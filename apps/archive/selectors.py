@@ -11,8 +11,10 @@ from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 
-from apps.core import tenancy
+from apps.core.access import restrict
 from apps.core.exceptions import InvalidRequest, NotFound, PermissionDenied
+from apps.workspaces.access import admin_workspace_ids
+from apps.workspaces.models import Workspace
 
 AUDIT_VIEW_ALL_PERMISSION = "archive.view_auditentry"
 EXPORT_ALL_PERMISSION = "archive.export_compliance"
@@ -116,12 +118,8 @@ def audit_records(queryset: QuerySet, *, chunk_size: int = 2000) -> Iterator[dic
         yield audit_record(row)
 
 
-def can_see_all_audit(user) -> bool:
-    return bool(getattr(user, "is_staff", False) and user.has_perm(AUDIT_VIEW_ALL_PERMISSION))
-
-
-def admin_workspace_ids(user) -> list[str]:
-    return [str(pk) for pk in tenancy.admin_workspace_ids(user).values_list("workspace_id", flat=True)]
+def _admin_workspace_ids(user) -> list[str]:
+    return [str(pk) for pk in admin_workspace_ids(user).values_list("workspace_id", flat=True)]
 
 
 def audit_scope(user, *, workspace_id=None, all_permission: str = AUDIT_VIEW_ALL_PERMISSION) -> list[str] | None:
@@ -132,11 +130,11 @@ def audit_scope(user, *, workspace_id=None, all_permission: str = AUDIT_VIEW_ALL
     """
     if getattr(user, "is_staff", False) and user.has_perm(all_permission):
         return [str(workspace_id)] if workspace_id else None
-    allowed = admin_workspace_ids(user)
+    allowed = _admin_workspace_ids(user)
     if workspace_id:
         if str(workspace_id) in allowed:
             return [str(workspace_id)]
-        if tenancy.visible_workspaces(user).filter(pk=workspace_id).exists():
+        if restrict(Workspace.objects, user).filter(pk=workspace_id).exists():
             raise PermissionDenied("Only workspace owners and admins can read its audit log.")
         raise NotFound("Workspace not found.")
     if not allowed:

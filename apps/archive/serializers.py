@@ -37,6 +37,11 @@ class ArchiveHistorySerializer(serializers.Serializer):
 class TrashCreateSerializer(serializers.Serializer):
     resource_type = serializers.ChoiceField(choices=[])
     resource_id = serializers.UUIDField()
+    force = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Like DELETE's ?force=true: also trash what a non-empty task list holds (else 409).",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

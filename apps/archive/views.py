@@ -40,7 +40,7 @@ from apps.archive.services.audit_chain import audit_chain_verify
 from apps.core import trash as core_trash
 from apps.core.api.envelope import ok
 from apps.core.api.pagination import PagePagination
-from apps.core.api.params import choice_param, datetime_param, uuid_param
+from apps.core.api.params import bool_param, choice_param, datetime_param, uuid_param
 from apps.core.audit import current_remote_addr, record_action
 from apps.core.exceptions import InvalidRequest, PermissionDenied
 
@@ -151,13 +151,16 @@ class TrashView(GenericAPIView):
         tags=[TAG_TRASH],
         operation_id="trash_create",
         request=TrashCreateSerializer,
+        parameters=[OpenApiParameter("force", OpenApiTypes.BOOL, description="Same as `force` in the body.")],
         responses={201: TrashItemSerializer},
         summary="Move a resource (and what it contains) to the trash",
     )
     def post(self, request):
         serializer = TrashCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        item = trash_services.trash_item_create(actor=request.user, **serializer.validated_data)
+        data = dict(serializer.validated_data)
+        data["force"] = data["force"] or bool(bool_param(request.query_params, "force", default=False))
+        item = trash_services.trash_item_create(actor=request.user, **data)
         return ok(TrashItemSerializer(item).data, message="Moved to trash", status=status.HTTP_201_CREATED)
 
 

@@ -3,7 +3,7 @@ rights as the API); a refused action is reported, not forced."""
 
 from django.contrib import admin, messages
 
-from apps.collaboration import services
+from apps.collaboration import lifecycle
 from apps.collaboration.models import Comment, Mention
 from apps.core.exceptions import DomainError
 
@@ -50,7 +50,7 @@ class CommentAdmin(admin.ModelAdmin):
     def move_to_trash(self, request, queryset):
         for comment in queryset.filter(deleted_at__isnull=True).select_related("task__project"):
             try:
-                services.comment_delete(actor=request.user, comment=comment)
+                lifecycle.comment_delete(actor=request.user, obj=comment)
             except DomainError as exc:
                 self.message_user(request, f"{comment}: {exc.message}", level=messages.ERROR)
 

@@ -9,19 +9,33 @@ class CollaborationConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        from apps.collaboration import lifecycle
+        from apps.collaboration.access import CommentRules, MentionRules
         from apps.collaboration.models import Comment, Mention
-        from apps.core import trash
+        from apps.core import access, trash
+        from apps.projects.models import Project
+        from apps.tasks.models import Task, TaskList
+        from apps.workspaces.models import Workspace
 
         auditlog.register(Comment)
         auditlog.register(Mention)
+        access.register(Comment, CommentRules())
+        access.register(Mention, MentionRules())
+        comments = Comment.all_objects
+        trash.register_contents(Workspace, Comment, lambda ws: comments.filter(workspace=ws))
+        trash.register_contents(Project, Comment, lambda project: comments.filter(task__project=project))
+        trash.register_contents(TaskList, Comment, lambda task_list: comments.filter(task__task_list=task_list))
+        trash.register_contents(Task, Comment, lambda task: comments.filter(task=task))
+        trash.register_contents(Comment, Comment, lambda comment: comments.filter(parent=comment))
         trash.register(
             trash.TrashSpec(
                 resource_type="comment",
                 model=Comment,
                 name=lambda comment: comment.content[:80],
-                contents=lambda comment: [Comment.all_objects.filter(parent=comment)],
                 parent=lambda comment: trash.first_deleted(
                     comment.parent, comment.task, comment.task.task_list, comment.task.project
                 ),
+                delete=lifecycle.comment_delete,
+                restore=lifecycle.comment_restore,
             )
         )

@@ -1,4 +1,4 @@
-"""Read queries of module 6, all scoped through `apps.core.tenancy`."""
+"""Read queries of module 6, all scoped through `apps.core.access.restrict`."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ from django.db.models import CharField, F, FloatField, OuterRef, Q, QuerySet, Te
 from django.db.models.functions import Substr
 
 from apps.collaboration.models import Comment, Mention
-from apps.core import tenancy
+from apps.core.access import restrict
 from apps.core.exceptions import NotFound
+from apps.projects.models import Project
+from apps.tasks.models import Task
 from apps.tasks.selectors import count_subquery
 
 SEARCH_TYPES = ("project", "task", "comment")
@@ -33,7 +35,7 @@ def comment_list(*, task) -> QuerySet[Comment]:
 def comment_get(*, actor, comment_id) -> Comment:
     """A comment on a task the actor can see, else NotFound."""
     comment = (
-        tenancy.visible_comments(actor)
+        restrict(Comment.objects, actor)
         .select_related("author", "task", "task__project")
         .prefetch_related("mentions")
         .filter(pk=comment_id)
@@ -47,7 +49,7 @@ def comment_get(*, actor, comment_id) -> Comment:
 def mention_list(*, actor) -> QuerySet[Mention]:
     """The actor's mentions on comments they can still see, newest first."""
     return (
-        Mention.objects.filter(user_id=actor.pk, comment__in=tenancy.visible_comments(actor).values("pk"))
+        Mention.objects.filter(user_id=actor.pk, comment__in=restrict(Comment.objects, actor).values("pk"))
         .select_related("comment", "comment__author", "comment__task")
         .order_by("-created_at", "pk")
     )
@@ -112,7 +114,7 @@ def search(*, actor, q: str, types: Iterable[str] = SEARCH_TYPES) -> QuerySet:
     if "project" in types:
         branches.append(
             _matching(
-                tenancy.visible_projects(actor),
+                restrict(Project.objects, actor),
                 q,
                 kind="project",
                 title_field="name",
@@ -125,7 +127,7 @@ def search(*, actor, q: str, types: Iterable[str] = SEARCH_TYPES) -> QuerySet:
     if "task" in types:
         branches.append(
             _matching(
-                tenancy.visible_tasks(actor),
+                restrict(Task.objects, actor),
                 q,
                 kind="task",
                 title_field="title",
@@ -138,7 +140,7 @@ def search(*, actor, q: str, types: Iterable[str] = SEARCH_TYPES) -> QuerySet:
     if "comment" in types:
         branches.append(
             _matching(
-                tenancy.visible_comments(actor),
+                restrict(Comment.objects, actor),
                 q,
                 kind="comment",
                 title_field="content",

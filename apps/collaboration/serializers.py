@@ -5,16 +5,11 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from apps.collaboration.models import Comment, Mention
-from apps.core import tenancy
-from apps.tasks.serializers import UserBriefSerializer, VisibleRelatedField
+from apps.core.api.fields import VisibleIdField
+from apps.tasks.serializers import UserBriefSerializer
 
 MAX_COMMENT_LENGTH = 20_000
 MAX_MENTIONS = 50
-
-
-class VisibleCommentField(VisibleRelatedField):
-    scope = staticmethod(tenancy.visible_comments)
-    default_error_messages = {"does_not_exist": "Comment not found."}
 
 
 class CommentSerializer(serializers.ModelSerializer):
@@ -58,7 +53,7 @@ class MentionIdsField(serializers.ListField):
 
 class CommentCreateSerializer(serializers.Serializer):
     content = serializers.CharField(max_length=MAX_COMMENT_LENGTH)
-    parent_id = VisibleCommentField(required=False, allow_null=True)
+    parent_id = VisibleIdField(Comment, required=False, allow_null=True)
     mentions = MentionIdsField(required=False)
 
 

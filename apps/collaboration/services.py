@@ -12,9 +12,11 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.collaboration.models import Comment, Mention
-from apps.core import policies, tenancy, trash
+from apps.core.access import can, require
 from apps.core.exceptions import ValidationFailed
 from apps.events.services import emit
+from apps.projects.access import require_project_writable
+from apps.projects.policies import require_task_editor
 from apps.tasks.models import Task
 
 # "@alice" or "@bob.smith" preceded by start or a non-word character (so e-mail addresses do not
@@ -46,7 +48,7 @@ def _mentionable_users(*, task: Task, author, user_ids: Iterable, content: str, 
         .exclude(pk__in=[str(pk) for pk in exclude])
         .order_by("username")[:MAX_MENTION_CANDIDATES]
     )
-    return [user for user in candidates if tenancy.visible_tasks(user).filter(pk=task.pk).exists()]
+    return [user for user in candidates if can(user, task, "view")]
 
 
 def _record_mentions(*, comment: Comment, task: Task, actor, users: list[User]) -> None:
@@ -73,8 +75,7 @@ def _record_mentions(*, comment: Comment, task: Task, actor, users: list[User]) 
 
 def require_commenter(actor, task: Task) -> None:
     """Commenting needs the right to work on the project's tasks (403) on a writable project (409)."""
-    policies.require(policies.project_access(actor, task.project).can_edit_tasks, "You cannot comment in this project.")
-    policies.require_project_writable(task.project)
+    require_task_editor(actor, task.project, "You cannot comment in this project.")
 
 
 def comment_create(
@@ -126,8 +127,8 @@ def comment_update(*, actor, comment: Comment, content: str, mention_ids: Iterab
     previous text. People newly mentioned are notified (`comment.mentioned`); earlier mentions stay.
     Raises 403 for anyone but the author, 409 on an archived project."""
     task = comment.task
-    policies.require(comment.author_id == actor.pk, "Only the author can edit a comment.")
-    policies.require_project_writable(task.project)
+    require(comment.author_id == actor.pk, "Only the author can edit a comment.")
+    require_project_writable(task.project)
     with transaction.atomic():
         if content != comment.content:
             comment.content = content
@@ -142,22 +143,9 @@ def comment_update(*, actor, comment: Comment, content: str, mention_ids: Iterab
     return comment
 
 
-def comment_delete(*, actor, comment: Comment) -> None:
-    """Move a comment and its replies to the trash. Allowed to the author, the project's managers
-    and workspace owners/admins (403 otherwise); 409 on an archived project."""
-    project = comment.task.project
-    is_author = comment.author_id is not None and comment.author_id == actor.pk
-    policies.require(
-        is_author or policies.project_access(actor, project).can_manage,
-        "Only the author, a project manager or a workspace admin can delete this comment.",
-    )
-    policies.require_project_writable(project)
-    trash.soft_delete(comment, actor=actor)
-
-
 def mention_mark_read(*, actor, mention: Mention) -> Mention:
     """Mark one of the actor's mentions read (idempotent: the first read time is kept)."""
-    policies.require(mention.user_id == actor.pk, "This mention is not yours.")
+    require(mention.user_id == actor.pk, "This mention is not yours.")
     if not mention.is_read:
         mention.is_read = True
         mention.read_at = timezone.now()

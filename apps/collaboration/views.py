@@ -9,7 +9,7 @@ from rest_framework import status
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
-from apps.collaboration import selectors, services
+from apps.collaboration import lifecycle, selectors, services
 from apps.collaboration.filters import CommentFilterSet, MentionFilterSet
 from apps.collaboration.models import Comment, Mention
 from apps.collaboration.serializers import (
@@ -97,7 +97,7 @@ class CommentDetailView(_View):
     @extend_schema(operation_id="comments_destroy", tags=TAGS, responses={204: None})
     def delete(self, request, comment_id):
         comment = selectors.comment_get(actor=request.user, comment_id=comment_id)
-        services.comment_delete(actor=request.user, comment=comment)
+        lifecycle.comment_delete(actor=request.user, obj=comment)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -22,7 +22,7 @@ from typing import Protocol
 
 from django.db.models import Model, Q, QuerySet
 
-from apps.core.exceptions import NotFound
+from apps.core.exceptions import NotFound, PermissionDenied
 
 
 class Rules(Protocol):
@@ -60,14 +60,15 @@ def is_authenticated(user) -> bool:
     return bool(getattr(user, "is_authenticated", False))
 
 
-def restrict(queryset: QuerySet, user, action: str = "view") -> QuerySet:
+def restrict(queryset, user, action: str = "view") -> QuerySet:
     """The rows of `queryset` that `user` may `action`; none for anonymous users."""
+    queryset = queryset.all()  # a manager works as well as a queryset
     if not is_authenticated(user):
         return queryset.none()
     return queryset.filter(rule(queryset.model, action)(user))
 
 
-def get_or_404(queryset: QuerySet, user, pk, action: str = "view", *, message: str | None = None):
+def get_or_404(queryset, user, pk, action: str = "view", *, message: str | None = None):
     """One row of `queryset` that `user` may `action`, or NotFound (missing and foreign look alike)."""
     obj = restrict(queryset, user, action).filter(pk=pk).first() if pk is not None else None
     if obj is None:
@@ -82,3 +83,9 @@ def can(user, obj: Model, action: str) -> bool:
     model = type(obj)._meta.concrete_model
     manager = getattr(model, "all_objects", model._default_manager)
     return manager.filter(pk=obj.pk).filter(rule(model, action)(user)).exists()
+
+
+def require(allowed: bool, message: str = "You do not have permission to perform this action.") -> None:
+    """Raise PermissionDenied (403) unless `allowed`: rights, once the row is known to be visible."""
+    if not allowed:
+        raise PermissionDenied(message)

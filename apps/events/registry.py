@@ -13,6 +13,9 @@ handler with `transaction.on_commit` and be idempotent themselves.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Protocol
+
+from django.db.models import QuerySet
 
 ALL = "*"
 Handler = Callable[["DomainEvent"], None]  # noqa: F821
@@ -34,3 +37,33 @@ def register(name: str, *event_types: str):
 
 def handlers_for(event_type: str) -> list[tuple[str, Handler]]:
     return [(name, func) for name, (types, func) in sorted(_handlers.items()) if ALL in types or event_type in types]
+
+
+class Directory(Protocol):
+    """What the event spine needs to know of the work domain (workspace membership and project
+    visibility), which this app does not import: the work domain registers an implementation."""
+
+    def audience_ids(self, event) -> QuerySet:
+        """Subquery of the ids of the users who may see `event` now."""
+
+    def member_ids(self, workspace_id) -> QuerySet:
+        """Subquery of the ids of the members of a live workspace."""
+
+    def colleague_ids(self, user) -> QuerySet:
+        """Subquery of the ids of the members of the workspaces where `user` may act for others."""
+
+    def may_act_for_others(self, user, workspace_id) -> bool:
+        """Whether `user` may direct notifications at other members of the workspace (not a viewer)."""
+
+
+_directory: list[Directory] = []
+
+
+def register_directory(directory: Directory) -> None:
+    _directory[:] = [directory]
+
+
+def directory() -> Directory:
+    if not _directory:
+        raise LookupError("No event directory registered (the work domain registers one in ready()).")
+    return _directory[0]

@@ -2,41 +2,22 @@
 
 from __future__ import annotations
 
-from django.apps import apps
 from django.db.models import Q, QuerySet
 
-from apps.core import tenancy
+from apps.core.access import restrict
+from apps.events import registry
 from apps.events.models import DomainEvent, EventConsumer
 
 
 def event_list(*, user) -> QuerySet:
-    """Events of the workspaces `user` belongs to, and only of projects they can see (trashed
-    projects included, as long as the user could see them)."""
-    project_model = apps.get_model("projects", "Project")
-    visible_project_ids = tenancy.visible_projects(user, project_model.all_objects.all()).values("id")
-    return (
-        DomainEvent.objects.filter(workspace_id__in=tenancy.member_workspace_ids(user))
-        .filter(Q(project_id__isnull=True) | Q(project_id__in=visible_project_ids))
-        .order_by("-occurred_at", "-id")
-    )
+    """Events `user` may see (the `view` rule the work domain registers for DomainEvent: events of
+    the workspaces they belong to, and only of projects they can see), newest first."""
+    return restrict(DomainEvent.objects, user).order_by("-occurred_at", "-id")
 
 
 def event_audience_ids(event: DomainEvent) -> QuerySet:
-    """Subquery of the ids of users who may see `event` right now: members of its (live) workspace,
-    narrowed for private projects to workspace admins and project members. Events without a
-    workspace have no audience."""
-    member_model = apps.get_model("workspaces", "WorkspaceMember")
-    if event.workspace_id is None:
-        return member_model.objects.none().values("user_id")
-    members = member_model.objects.filter(workspace_id=event.workspace_id, workspace__deleted_at__isnull=True)
-    if event.project_id:
-        project = apps.get_model("projects", "Project").all_objects.filter(pk=event.project_id).first()
-        if project is None or project.workspace_id != event.workspace_id:
-            return members.none().values("user_id")
-        if project.visibility != "workspace":
-            project_members = apps.get_model("projects", "ProjectMember").objects.filter(project_id=project.pk)
-            members = members.filter(Q(role__in=tenancy.ADMIN_ROLES) | Q(user_id__in=project_members.values("user_id")))
-    return members.values("user_id")
+    """Subquery of the ids of users who may see `event` right now (registered by the work domain)."""
+    return registry.directory().audience_ids(event)
 
 
 def consumer_list(*, user) -> QuerySet:

@@ -1,17 +1,18 @@
-from django.apps import apps
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from rest_framework import serializers
 
-from apps.core import tenancy
-from apps.events import webhooks
+from apps.core.api.fields import VisibleIdField
+from apps.events import registry, webhooks
 from apps.events.catalogue import EVENT_TYPES, public_payload
 from apps.events.choices import ALL_EVENTS, HandlerType
 from apps.events.models import DomainEvent, EventConsumer
 
+# The workspace model, through the consumer's foreign key (this app names no work-domain model).
+Workspace = EventConsumer._meta.get_field("workspace").related_model
+
 MAX_EMAIL_RECIPIENTS = 10
 MAX_IN_APP_USERS = 50
-WRITER_ROLES = ("owner", "admin", "member")
 
 
 class DomainEventSerializer(serializers.ModelSerializer):
@@ -111,15 +112,9 @@ def validate_config(handler_type: str, config, *, actor, workspace) -> dict:
             ids = list(dict.fromkeys(str(field.to_internal_value(value)) for value in user_ids))
         except serializers.ValidationError:
             raise serializers.ValidationError({"config": ["user_ids: every entry must be a user id (UUID)."]}) from None
-        member_model = apps.get_model("workspaces", "WorkspaceMember")
-        if workspace is not None:
-            allowed = member_model.objects.filter(workspace=workspace)
-        else:
-            # Colleagues from the workspaces where the actor may act for others.
-            writer_workspaces = member_model.objects.filter(
-                user_id=actor.pk, role__in=WRITER_ROLES, workspace__deleted_at__isnull=True
-            ).values("workspace_id")
-            allowed = member_model.objects.filter(workspace_id__in=writer_workspaces)
+        directory = registry.directory()
+        # Without a workspace: colleagues from the workspaces where the actor may act for others.
+        allowed = directory.member_ids(workspace.pk) if workspace is not None else directory.colleague_ids(actor)
         found = {str(pk) for pk in allowed.filter(user_id__in=ids).values_list("user_id", flat=True)}
         found.add(str(actor.pk))  # notifying oneself needs no shared workspace
         missing = [value for value in ids if value not in found]
@@ -159,11 +154,11 @@ class EventConsumerCreateSerializer(serializers.Serializer):
         help_text="email: {recipients: [...]}, in_app: {user_ids: [...]} (both default to the caller); "
         "webhook: {url} (required).",
     )
-    workspace_id = serializers.UUIDField(required=False, allow_null=True)
+    workspace_id = VisibleIdField(Workspace, required=False, allow_null=True)
 
     def validate(self, attrs):
         actor = self.context["request"].user
-        workspace = resolve_workspace(actor, attrs.pop("workspace_id", None))
+        workspace = attrs.pop("workspace_id", None)
         attrs["workspace"] = workspace
         config = attrs["config"] if "config" in attrs else default_config(attrs["handler_type"], actor)
         attrs["config"] = validate_config(attrs["handler_type"], config, actor=actor, workspace=workspace)
@@ -191,15 +186,3 @@ class EventConsumerUpdateSerializer(serializers.Serializer):
                 consumer.handler_type, attrs["config"], actor=consumer.owner, workspace=consumer.workspace
             )
         return attrs
-
-
-def resolve_workspace(actor, workspace_id):
-    """The workspace named in a body, through the actor's visible workspaces (404 otherwise)."""
-    from apps.core.exceptions import NotFound
-
-    if workspace_id is None:
-        return None
-    workspace = tenancy.visible_workspaces(actor).filter(pk=workspace_id).first()
-    if workspace is None:
-        raise NotFound("Workspace not found.")
-    return workspace

@@ -102,13 +102,17 @@ def consumer_create(*, actor, event_type: str, handler_type: str, config: dict, 
     `workspace` already resolved through the actor's visible workspaces). For webhooks a signing
     secret is generated; it is returned on the object as `plain_secret`, the only time it is shown.
     Emits no event. Raises PermissionDenied when a workspace viewer targets other users in-app."""
-    from apps.core import crypto, policies
-    from apps.events import webhooks
+    from apps.core import crypto
+    from apps.core.access import require
+    from apps.events import registry, webhooks
     from apps.events.choices import HandlerType
     from apps.events.models import EventConsumer
 
     if handler_type == HandlerType.IN_APP and workspace is not None and config.get("user_ids") != [str(actor.pk)]:
-        policies.require_workspace_role(actor, workspace.pk, "owner", "admin", "member")
+        require(
+            registry.directory().may_act_for_others(actor, workspace.pk),
+            "This action needs one of these workspace roles: owner, admin, member.",
+        )
     with transaction.atomic():
         consumer = EventConsumer(
             owner=actor, workspace=workspace, event_type=event_type, handler_type=handler_type, config=config

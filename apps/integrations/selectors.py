@@ -9,8 +9,8 @@ from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet, Su
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
+from apps.core.access import restrict
 from apps.core.exceptions import NotFound, PermissionDenied, ValidationFailed
-from apps.core.tenancy import admin_workspace_ids, member_workspace_ids, visible_workspaces
 from apps.integrations.choices import ComponentStatus, ConsentType, DeliveryStatus, PluginSort
 from apps.integrations.models import (
     ApiToken,
@@ -22,6 +22,8 @@ from apps.integrations.models import (
     Webhook,
     WebhookDelivery,
 )
+from apps.workspaces.access import admin_workspace_ids, member_workspace_ids
+from apps.workspaces.models import Workspace
 
 
 def _get(queryset: QuerySet, pk, what: str):
@@ -67,7 +69,9 @@ def webhook_workspace_default(*, actor):
     """The workspace a webhook registered without `workspace_id` belongs to: the one workspace the
     caller administers. Raises PermissionDenied when they administer none, ValidationFailed
     (workspace_id) when they administer several."""
-    workspaces = list(visible_workspaces(actor).filter(pk__in=admin_workspace_ids(actor)).order_by("created_at")[:2])
+    workspaces = list(
+        restrict(Workspace.objects, actor).filter(pk__in=admin_workspace_ids(actor)).order_by("created_at")[:2]
+    )
     if not workspaces:
         raise PermissionDenied("Only workspace owners and admins can register webhooks.")
     if len(workspaces) > 1:

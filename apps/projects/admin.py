@@ -4,7 +4,7 @@ and audit entries apply as through the API; a refused action is reported, not fo
 from django.contrib import admin, messages
 
 from apps.core.exceptions import DomainError
-from apps.projects import services
+from apps.projects import lifecycle, services
 from apps.projects.models import Project, ProjectMember
 
 
@@ -64,7 +64,7 @@ class ProjectAdmin(admin.ModelAdmin):
     def move_to_trash(self, request, queryset):
         for project in queryset.filter(deleted_at__isnull=True):
             try:
-                services.project_delete(actor=request.user, project=project)
+                lifecycle.project_delete(actor=request.user, obj=project)
             except DomainError as exc:
                 self.message_user(request, f"{project}: {exc.message}", level=messages.ERROR)
 

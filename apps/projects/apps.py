@@ -9,23 +9,28 @@ class ProjectsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from apps.collaboration.models import Comment
-        from apps.core import trash
+        from apps.core import access, trash
+        from apps.events.models import DomainEvent
+        from apps.events.registry import register_directory
+        from apps.projects import lifecycle
+        from apps.projects.access import DomainEventRules, EventDirectory, ProjectRules
         from apps.projects.models import Project, ProjectMember
-        from apps.tasks.models import Task, TaskList
+        from apps.workspaces.models import Workspace
 
         auditlog.register(Project)
         auditlog.register(ProjectMember)
+        access.register(Project, ProjectRules())
+        # Who sees an event is a question of workspace and project visibility: this app answers it.
+        access.register(DomainEvent, DomainEventRules())
+        register_directory(EventDirectory())
+        trash.register_contents(Workspace, Project, lambda ws: Project.all_objects.filter(workspace=ws))
         trash.register(
             trash.TrashSpec(
                 resource_type="project",
                 model=Project,
                 name=lambda project: project.name,
-                contents=lambda project: [
-                    TaskList.all_objects.filter(project=project),
-                    Task.all_objects.filter(project=project),
-                    Comment.all_objects.filter(task__project=project),
-                ],
                 parent=lambda project: trash.first_deleted(project.workspace),
+                delete=lifecycle.project_delete,
+                restore=lifecycle.project_restore,
             )
         )

@@ -1,4 +1,4 @@
-"""Reads of projects and project members, always scoped through apps.core.tenancy.
+"""Reads of projects and project members, always scoped through `apps.core.access.restrict`.
 
 Counts and progress are computed by the database as correlated subqueries, so a page of projects
 costs the same number of queries whatever its size.
@@ -22,8 +22,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, Round
 
+from apps.core.access import restrict
 from apps.core.exceptions import NotFound
-from apps.core.tenancy import visible_projects
 from apps.projects.models import Project, ProjectMember
 
 COMPLETED = "completed"
@@ -69,7 +69,7 @@ def with_stats(queryset: QuerySet, *, actor) -> QuerySet:
 
 def project_list(*, actor) -> QuerySet:
     """Projects `actor` can see, with their counts and progress."""
-    return with_stats(visible_projects(actor), actor=actor)
+    return with_stats(restrict(Project.objects, actor), actor=actor)
 
 
 def project_get(*, actor, project_id) -> Project:

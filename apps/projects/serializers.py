@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from apps.core.tenancy import visible_workspaces
+from apps.core.api.fields import VisibleIdField
 from apps.projects.choices import ProjectRole, ProjectStatus, ProjectVisibility
 from apps.projects.models import Project, ProjectMember
+from apps.workspaces.models import Workspace
 
 SETTABLE_STATUSES = [choice for choice in ProjectStatus.choices if choice[0] != ProjectStatus.ARCHIVED]
 
@@ -46,18 +47,6 @@ class ProjectSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class _WorkspaceField(serializers.PrimaryKeyRelatedField):
-    """A workspace id resolved through tenancy: a foreign id is 'does not exist' (422)."""
-
-    default_error_messages = {
-        **serializers.PrimaryKeyRelatedField.default_error_messages,
-        "does_not_exist": "Workspace not found.",
-    }
-
-    def get_queryset(self):
-        return visible_workspaces(self.context["request"].user)
-
-
 class ProjectUpdateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True)
@@ -72,7 +61,7 @@ class ProjectUpdateSerializer(serializers.Serializer):
 
 
 class ProjectCreateSerializer(ProjectUpdateSerializer):
-    workspace_id = _WorkspaceField(pk_field=serializers.UUIDField())
+    workspace_id = VisibleIdField(Workspace)
 
 
 class ProjectStatusSerializer(serializers.Serializer):

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from apps.core import trash
 from apps.core.exceptions import Conflict, ValidationFailed
-from apps.core.policies import require_project_writable
 from apps.events.services import emit
 from apps.projects import policies
+from apps.projects.access import require_project_writable
 from apps.projects.choices import ProjectRole, ProjectStatus, ProjectVisibility
 from apps.projects.models import Project, ProjectMember
 from apps.workspaces.models import WorkspaceMember
@@ -123,26 +122,6 @@ def project_status_change(*, actor, project: Project, status: str) -> Project:
         project.save(update_fields=["status", "updated_at"])
         _emit_updated(actor=actor, project=project, changes=changes)
     return project
-
-
-@transaction.atomic
-def project_delete(*, actor, project: Project) -> None:
-    """Move the project, its lists, tasks and comments to the trash (manager, admin; 403).
-
-    409 while archived. Emits `project.deleted`.
-    """
-    policies.require_can_manage(actor, project)
-    project = Project.objects.select_for_update().get(pk=project.pk)
-    require_project_writable(project)
-    trash.soft_delete(project, actor=actor)
-    emit(
-        "project.deleted",
-        aggregate=project,
-        actor=actor,
-        workspace=project.workspace,
-        project=project,
-        payload=project_payload(project),
-    )
 
 
 @transaction.atomic

@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
 
-from apps.projects import selectors, services
+from apps.projects import lifecycle, selectors, services
 from apps.projects.filters import ProjectFilterSet, ProjectMemberFilterSet
 from apps.projects.models import Project, ProjectMember
 from apps.projects.serializers import (
@@ -115,7 +115,7 @@ class ProjectDetailView(ProjectScopedView):
         summary="Delete to trash (project manager, workspace owner/admin)",
     )
     def delete(self, request, project_id):
-        services.project_delete(actor=request.user, project=self.project)
+        lifecycle.project_delete(actor=request.user, obj=self.project)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

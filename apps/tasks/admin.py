@@ -4,7 +4,7 @@ events and audit entries as the API); a refused action is reported, not forced."
 from django.contrib import admin, messages
 
 from apps.core.exceptions import DomainError
-from apps.tasks import services
+from apps.tasks import lifecycle, services
 from apps.tasks.choices import TaskStatus
 from apps.tasks.models import Subtask, Task, TaskAssignee, TaskDependency, TaskList
 
@@ -74,7 +74,7 @@ class TaskListAdmin(admin.ModelAdmin):
     def move_to_trash(self, request, queryset):
         for task_list in queryset.filter(deleted_at__isnull=True).select_related("project"):
             try:
-                services.task_list_delete(actor=request.user, task_list=task_list, force=True)
+                lifecycle.task_list_delete(actor=request.user, obj=task_list, force=True)
             except DomainError as exc:
                 _report(self, request, str(task_list), exc)
 
@@ -153,7 +153,7 @@ class TaskAdmin(admin.ModelAdmin):
     def move_to_trash(self, request, queryset):
         for task in queryset.filter(deleted_at__isnull=True).select_related("project", "workspace"):
             try:
-                services.task_delete(actor=request.user, task=task)
+                lifecycle.task_delete(actor=request.user, obj=task)
             except DomainError as exc:
                 _report(self, request, str(task), exc)
 

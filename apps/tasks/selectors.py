@@ -1,4 +1,4 @@
-"""Read queries of module 4. Every queryset starts from `apps.core.tenancy`, so a row the caller
+"""Read queries of module 4. Every queryset starts from `apps.core.access.restrict`, so a row the caller
 may not see does not exist for them (404)."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce
 
 from apps.accounts.models import User
 from apps.collaboration.models import Comment
-from apps.core import tenancy
+from apps.core.access import can, restrict
 from apps.core.exceptions import NotFound
 from apps.projects.models import Project
 from apps.tasks.choices import TaskPriority
@@ -26,7 +26,7 @@ def count_subquery(queryset: QuerySet, outer_field: str = "pk") -> Coalesce:
 
 def project_get(*, actor, project_id) -> Project:
     """A project the actor can see, else NotFound."""
-    project = tenancy.visible_projects(actor).filter(pk=project_id).first()
+    project = restrict(Project.objects, actor).filter(pk=project_id).first()
     if project is None:
         raise NotFound("Project not found.")
     return project
@@ -35,7 +35,7 @@ def project_get(*, actor, project_id) -> Project:
 def task_list_list(*, actor) -> QuerySet[TaskList]:
     """Task lists of the projects the actor can see, with their alive task counts."""
     tasks = Task.objects.filter(task_list=OuterRef("pk"))
-    return tenancy.visible_task_lists(actor).annotate(tasks_count=count_subquery(tasks, "task_list"))
+    return restrict(TaskList.objects, actor).annotate(tasks_count=count_subquery(tasks, "task_list"))
 
 
 def task_list_get(*, actor, task_list_id) -> TaskList:
@@ -56,7 +56,7 @@ def task_list_tasks(*, actor) -> QuerySet[Task]:
     """Visible tasks with everything the list view shows: assignees prefetched, counts annotated."""
     subtasks = Subtask.objects.filter(task=OuterRef("pk"))
     comments = Comment.objects.filter(task=OuterRef("pk"))
-    queryset = tenancy.visible_tasks(actor).annotate(
+    queryset = restrict(Task.objects, actor).annotate(
         subtasks_count=count_subquery(subtasks, "task"),
         subtasks_done_count=count_subquery(subtasks.filter(is_done=True), "task"),
         comments_count=count_subquery(comments, "task"),
@@ -88,7 +88,7 @@ def subtask_get(*, actor, subtask_id) -> Subtask:
     """A subtask of a visible task, else NotFound."""
     subtask = (
         Subtask.objects.select_related("task", "task__project")
-        .filter(pk=subtask_id, task__in=tenancy.visible_tasks(actor).values("pk"))
+        .filter(pk=subtask_id, task__in=restrict(Task.objects, actor).values("pk"))
         .first()
     )
     if subtask is None:
@@ -99,7 +99,7 @@ def subtask_get(*, actor, subtask_id) -> Subtask:
 def dependency_list(*, actor, task: Task) -> QuerySet[TaskDependency]:
     """Dependencies touching `task` in either direction whose other end the actor can also see
     (a predecessor in a private project must not leak through its dependent)."""
-    visible = tenancy.visible_tasks(actor).values("pk")
+    visible = restrict(Task.objects, actor).values("pk")
     return (
         TaskDependency.objects.filter(Q(task=task) | Q(depends_on=task))
         .filter(task__in=visible, depends_on__in=visible)
@@ -110,7 +110,7 @@ def dependency_list(*, actor, task: Task) -> QuerySet[TaskDependency]:
 
 def dependency_get(*, actor, dependency_id) -> TaskDependency:
     """A dependency whose two tasks are visible, else NotFound."""
-    visible = tenancy.visible_tasks(actor).values("pk")
+    visible = restrict(Task.objects, actor).values("pk")
     dependency = (
         TaskDependency.objects.select_related("task", "task__project", "depends_on")
         .filter(pk=dependency_id, task__in=visible, depends_on__in=visible)
@@ -125,4 +125,4 @@ def users_who_can_see_project(*, project: Project, user_ids) -> list[User]:
     """The users among `user_ids` for whom `project` is visible, through the same tenancy rules
     as every request (the candidates are few: assignee lists and mentions are capped)."""
     users = User.objects.filter(pk__in=list(user_ids), is_active=True)
-    return [user for user in users if tenancy.can_see_project(user, project)]
+    return [user for user in users if can(user, project, "view")]

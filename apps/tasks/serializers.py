@@ -1,12 +1,13 @@
 """Shapes of module 4: output serializers name the resource, input ones validate types and shape.
-Ids of other objects resolve through tenant-scoped querysets (`apps.core.tenancy`)."""
+Ids of other objects resolve through `apps.core.access` (`VisibleIdField`: 422 naming the field)."""
 
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from apps.core import tenancy
+from apps.core.api.fields import VisibleIdField
+from apps.projects.models import Project
 from apps.tasks.choices import DependencyType, TaskPriority, TaskStatus
 from apps.tasks.models import Subtask, Task, TaskDependency, TaskList
 
@@ -19,35 +20,6 @@ class UserBriefSerializer(serializers.Serializer):
     id = serializers.UUIDField(read_only=True)
     username = serializers.CharField(read_only=True)
     full_name = serializers.CharField(read_only=True)
-
-
-class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
-    """A UUID that must name a row the requesting user can see (else 422 'does not exist')."""
-
-    scope = None  # a tenancy function: (user) -> queryset
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("pk_field", serializers.UUIDField())
-        super().__init__(**kwargs)
-
-    def get_queryset(self):
-        request = self.context.get("request")
-        return type(self).scope(getattr(request, "user", None))
-
-
-class VisibleProjectField(VisibleRelatedField):
-    scope = staticmethod(tenancy.visible_projects)
-    default_error_messages = {"does_not_exist": "Project not found."}
-
-
-class VisibleTaskListField(VisibleRelatedField):
-    scope = staticmethod(tenancy.visible_task_lists)
-    default_error_messages = {"does_not_exist": "Task list not found."}
-
-
-class VisibleTaskField(VisibleRelatedField):
-    scope = staticmethod(tenancy.visible_tasks)
-    default_error_messages = {"does_not_exist": "Task not found."}
 
 
 def clean_tags(value: list[str]) -> list[str]:
@@ -94,7 +66,7 @@ class TaskListSerializer(serializers.ModelSerializer):
 
 
 class TaskListCreateSerializer(serializers.Serializer):
-    project_id = VisibleProjectField()
+    project_id = VisibleIdField(Project)
     name = serializers.CharField(max_length=200)
     position = serializers.IntegerField(min_value=0, max_value=1_000_000, required=False)
 
@@ -190,8 +162,8 @@ class _TaskFieldsMixin(serializers.Serializer):
 
 
 class TaskCreateSerializer(_TaskFieldsMixin):
-    project_id = VisibleProjectField()
-    task_list_id = VisibleTaskListField(required=False, allow_null=True)
+    project_id = VisibleIdField(Project)
+    task_list_id = VisibleIdField(TaskList, required=False, allow_null=True)
     title = serializers.CharField(max_length=500)
     description = serializers.CharField(required=False, allow_blank=True, max_length=100_000)
     status = serializers.ChoiceField(choices=TaskStatus.choices, required=False)
@@ -212,7 +184,7 @@ class TaskUpdateSerializer(_TaskFieldsMixin):
     status = serializers.ChoiceField(choices=TaskStatus.choices, required=False)
     priority = serializers.ChoiceField(choices=TaskPriority.choices, required=False)
     position = serializers.IntegerField(min_value=0, max_value=1_000_000, required=False)
-    task_list_id = VisibleTaskListField(required=False, allow_null=True)
+    task_list_id = VisibleIdField(TaskList, required=False, allow_null=True)
     assignee_ids = AssigneeIdsField(required=False)
     start_date = serializers.DateField(required=False, allow_null=True)
     due_date = serializers.DateField(required=False, allow_null=True)
@@ -227,8 +199,8 @@ class TaskStatusSerializer(serializers.Serializer):
 
 
 class TaskMoveSerializer(serializers.Serializer):
-    task_list_id = VisibleTaskListField(required=False, allow_null=True)
-    project_id = VisibleProjectField(required=False)
+    task_list_id = VisibleIdField(TaskList, required=False, allow_null=True)
+    project_id = VisibleIdField(Project, required=False)
     position = serializers.IntegerField(min_value=0, max_value=1_000_000, required=False)
 
     def validate(self, attrs):
@@ -285,7 +257,7 @@ class TaskDependencySerializer(serializers.ModelSerializer):
 
 
 class TaskDependencyCreateSerializer(serializers.Serializer):
-    depends_on_task_id = VisibleTaskField()
+    depends_on_task_id = VisibleIdField(Task)
     type = serializers.ChoiceField(
         choices=DependencyType.choices, required=False, default=DependencyType.FINISH_TO_START
     )

@@ -11,10 +11,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max, QuerySet
 from django.utils import timezone
 
-from apps.core import policies, trash
 from apps.core.exceptions import Conflict, NotFound, ValidationFailed
 from apps.events.services import emit
 from apps.projects.models import Project
+from apps.projects.policies import require_task_editor
 from apps.tasks.choices import DependencyType, TaskPriority, TaskStatus
 from apps.tasks.models import Subtask, Task, TaskAssignee, TaskDependency, TaskList
 from apps.tasks.selectors import users_who_can_see_project
@@ -26,12 +26,6 @@ UNSET = object()
 
 
 # --- Rights and helpers ---------------------------------------------------------------------
-
-
-def require_task_editor(actor, project: Project) -> None:
-    """The actor may edit tasks of `project` (403) and the project is not archived (409)."""
-    policies.require(policies.project_access(actor, project).can_edit_tasks, "You cannot change tasks in this project.")
-    policies.require_project_writable(project)
 
 
 def task_payload(task: Task, assignee_ids: list[str] | None = None) -> dict[str, Any]:
@@ -141,33 +135,6 @@ def task_list_update(*, actor, task_list: TaskList, name: str | None = None, pos
         if fields:
             task_list.save(update_fields=[*fields, "updated_at"])
     return task_list
-
-
-def task_list_delete(*, actor, task_list: TaskList, force: bool = False) -> None:
-    """Move a list to the trash with its tasks and their comments.
-
-    Refused (409) while it holds tasks unless `force`; then every task goes with it and each emits
-    `task.deleted`. 403 without task rights, 409 on an archived project.
-    """
-    require_task_editor(actor, task_list.project)
-    with transaction.atomic():
-        tasks = list(Task.objects.filter(task_list=task_list).select_related("workspace"))
-        if tasks and not force:
-            raise Conflict(
-                "The task list still holds tasks. Move them first or delete with force=true.",
-                details={"tasks_count": len(tasks)},
-            )
-        payloads = [(task, task_payload(task)) for task in tasks]
-        trash.soft_delete(task_list, actor=actor)
-        for task, payload in payloads:
-            emit(
-                "task.deleted",
-                aggregate=task,
-                actor=actor,
-                workspace=task.workspace,
-                project=task.project_id,
-                payload=payload,
-            )
 
 
 # --- Tasks ----------------------------------------------------------------------------------
@@ -386,22 +353,6 @@ def task_move(
             task.save(update_fields=["project", "task_list", "position", "updated_at"])
             _emit("task.updated", task, actor=actor, changes=changes)
     return task
-
-
-def task_delete(*, actor, task: Task) -> None:
-    """Move a task (and its comments) to the trash; emits `task.deleted`. 403 / 409 as above."""
-    require_task_editor(actor, task.project)
-    with transaction.atomic():
-        payload = task_payload(task)
-        trash.soft_delete(task, actor=actor)
-        emit(
-            "task.deleted",
-            aggregate=task,
-            actor=actor,
-            workspace=task.workspace,
-            project=task.project_id,
-            payload=payload,
-        )
 
 
 # --- Subtasks -------------------------------------------------------------------------------

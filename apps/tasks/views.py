@@ -13,7 +13,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from apps.core.api.params import bool_param
-from apps.tasks import selectors, services
+from apps.tasks import lifecycle, selectors, services
 from apps.tasks.filters import TaskFilterSet, TaskListFilterSet, TaskSortFilter
 from apps.tasks.models import Subtask, Task, TaskDependency, TaskList
 from apps.tasks.serializers import (
@@ -121,7 +121,7 @@ class TaskListDetailView(_View):
     def delete(self, request, task_list_id):
         force = bool_param(request.query_params, "force", default=False)
         task_list = selectors.task_list_get(actor=request.user, task_list_id=task_list_id)
-        services.task_list_delete(actor=request.user, task_list=task_list, force=force)
+        lifecycle.task_list_delete(actor=request.user, obj=task_list, force=force)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -185,7 +185,7 @@ class TaskDetailView(_View):
     @extend_schema(operation_id="tasks_destroy", tags=TAGS, responses=NO_CONTENT)
     def delete(self, request, task_id):
         task = selectors.task_get(actor=request.user, task_id=task_id)
-        services.task_delete(actor=request.user, task=task)
+        lifecycle.task_delete(actor=request.user, obj=task)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -4,7 +4,7 @@ events and audit entries apply as through the API; a refused action is reported,
 from django.contrib import admin, messages
 
 from apps.core.exceptions import DomainError
-from apps.workspaces import services
+from apps.workspaces import lifecycle, services
 from apps.workspaces.models import Invitation, Workspace, WorkspaceMember
 
 
@@ -66,7 +66,7 @@ class WorkspaceAdmin(admin.ModelAdmin):
             self,
             request,
             queryset.filter(deleted_at__isnull=True),
-            lambda ws: services.workspace_delete(actor=request.user, workspace=ws),
+            lambda ws: lifecycle.workspace_delete(actor=request.user, obj=ws),
         )
 
 

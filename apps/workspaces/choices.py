@@ -8,6 +8,11 @@ class WorkspaceRole(models.TextChoices):
     VIEWER = "viewer", "Viewer"
 
 
+# Owners and admins administer a workspace (members, settings, webhooks, plugins, every project).
+ADMIN_ROLES = (WorkspaceRole.OWNER, WorkspaceRole.ADMIN)
+# Roles that may act for others (viewers only read).
+WRITER_ROLES = (WorkspaceRole.OWNER, WorkspaceRole.ADMIN, WorkspaceRole.MEMBER)
+
 # Higher rank = more rights; used for "at least" checks.
 ROLE_RANK = {WorkspaceRole.VIEWER: 0, WorkspaceRole.MEMBER: 1, WorkspaceRole.ADMIN: 2, WorkspaceRole.OWNER: 3}
 

@@ -1,14 +1,15 @@
-"""Workspace rights (403), built on apps.core.policies. Visibility (404) stays in apps.core.tenancy.
+"""Workspace rights (403), built on `apps.workspaces.access`. Visibility (404) is `apps.core.access`.
 
 One set of functions for views, services and admin actions alike.
 """
 
 from __future__ import annotations
 
-from apps.core.policies import require, workspace_role
-from apps.workspaces.choices import ROLE_RANK, WorkspaceRole
+from apps.core.access import require
+from apps.workspaces.access import workspace_role
+from apps.workspaces.choices import ADMIN_ROLES, ROLE_RANK, WorkspaceRole
 
-MANAGERS = (WorkspaceRole.OWNER, WorkspaceRole.ADMIN)
+MANAGERS = ADMIN_ROLES
 
 
 def role_at_least(role: str | None, minimum: str) -> bool:

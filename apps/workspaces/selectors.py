@@ -1,4 +1,4 @@
-"""Reads of workspaces, memberships and invitations, always scoped through apps.core.tenancy."""
+"""Reads of workspaces, memberships and invitations, always scoped through `apps.core.access.restrict`."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from django.db.models import Case, CharField, Count, F, IntegerField, OuterRef, 
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from apps.core.access import restrict
 from apps.core.exceptions import NotFound
-from apps.core.tenancy import visible_workspaces
 from apps.workspaces.choices import InvitationStatus
 from apps.workspaces.models import Invitation, Workspace, WorkspaceMember
 
@@ -30,12 +30,12 @@ def _with_counts(queryset: QuerySet, user) -> QuerySet:
 
 def workspace_list(*, actor) -> QuerySet:
     """The live workspaces `actor` belongs to, with `role` and `members_count`."""
-    return _with_counts(visible_workspaces(actor), actor)
+    return _with_counts(restrict(Workspace.objects, actor), actor)
 
 
 def workspace_get(*, actor, workspace_id) -> Workspace:
     """One workspace `actor` belongs to; 404 for a missing, deleted or foreign id."""
-    workspace = _with_counts(visible_workspaces(actor), actor).filter(pk=workspace_id).first()
+    workspace = _with_counts(restrict(Workspace.objects, actor), actor).filter(pk=workspace_id).first()
     if workspace is None:
         raise NotFound("Workspace not found.")
     return workspace

@@ -20,7 +20,6 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from apps.accounts.choices import UserStatus
-from apps.core import trash
 from apps.core.audit import record_action
 from apps.core.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
 from apps.events.services import emit
@@ -92,13 +91,6 @@ def workspace_settings_update(*, actor, workspace: Workspace, data: dict) -> Wor
     if _apply(workspace, data, SETTINGS_FIELDS):
         workspace.save()
     return workspace
-
-
-@transaction.atomic
-def workspace_delete(*, actor, workspace: Workspace) -> None:
-    """Move the workspace and everything in it to the trash (owner only; 403 otherwise)."""
-    policies.require_owner(actor, workspace)
-    trash.soft_delete(workspace, actor=actor)
 
 
 # --- Members -------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 
 from apps.core.api.envelope import ok
-from apps.workspaces import selectors, services
+from apps.workspaces import lifecycle, selectors, services
 from apps.workspaces.filters import InvitationFilterSet, WorkspaceFilterSet, WorkspaceMemberFilterSet
 from apps.workspaces.models import Invitation, Workspace, WorkspaceMember
 from apps.workspaces.policies import require_can_invite
@@ -115,7 +115,7 @@ class WorkspaceDetailView(WorkspaceScopedView):
         operation_id="workspaces_destroy", tags=TAGS, responses={204: None}, summary="Delete to trash (owner)"
     )
     def delete(self, request, workspace_id):
-        services.workspace_delete(actor=request.user, workspace=self.workspace)
+        lifecycle.workspace_delete(actor=request.user, obj=self.workspace)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -162,7 +162,7 @@ def test_trash_actions_are_audit_entries_with_actor(client_for, team, project, t
     client = client_for(team.owner)
     item = client.post(
         "/api/v1/archive/trash",
-        {"resource_type": resource_type, "resource_id": str(target.pk)},
+        {"resource_type": resource_type, "resource_id": str(target.pk), "force": True},
         REMOTE_ADDR="192.0.2.1",
     ).json()["data"]
     client.post(f"/api/v1/archive/trash/{item['id']}/restore", REMOTE_ADDR="192.0.2.2")

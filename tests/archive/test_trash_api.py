@@ -19,8 +19,8 @@ pytestmark = pytest.mark.django_db
 TRASH = "/api/v1/archive/trash"
 
 
-def trash(client, resource_type, resource_id):
-    return client.post(TRASH, {"resource_type": resource_type, "resource_id": str(resource_id)})
+def trash(client, resource_type, resource_id, **extra):
+    return client.post(TRASH, {"resource_type": resource_type, "resource_id": str(resource_id), **extra})
 
 
 def test_move_task_to_trash_returns_the_documented_shape(client_for, team, task, django_capture_on_commit_callbacks):
@@ -57,7 +57,7 @@ def test_every_resource_type_goes_to_trash_and_comes_back(client_for, team, reso
         "comment": comment,
     }[resource_type]
     client = client_for(team.owner)
-    item_id = trash(client, resource_type, target.pk).json()["data"]["id"]
+    item_id = trash(client, resource_type, target.pk, force=True).json()["data"]["id"]
     assert not type(target).objects.filter(pk=target.pk).exists()
     assert domain_entries(f"{resource_type}.trashed").exists()
 

@@ -130,7 +130,7 @@ def test_invalid_consumers_are_rejected_with_422_and_nothing_is_written(world, c
     assert not EventConsumer.objects.exists()
 
 
-def test_foreign_workspace_id_is_404_and_in_app_users_must_be_colleagues(world, client_for):
+def test_foreign_workspace_id_is_422_naming_it_and_in_app_users_must_be_colleagues(world, client_for):
     client = client_for(world.owner)
     foreign = client.post(
         URL,
@@ -142,7 +142,8 @@ def test_foreign_workspace_id_is_404_and_in_app_users_must_be_colleagues(world, 
         },
         format="json",
     )
-    assert foreign.status_code == 404
+    assert foreign.status_code == 422
+    assert "workspace_id" in foreign.json()["error"]["details"]
     stranger = client.post(
         URL,
         {"event_type": "task.completed", "handler_type": "in_app", "config": {"user_ids": [str(world.outsider.pk)]}},

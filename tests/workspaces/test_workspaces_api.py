@@ -3,7 +3,8 @@
 import pytest
 from django.db import transaction
 
-from apps.core.tenancy import visible_projects
+from apps.core.access import restrict
+from apps.projects.models import Project
 from apps.workspaces import services
 from apps.workspaces.choices import WorkspaceRole
 from apps.workspaces.models import Workspace, WorkspaceMember
@@ -110,7 +111,7 @@ def test_delete_by_owner_moves_workspace_and_projects_to_trash(team, client_for)
     assert response.status_code == 204
     assert response.content == b""
     assert Workspace.all_objects.get(pk=team.workspace.pk).deleted_by == team.owner
-    assert not visible_projects(team.owner).filter(pk=project.pk).exists()
+    assert not restrict(Project.objects, team.owner).filter(pk=project.pk).exists()
     assert_error(client_for(team.owner).get(f"/api/v1/workspaces/{team.workspace.pk}"), 404, "NOT_FOUND")
     assert str(team.workspace.pk) not in {row["id"] for row in data(client_for(team.admin).get("/api/v1/workspaces"))}
 

@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
-from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
 from apps.archive.choices import ArchiveAction
 from apps.archive.models import ArchiveHistory
-from apps.archive.services.payloads import project_payload
-from apps.core import policies, tenancy
+from apps.collaboration.models import Comment
+from apps.core.access import require, restrict
 from apps.core.audit import record_action
 from apps.core.exceptions import Conflict, NotFound
 from apps.events.services import emit
+from apps.projects.access import project_access
+from apps.projects.models import Project
+from apps.projects.services import project_payload
+from apps.tasks.models import Task, TaskList
 
 ARCHIVED = "archived"
 
 
 def project_for_archive(*, actor, project_id):
     """The project as the actor sees it (404 when not visible)."""
-    project = tenancy.visible_projects(actor).select_related("workspace").filter(pk=project_id).first()
+    project = restrict(Project.objects, actor).select_related("workspace").filter(pk=project_id).first()
     if project is None:
         raise NotFound("Project not found.")
     return project
@@ -27,9 +30,9 @@ def project_for_archive(*, actor, project_id):
 
 def _related_counts(project) -> dict[str, int]:
     return {
-        "task_lists": apps.get_model("tasks.TaskList").objects.filter(project=project).count(),
-        "tasks": apps.get_model("tasks.Task").objects.filter(project=project).count(),
-        "comments": apps.get_model("collaboration.Comment").objects.filter(task__project=project).count(),
+        "task_lists": TaskList.objects.filter(project=project).count(),
+        "tasks": Task.objects.filter(project=project).count(),
+        "comments": Comment.objects.filter(task__project=project).count(),
     }
 
 
@@ -44,7 +47,7 @@ def project_archive(
     team only when notify_team is true). Raises PermissionDenied (not a project manager),
     Conflict (already archived).
     """
-    policies.require(policies.project_access(actor, project).can_manage, "Only project managers can archive.")
+    require(project_access(actor, project).can_manage, "Only project managers can archive.")
     with transaction.atomic():
         project = type(project).objects.select_for_update().get(pk=project.pk)
         if project.status == ARCHIVED:
@@ -83,7 +86,7 @@ def project_archive(
             actor=actor,
             workspace=project.workspace,
             project=project,
-            payload=project_payload(project, reason=reason, notify_team=notify_team),
+            payload={**project_payload(project), "reason": reason, "notify_team": notify_team},
         )
     history.project = project
     return history
@@ -94,7 +97,7 @@ def project_unarchive(*, actor, project, reason: str = "") -> ArchiveHistory:
 
     Events: project.unarchived (with `reason`). Raises PermissionDenied, Conflict (not archived).
     """
-    policies.require(policies.project_access(actor, project).can_manage, "Only project managers can unarchive.")
+    require(project_access(actor, project).can_manage, "Only project managers can unarchive.")
     with transaction.atomic():
         project = type(project).objects.select_for_update().get(pk=project.pk)
         if project.status != ARCHIVED:
@@ -128,7 +131,7 @@ def project_unarchive(*, actor, project, reason: str = "") -> ArchiveHistory:
             actor=actor,
             workspace=project.workspace,
             project=project,
-            payload=project_payload(project, reason=reason),
+            payload={**project_payload(project), "reason": reason},
         )
     history.project = project
     return history

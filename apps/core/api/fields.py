@@ -3,6 +3,8 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from apps.core.access import restrict
+
 HOUR_MINUTE_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d$"
 
 
@@ -26,3 +28,22 @@ class OptionalURLField(serializers.Field):
 
     def to_representation(self, value):
         return value or None
+
+
+class VisibleIdField(serializers.PrimaryKeyRelatedField):
+    """An id in a request body that must name a `model` row the caller may `action` (through
+    `apps.core.access.restrict`); anything else, missing or another workspace's, is one answer:
+    422 VALIDATION_ERROR naming the field ("<Model> not found."). URL ids answer 404 instead."""
+
+    def __init__(self, model=None, action: str = "view", **kwargs):
+        self.model, self.action = model, action
+        kwargs.setdefault("pk_field", serializers.UUIDField())
+        if model is not None and "queryset" not in kwargs and not kwargs.get("read_only"):
+            kwargs["queryset"] = model.objects.none()  # the real one depends on the request
+        super().__init__(**kwargs)
+        if model is not None:
+            self.error_messages["does_not_exist"] = f"{model._meta.verbose_name.capitalize()} not found."
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        return restrict(self.model.objects, getattr(request, "user", None), self.action)

@@ -8,12 +8,12 @@ from django.db.models.functions import Greatest
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
-from apps.core import policies
 from apps.core.audit import record_action
 from apps.core.exceptions import Conflict, ValidationFailed
 from apps.integrations.models import Plugin, PluginInstallation
+from apps.workspaces.access import require_workspace_role
+from apps.workspaces.choices import ADMIN_ROLES
 
-ADMIN_ROLES = ("owner", "admin")
 MAX_CONFIG_ERRORS = 20
 
 
@@ -45,7 +45,7 @@ def plugin_install(*, actor, plugin: Plugin, workspace, configuration: dict | No
     """Install `plugin` into `workspace` (owner/admin). The configuration is validated against the
     manifest. Raises PermissionDenied, ValidationFailed, Conflict (already installed). Audited as
     plugin.installed."""
-    policies.require_workspace_role(actor, workspace.pk, *ADMIN_ROLES)
+    require_workspace_role(actor, workspace.pk, *ADMIN_ROLES)
     configuration = validate_configuration(plugin, configuration if configuration is not None else {})
     if PluginInstallation.objects.filter(plugin=plugin, workspace=workspace).exists():
         raise Conflict("The plugin is already installed in this workspace.")
@@ -70,7 +70,7 @@ def plugin_install(*, actor, plugin: Plugin, workspace, configuration: dict | No
 def plugin_configure(*, actor, installation: PluginInstallation, data: dict) -> PluginInstallation:
     """Replace the configuration and/or toggle `is_active` (owner/admin). Raises PermissionDenied,
     ValidationFailed."""
-    policies.require_workspace_role(actor, installation.workspace_id, *ADMIN_ROLES)
+    require_workspace_role(actor, installation.workspace_id, *ADMIN_ROLES)
     fields = []
     if "configuration" in data:
         installation.configuration = validate_configuration(installation.plugin, data["configuration"])
@@ -86,7 +86,7 @@ def plugin_configure(*, actor, installation: PluginInstallation, data: dict) -> 
 
 def plugin_uninstall(*, actor, installation: PluginInstallation) -> None:
     """Remove an installation (owner/admin). Audited as plugin.uninstalled."""
-    policies.require_workspace_role(actor, installation.workspace_id, *ADMIN_ROLES)
+    require_workspace_role(actor, installation.workspace_id, *ADMIN_ROLES)
     with transaction.atomic():
         record_action(
             "plugin.uninstalled",

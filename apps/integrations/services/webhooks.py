@@ -15,17 +15,18 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from apps.core import crypto, policies
+from apps.core import crypto
 from apps.core.audit import record_action
 from apps.core.exceptions import ValidationFailed
 from apps.core.webhooks import UnsafeTarget, check_target, deliver, private_targets_allowed
 from apps.integrations.choices import DeliveryStatus, RetryPolicy
 from apps.integrations.events import WEBHOOK_EVENT_TYPES
 from apps.integrations.models import Webhook, WebhookDelivery
+from apps.workspaces.access import require_workspace_role
+from apps.workspaces.choices import ADMIN_ROLES
 
 logger = logging.getLogger("pronaflow.integrations")
 
-ADMIN_ROLES = ("owner", "admin")
 OPEN_STATUSES = (DeliveryStatus.PENDING, DeliveryStatus.RETRYING)
 LOST_DISPATCH_AFTER = timedelta(minutes=2)
 
@@ -98,7 +99,7 @@ def webhook_create(
     """Register a webhook on `workspace` (owner/admin: PermissionDenied otherwise). Without a
     `secret` one is generated and returned once on the object as `plain_secret`; the secret is
     stored encrypted. Audited as webhook.created. Raises ValidationFailed (url, subscribed_events)."""
-    policies.require_workspace_role(actor, workspace.pk, *ADMIN_ROLES)
+    require_workspace_role(actor, workspace.pk, *ADMIN_ROLES)
     validate_url(url)
     events = validate_events(subscribed_events)
     if not events:
@@ -132,7 +133,7 @@ def webhook_update(*, actor, webhook: Webhook, data: dict) -> Webhook:
     """Change a webhook (owner/admin of its workspace). `subscribed_events` merges (false
     unsubscribes); a new `secret` replaces the old one; re-activating clears the failure streak.
     Raises PermissionDenied, ValidationFailed."""
-    policies.require_workspace_role(actor, webhook.workspace_id, *ADMIN_ROLES)
+    require_workspace_role(actor, webhook.workspace_id, *ADMIN_ROLES)
     if "url" in data:
         validate_url(data["url"])
     with transaction.atomic():
@@ -160,7 +161,7 @@ def webhook_update(*, actor, webhook: Webhook, data: dict) -> Webhook:
 
 def webhook_delete(*, actor, webhook: Webhook) -> None:
     """Delete a webhook and its delivery history (owner/admin). Audited as webhook.deleted."""
-    policies.require_workspace_role(actor, webhook.workspace_id, *ADMIN_ROLES)
+    require_workspace_role(actor, webhook.workspace_id, *ADMIN_ROLES)
     with transaction.atomic():
         record_action(
             "webhook.deleted",

@@ -5,9 +5,9 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 
+from apps.core.access import restrict
 from apps.core.api.params import bool_param, choice_param, uuid_param
 from apps.core.exceptions import NotFound
-from apps.core.tenancy import visible_workspaces
 from apps.integrations import selectors
 from apps.integrations.choices import DeliveryStatus
 from apps.integrations.serializers.webhooks import (
@@ -19,13 +19,14 @@ from apps.integrations.serializers.webhooks import (
 )
 from apps.integrations.services import webhooks as services
 from apps.integrations.views.common import DeliveryPagination, PagedView, valid
+from apps.workspaces.models import Workspace
 
 TAGS = ["integration: webhooks"]
 
 
 def workspace_for(actor, workspace_id):
     """The body's workspace through the caller's visible workspaces (404 when foreign)."""
-    workspace = visible_workspaces(actor).filter(pk=workspace_id).first()
+    workspace = restrict(Workspace.objects, actor).filter(pk=workspace_id).first()
     if workspace is None:
         raise NotFound("Workspace not found.", details={"field": "workspace_id"})
     return workspace
