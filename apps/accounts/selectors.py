@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from apps.accounts.models import MFABackupCode, User, UserSession
+from apps.accounts.models import User, UserSession
 from apps.accounts.services import SESSION_CACHE_SECONDS, SESSION_TOUCH_SECONDS, session_cache_key, session_touch_key
 
 logger = logging.getLogger("pronaflow.accounts")
@@ -67,7 +67,3 @@ def _first_touch(session_id) -> bool:
     except Exception:
         logger.warning("Session cache unavailable", exc_info=True)
         return False
-
-
-def backup_codes_remaining(*, user: User) -> int:
-    return MFABackupCode.objects.filter(user=user, used_at__isnull=True).count()

@@ -127,7 +127,7 @@ class LoginView(PublicView):
         responses={200: LoginSerializer},
     )
     def post(self, request):
-        result = services.auth_login(
+        result = services.user_login(
             **_validated(LoginRequestSerializer, request), ip=client_ip(request), user_agent=_user_agent(request)
         )
         if result.mfa_required:
@@ -144,7 +144,7 @@ class MFAVerifyView(PublicView):
         responses={200: LoginSerializer},
     )
     def post(self, request):
-        result = services.auth_mfa_verify(
+        result = services.mfa_challenge_verify(
             **_validated(MFAVerifySerializer, request), ip=client_ip(request), user_agent=_user_agent(request)
         )
         return ok({**token_body(result.tokens), "user": UserSerializer(result.user).data, "mfa_required": False})
@@ -159,7 +159,7 @@ class RefreshView(PublicView):
         responses={200: TokenPairSerializer},
     )
     def post(self, request):
-        pair = services.auth_refresh(**_validated(RefreshSerializer, request))
+        pair = services.user_session_refresh(**_validated(RefreshSerializer, request))
         return ok(token_body(pair))
 
 
@@ -173,7 +173,7 @@ class LogoutView(APIView):
     )
     def post(self, request):
         data = _validated(LogoutSerializer, request)
-        services.auth_logout(
+        services.user_logout(
             actor=request.user, session_id=current_session_id(request), refresh_token=data.get("refresh_token")
         )
         return ok(message="Signed out.")
