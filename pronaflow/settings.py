@@ -141,6 +141,9 @@ CELERY_TIMEZONE = "UTC"
 # --- Auth --------------------------------------------------------------------------------
 
 AUTH_USER_MODEL = "accounts.User"
+# The tenant: the model the event spine scopes events and consumers to (like AUTH_USER_MODEL, so the
+# spine names no work-domain model itself).
+TENANT_MODEL = "workspaces.Workspace"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},

@@ -8,6 +8,7 @@ class CollaborationConfig(AppConfig):
 
     def ready(self) -> None:
         from auditlog.registry import auditlog
+        from django.db.models import OuterRef
 
         from apps.collaboration import lifecycle
         from apps.collaboration.access import CommentRules, MentionRules
@@ -15,8 +16,12 @@ class CollaborationConfig(AppConfig):
         from apps.core import access, trash
         from apps.projects.models import Project
         from apps.tasks.models import Task, TaskList
+        from apps.tasks.selectors import count_subquery, register_task_annotation
         from apps.workspaces.models import Workspace
 
+        register_task_annotation(
+            "comments_count", lambda: count_subquery(Comment.objects.filter(task=OuterRef("pk")), "task")
+        )
         auditlog.register(Comment)
         auditlog.register(Mention)
         access.register(Comment, CommentRules())

@@ -14,7 +14,7 @@ class DomainEvent(UUIDModel):
     aggregate_type = models.CharField(max_length=64)
     aggregate_id = models.CharField(max_length=64)
     workspace = models.ForeignKey(
-        "workspaces.Workspace", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        settings.TENANT_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     # Denormalised so visibility (private projects) can be checked without decoding payloads.
     project_id = models.UUIDField(null=True, blank=True, db_index=True)
@@ -63,7 +63,7 @@ class EventConsumer(UUIDModel):
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="event_consumers")
     workspace = models.ForeignKey(
-        "workspaces.Workspace", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        settings.TENANT_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     event_type = models.CharField(max_length=64, help_text="An event type of the catalogue, or * for all.")
     handler_type = models.CharField(max_length=16, choices=HandlerType.choices)

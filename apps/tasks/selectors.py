@@ -3,11 +3,24 @@ may not see does not exist for them (404)."""
 
 from __future__ import annotations
 
-from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from collections.abc import Callable
+
+from django.db.models import (
+    Case,
+    Count,
+    Expression,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 from apps.accounts.models import User
-from apps.collaboration.models import Comment
 from apps.core.access import can, restrict
 from apps.core.exceptions import NotFound
 from apps.projects.models import Project
@@ -52,14 +65,23 @@ def _with_assignees(queryset: QuerySet[Task]) -> QuerySet[Task]:
     )
 
 
+# Per-task figures that downstream apps contribute to task rows (collaboration: `comments_count`),
+# registered in their `ready()` so this app never imports them: name -> () -> expression.
+_task_annotations: dict[str, Callable[[], Expression]] = {}
+
+
+def register_task_annotation(name: str, build: Callable[[], Expression]) -> None:
+    """Add `name` (an expression over `OuterRef("pk")` of a task) to every task row of the lists."""
+    _task_annotations[name] = build
+
+
 def task_list_tasks(*, actor) -> QuerySet[Task]:
     """Visible tasks with everything the list view shows: assignees prefetched, counts annotated."""
     subtasks = Subtask.objects.filter(task=OuterRef("pk"))
-    comments = Comment.objects.filter(task=OuterRef("pk"))
     queryset = restrict(Task.objects, actor).annotate(
         subtasks_count=count_subquery(subtasks, "task"),
         subtasks_done_count=count_subquery(subtasks.filter(is_done=True), "task"),
-        comments_count=count_subquery(comments, "task"),
+        **{name: build() for name, build in _task_annotations.items()},
         priority_rank=Case(
             *[When(priority=value, then=Value(rank)) for value, rank in PRIORITY_RANK.items()],
             default=Value(1),
