@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from apps.core.services import model_update
 from apps.events.models import DomainEvent
 from apps.events.selectors import event_audience_ids
 from apps.notifications.models import EmailNotification, Notification, NotificationPreference
@@ -52,17 +53,19 @@ def preference_update(*, actor, data: dict) -> NotificationPreference:
     with transaction.atomic():
         preference = preference_get(user=actor)
         preference = NotificationPreference.objects.select_for_update().get(pk=preference.pk)
-        for flag in PREFERENCE_FLAGS:
-            if flag in data:
-                setattr(preference, flag, data[flag])
         quiet = data.get("quiet_hours", {})
-        for key, field in (
-            ("enabled", "quiet_hours_enabled"),
-            ("start", "quiet_hours_start"),
-            ("end", "quiet_hours_end"),
-        ):
-            if key in quiet:
-                setattr(preference, field, quiet[key])
+        quiet_values = {
+            field: quiet[key]
+            for key, field in (
+                ("enabled", "quiet_hours_enabled"),
+                ("start", "quiet_hours_start"),
+                ("end", "quiet_hours_end"),
+            )
+            if key in quiet
+        }
+        model_update(
+            instance=preference, fields=(*PREFERENCE_FLAGS, *quiet_values), data={**data, **quiet_values}, save=False
+        )
         preference.save()
         if "notification_frequency" in data:
             notification_frequency_set(user=actor, frequency=data["notification_frequency"])
