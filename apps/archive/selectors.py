@@ -116,10 +116,6 @@ def audit_records(queryset: QuerySet, *, chunk_size: int = 2000) -> Iterator[dic
         yield audit_record(row)
 
 
-def can_see_all_audit(user) -> bool:
-    return bool(getattr(user, "is_staff", False) and user.has_perm(AUDIT_VIEW_ALL_PERMISSION))
-
-
 def admin_workspace_ids(user) -> list[str]:
     return [str(pk) for pk in tenancy.admin_workspace_ids(user).values_list("workspace_id", flat=True)]
 

@@ -17,8 +17,7 @@ from apps.notifications.models import EmailNotification, Notification, Notificat
 from apps.notifications.schedule import quiet_window_end, user_zone
 from apps.personalization.choices import NotificationFrequency
 from apps.personalization.models import UserPreference
-from apps.personalization.services import notification_frequency_set
-from apps.personalization.services import preference_get as user_preference_get
+from apps.personalization.services import notification_frequency_set, preferences_for_users
 
 EMAIL_BATCH_SIZE = 100
 PREFERENCE_FLAGS = (
@@ -186,7 +185,7 @@ def _queue_emails(event, user_ids, preferences, *, type, title, message, url) ->
     """Create outbox rows; returns the ids to send right away (immediate, not in quiet hours)."""
     if not user_ids:
         return []
-    user_prefs = {p.user_id: p for p in UserPreference.objects.filter(user_id__in=user_ids)}
+    user_prefs = preferences_for_users(user_ids)
     now = timezone.now()
     default_pref = NotificationPreference()
     rows, immediate = [], []
@@ -215,7 +214,3 @@ def quiet_end_for(
         return None
     tz = user_zone(user_preference.timezone if user_preference else None)
     return quiet_window_end(now, start=preference.quiet_hours_start, end=preference.quiet_hours_end, tz=tz)
-
-
-def user_preference_for(user) -> UserPreference:
-    return user_preference_get(user=user)
