@@ -305,7 +305,7 @@ def _set_assignees(actor, task: Task, user_ids: Iterable, changes: dict) -> list
     return added
 
 
-def task_change_status(*, actor, task: Task, status: str) -> Task:
+def task_status_change(*, actor, task: Task, status: str) -> Task:
     """Move a task through the workflow (see `task_update` for stamps, events and errors)."""
     return task_update(actor=actor, task=task, data={"status": status})
 

@@ -194,7 +194,7 @@ class TaskStatusView(_View):
         task = selectors.task_get(actor=request.user, task_id=task_id)
         services.require_task_editor(request.user, task.project)
         data = self.validated(TaskStatusSerializer)
-        services.task_change_status(actor=request.user, task=task, status=data["status"])
+        services.task_status_change(actor=request.user, task=task, status=data["status"])
         return _task_body(request, task_id)
 
 

@@ -113,7 +113,9 @@ def _check_grantable(actor_role: str, role: str) -> None:
 
 
 @transaction.atomic
-def member_add(*, actor, workspace: Workspace, user_id=None, email: str | None = None, role: str) -> WorkspaceMember:
+def workspace_member_add(
+    *, actor, workspace: Workspace, user_id=None, email: str | None = None, role: str
+) -> WorkspaceMember:
     """Add an existing user (by id or e-mail) with `role` (owner, admin).
 
     404 unknown user; 409 already a member; 422 role `owner`. Emits `user.joined` (via "added").

@@ -170,7 +170,7 @@ class WorkspaceMemberListCreateView(WorkspaceScopedView, generics.ListAPIView):
     )
     def post(self, request, workspace_id):
         data = self.validated(WorkspaceMemberCreateSerializer)
-        member = services.member_add(actor=request.user, workspace=self.workspace, **data)
+        member = services.workspace_member_add(actor=request.user, workspace=self.workspace, **data)
         return Response(WorkspaceMemberSerializer(member).data, status=status.HTTP_201_CREATED)
 
 
