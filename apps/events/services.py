@@ -36,10 +36,10 @@ def emit(event_type: str, *, aggregate, actor, workspace, payload: dict, project
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         payload=clean_payload,
     )
-    from apps.events.tasks import dispatch_event_task
+    from apps.events.tasks import event_dispatch_task
 
     event_id = str(event.pk)
-    transaction.on_commit(lambda: dispatch_event_task.delay(event_id))
+    transaction.on_commit(lambda: event_dispatch_task.delay(event_id))
     return event
 
 

@@ -170,14 +170,14 @@ def notifications_fan_out(
     immediate = _queue_emails(event, email_users, preferences, type=type, title=title, message=message, url=action_url)
 
     from apps.notifications import realtime
-    from apps.notifications.tasks import send_email_notifications_task
+    from apps.notifications.tasks import email_notifications_send_task
 
     notification_ids = [str(n.pk) for n in notifications]
     if notification_ids:
         transaction.on_commit(lambda: realtime.publish_ids(notification_ids))
     for start in range(0, len(immediate), EMAIL_BATCH_SIZE):
         batch = immediate[start : start + EMAIL_BATCH_SIZE]
-        transaction.on_commit(lambda batch=batch: send_email_notifications_task.delay(batch))
+        transaction.on_commit(lambda batch=batch: email_notifications_send_task.delay(batch))
     return notifications
 
 

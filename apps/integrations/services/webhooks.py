@@ -211,9 +211,9 @@ def deliveries_create_for_event(event) -> list[str]:
         for pk in WebhookDelivery.objects.filter(event=event, status__in=OPEN_STATUSES).values_list("pk", flat=True)
     ]
     if ids:
-        from apps.integrations.tasks import deliver_webhook_task
+        from apps.integrations.tasks import webhook_deliver_task
 
-        transaction.on_commit(lambda: [deliver_webhook_task.delay(pk) for pk in ids])
+        transaction.on_commit(lambda: [webhook_deliver_task.delay(pk) for pk in ids])
     return ids
 
 
