@@ -53,7 +53,7 @@ def check_email() -> None:
         raise RuntimeError("SMTP backend without a host")
 
 
-CHECKS: dict[str, Callable[[], None]] = {
+CHECKS: dict[str, Callable[[], str | None]] = {
     "database": check_database,
     "redis": check_cache,
     "broker": check_broker,
