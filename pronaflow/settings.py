@@ -373,15 +373,18 @@ WEBHOOK_DELIVERY_RETENTION_DAYS = env.int("WEBHOOK_DELIVERY_RETENTION_DAYS", def
 
 HOURLY, DAILY = 3600.0, 86400.0
 CELERY_BEAT_SCHEDULE = {
-    "events-redispatch": {"task": "apps.events.tasks.redispatch_pending_events_task", "schedule": 60.0},
-    "events-retention": {"task": "apps.events.tasks.purge_old_events_task", "schedule": DAILY},
-    "notifications-digests": {"task": "apps.notifications.tasks.send_due_digests_task", "schedule": 300.0},
-    "notifications-retention": {"task": "apps.notifications.tasks.purge_old_notifications_task", "schedule": DAILY},
-    "accounts-credentials-retention": {"task": "apps.accounts.tasks.purge_expired_credentials_task", "schedule": DAILY},
+    "events-redispatch": {"task": "apps.events.tasks.events_redispatch_pending_task", "schedule": 60.0},
+    "events-retention": {"task": "apps.events.tasks.events_purge_old_task", "schedule": DAILY},
+    "notifications-digests": {"task": "apps.notifications.tasks.digests_send_due_task", "schedule": 300.0},
+    "notifications-retention": {"task": "apps.notifications.tasks.notifications_purge_old_task", "schedule": DAILY},
+    "accounts-credentials-retention": {"task": "apps.accounts.tasks.credentials_purge_expired_task", "schedule": DAILY},
     "workspaces-invitations-expire": {"task": "apps.workspaces.tasks.invitations_expire_task", "schedule": HOURLY},
-    "trash-purge": {"task": "apps.archive.tasks.purge_expired_trash_task", "schedule": HOURLY},
-    "audit-retention": {"task": "apps.archive.tasks.enforce_audit_retention_task", "schedule": DAILY},
-    "compliance-exports-expiry": {"task": "apps.archive.tasks.purge_expired_exports_task", "schedule": HOURLY},
-    "webhook-retries": {"task": "apps.integrations.tasks.retry_due_webhook_deliveries_task", "schedule": 60.0},
-    "integrations-retention": {"task": "apps.integrations.tasks.purge_old_integration_records_task", "schedule": DAILY},
+    "trash-purge": {"task": "apps.archive.tasks.trash_purge_expired_task", "schedule": HOURLY},
+    "audit-retention": {"task": "apps.archive.tasks.audit_retention_enforce_task", "schedule": DAILY},
+    "compliance-exports-expiry": {
+        "task": "apps.archive.tasks.compliance_exports_purge_expired_task",
+        "schedule": HOURLY,
+    },
+    "webhook-retries": {"task": "apps.integrations.tasks.webhook_deliveries_retry_due_task", "schedule": 60.0},
+    "integrations-retention": {"task": "apps.integrations.tasks.integration_records_purge_old_task", "schedule": DAILY},
 }

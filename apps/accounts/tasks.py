@@ -23,6 +23,6 @@ def password_reset_send_task(user_id: str) -> None:
 
 
 @shared_task
-def purge_expired_credentials_task() -> dict[str, int]:
+def credentials_purge_expired_task() -> dict[str, int]:
     """Beat job: drop expired refresh tokens, spent e-mail tokens and long-ended sessions."""
     return services.credentials_purge_expired()

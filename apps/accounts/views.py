@@ -31,6 +31,7 @@ from apps.accounts.serializers import (
 )
 from apps.accounts.tokens import SESSION_CLAIM
 from apps.core.api.envelope import ok
+from apps.core.api.views import ApiView
 from apps.core.http import client_ip
 
 TAG = ["auth"]
@@ -41,12 +42,6 @@ RESET_MESSAGE = "If an account with this address exists, a password-reset e-mail
 def message_only(name: str):
     """Schema of a body that carries only a message (already a full envelope)."""
     return inline_serializer(name, fields={"success": serializers.BooleanField(), "message": serializers.CharField()})
-
-
-def _validated(serializer_class, request) -> dict:
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 def _user_agent(request) -> str:
@@ -68,7 +63,7 @@ def token_body(pair) -> dict:
     }
 
 
-class PublicView(APIView):
+class PublicView(ApiView):
     """No authentication: a stale bearer token must not block sign-in. Throttled per IP (public rate)."""
 
     authentication_classes = []
@@ -84,7 +79,7 @@ class RegisterView(PublicView):
         responses={201: UserSerializer},
     )
     def post(self, request):
-        user = services.user_register(**_validated(RegisterSerializer, request))
+        user = services.user_register(**self.validated(RegisterSerializer))
         return ok(
             UserSerializer(user).data,
             message="Account created. Check your inbox to confirm your e-mail address.",
@@ -101,7 +96,7 @@ class VerifyEmailView(PublicView):
         responses={200: UserSerializer},
     )
     def post(self, request):
-        user = services.email_verify(**_validated(VerifyEmailSerializer, request))
+        user = services.email_verify(**self.validated(VerifyEmailSerializer))
         return ok(UserSerializer(user).data, message="E-mail address confirmed. You can sign in now.")
 
 
@@ -114,7 +109,7 @@ class ResendVerificationView(PublicView):
         responses={200: message_only("ResendVerificationResponse")},
     )
     def post(self, request):
-        services.email_verification_resend(**_validated(EmailSerializer, request))
+        services.email_verification_resend(**self.validated(EmailSerializer))
         return ok(message=RESEND_MESSAGE)
 
 
@@ -128,7 +123,7 @@ class LoginView(PublicView):
     )
     def post(self, request):
         result = services.user_login(
-            **_validated(LoginRequestSerializer, request), ip=client_ip(request), user_agent=_user_agent(request)
+            **self.validated(LoginRequestSerializer), ip=client_ip(request), user_agent=_user_agent(request)
         )
         if result.mfa_required:
             return ok({"mfa_required": True, "mfa_token": result.mfa_token}, message="Enter your authentication code.")
@@ -145,7 +140,7 @@ class MFAVerifyView(PublicView):
     )
     def post(self, request):
         result = services.mfa_challenge_verify(
-            **_validated(MFAVerifySerializer, request), ip=client_ip(request), user_agent=_user_agent(request)
+            **self.validated(MFAVerifySerializer), ip=client_ip(request), user_agent=_user_agent(request)
         )
         return ok({**token_body(result.tokens), "user": UserSerializer(result.user).data, "mfa_required": False})
 
@@ -159,11 +154,11 @@ class RefreshView(PublicView):
         responses={200: TokenPairSerializer},
     )
     def post(self, request):
-        pair = services.user_session_refresh(**_validated(RefreshSerializer, request))
+        pair = services.user_session_refresh(**self.validated(RefreshSerializer))
         return ok(token_body(pair))
 
 
-class LogoutView(APIView):
+class LogoutView(ApiView):
     @extend_schema(
         tags=TAG,
         operation_id="auth_logout",
@@ -172,14 +167,14 @@ class LogoutView(APIView):
         responses={200: message_only("LogoutResponse")},
     )
     def post(self, request):
-        data = _validated(LogoutSerializer, request)
+        data = self.validated(LogoutSerializer)
         services.user_logout(
             actor=request.user, session_id=current_session_id(request), refresh_token=data.get("refresh_token")
         )
         return ok(message="Signed out.")
 
 
-class MeView(APIView):
+class MeView(ApiView):
     @extend_schema(tags=TAG, operation_id="auth_me_retrieve", summary="My profile", responses={200: UserSerializer})
     def get(self, request):
         return ok(UserSerializer(request.user).data)
@@ -192,13 +187,12 @@ class MeView(APIView):
         responses={200: UserSerializer},
     )
     def patch(self, request):
-        serializer = ProfileUpdateSerializer(data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        user = services.user_profile_update(actor=request.user, data=serializer.validated_data)
+        data = self.validated(ProfileUpdateSerializer, partial=True)
+        user = services.user_profile_update(actor=request.user, data=data)
         return ok(UserSerializer(user).data)
 
 
-class PasswordChangeView(APIView):
+class PasswordChangeView(ApiView):
     @extend_schema(
         tags=TAG,
         operation_id="auth_password_change",
@@ -209,7 +203,7 @@ class PasswordChangeView(APIView):
     def post(self, request):
         revoked = services.password_change(
             actor=request.user,
-            **_validated(PasswordChangeSerializer, request),
+            **self.validated(PasswordChangeSerializer),
             session_id=current_session_id(request),
             ip=client_ip(request),
         )
@@ -225,7 +219,7 @@ class PasswordResetView(PublicView):
         responses={200: message_only("PasswordResetResponse")},
     )
     def post(self, request):
-        services.password_reset_request(**_validated(EmailSerializer, request))
+        services.password_reset_request(**self.validated(EmailSerializer))
         return ok(message=RESET_MESSAGE)
 
 
@@ -238,7 +232,7 @@ class PasswordResetConfirmView(PublicView):
         responses={200: message_only("PasswordResetConfirmResponse")},
     )
     def post(self, request):
-        services.password_reset_confirm(**_validated(PasswordResetConfirmSerializer, request))
+        services.password_reset_confirm(**self.validated(PasswordResetConfirmSerializer))
         return ok(message="Password reset. Sign in with your new password.")
 
 
@@ -254,7 +248,7 @@ class MFAEnableView(APIView):
         return ok(services.mfa_enable(actor=request.user), message="Scan the QR code, then confirm with a code.")
 
 
-class MFAConfirmView(APIView):
+class MFAConfirmView(ApiView):
     @extend_schema(
         tags=TAG,
         operation_id="auth_mfa_confirm",
@@ -263,11 +257,11 @@ class MFAConfirmView(APIView):
         responses={200: BackupCodesSerializer},
     )
     def post(self, request):
-        codes = services.mfa_confirm(actor=request.user, **_validated(MFAConfirmSerializer, request))
+        codes = services.mfa_confirm(actor=request.user, **self.validated(MFAConfirmSerializer))
         return ok({"backup_codes": codes}, message="MFA is on. Store these backup codes somewhere safe.")
 
 
-class MFADisableView(APIView):
+class MFADisableView(ApiView):
     @extend_schema(
         tags=TAG,
         operation_id="auth_mfa_disable",
@@ -276,7 +270,7 @@ class MFADisableView(APIView):
         responses={200: message_only("MFADisableResponse")},
     )
     def post(self, request):
-        services.mfa_disable(actor=request.user, **_validated(MFADisableSerializer, request), ip=client_ip(request))
+        services.mfa_disable(actor=request.user, **self.validated(MFADisableSerializer), ip=client_ip(request))
         return ok(message="MFA is off.")
 
 
@@ -308,7 +302,7 @@ class SessionListView(ListAPIView):
         return super().get(request, *args, **kwargs)
 
 
-class SessionRevokeView(APIView):
+class SessionRevokeView(ApiView):
     @extend_schema(
         tags=TAG,
         operation_id="auth_sessions_revoke",
@@ -317,7 +311,7 @@ class SessionRevokeView(APIView):
         responses={200: message_only("SessionRevokeResponse")},
     )
     def post(self, request):
-        services.user_session_revoke(actor=request.user, **_validated(SessionRevokeSerializer, request))
+        services.user_session_revoke(actor=request.user, **self.validated(SessionRevokeSerializer))
         return ok(message="Session ended.")
 
 

@@ -24,6 +24,7 @@ from apps.analytics.models import Report, ReportExecution
 from apps.core.access import require, restrict
 from apps.core.audit import record_action
 from apps.core.exceptions import Conflict, ValidationFailed
+from apps.core.services import model_update
 from apps.projects.models import Project
 from apps.workspaces.access import workspace_role
 from apps.workspaces.choices import WorkspaceRole
@@ -118,8 +119,7 @@ def _sync_schedule(report: Report) -> None:
         report.periodic_task = task
         report.save(update_fields=["periodic_task", "updated_at"])
     else:
-        for field, value in values.items():
-            setattr(task, field, value)
+        model_update(instance=task, fields=values, data=values, save=False)
         task.save()
 
 
@@ -178,11 +178,7 @@ def report_update(*, actor, report: Report, data: dict) -> Report:
         data["metrics"] = reporting.ordered_metrics(data["metrics"])
     if "schedule" in data:
         data["schedule"] = data["schedule"] or None
-    changed = [field for field in EDITABLE_FIELDS if field in data and getattr(report, field) != data[field]]
-    for field in changed:
-        setattr(report, field, data[field])
-    if changed:
-        report.save(update_fields=[*changed, "updated_at"])
+    model_update(instance=report, fields=EDITABLE_FIELDS, data=data)
     _sync_schedule(report)
     return report
 

@@ -8,24 +8,24 @@ from apps.archive.services.trash import trash_purge_expired
 
 
 @shared_task
-def purge_expired_trash_task() -> int:
+def trash_purge_expired_task() -> int:
     """Beat job (hourly): purge trash items past TRASH_RETENTION_DAYS."""
     return trash_purge_expired()
 
 
 @shared_task
-def enforce_audit_retention_task() -> int:
+def audit_retention_enforce_task() -> int:
     """Beat job (daily): remove audit entries older than AUDIT_RETENTION_DAYS behind an anchor."""
     return audit_retention_enforce()
 
 
 @shared_task
-def purge_expired_exports_task() -> int:
+def compliance_exports_purge_expired_task() -> int:
     """Delete the files of compliance exports whose download link has expired."""
     return compliance_exports_expire()
 
 
 @shared_task(acks_late=True)
-def compliance_export_task(export_id: str) -> str:
+def compliance_export_render_task(export_id: str) -> str:
     """Render a queued compliance export (large PDFs)."""
     return compliance_export_job_run(export_id=export_id).status

@@ -6,7 +6,6 @@ from __future__ import annotations
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
-from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from apps.collaboration import lifecycle, selectors, services
@@ -19,6 +18,7 @@ from apps.collaboration.serializers import (
     MentionSerializer,
     SearchResultSerializer,
 )
+from apps.core.api.views import ApiView
 from apps.core.exceptions import InvalidRequest
 from apps.tasks.selectors import task_get
 
@@ -28,12 +28,7 @@ TYPE_ALIASES = {"project": "project", "projects": "project", "task": "task", "ta
 TYPE_ALIASES |= {"comment": "comment", "comments": "comment"}
 
 
-class _View(GenericAPIView):
-    def validated(self, serializer_class) -> dict:
-        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
-
+class _View(ApiView):
     def page(self, queryset, serializer_class):
         page = self.paginate_queryset(self.filter_queryset(queryset))
         return self.get_paginated_response(serializer_class(page, many=True).data)

@@ -1,10 +1,16 @@
-"""Component checks for /health (and module 12's integration health)."""
+"""Component checks for /health (and module 12's integration health).
+
+A check raises when its component is down ("unhealthy"), returns None when it is up ("healthy"),
+or returns another state for a component that is deliberately absent ("not configured",
+"in-process"), which does not make the service unhealthy.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
 
+from celery import current_app
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
@@ -12,6 +18,7 @@ from django.db import connection
 logger = logging.getLogger("pronaflow.health")
 
 HEALTHY, UNHEALTHY = "healthy", "unhealthy"
+NOT_CONFIGURED, IN_PROCESS = "not configured", "in-process"
 
 
 def check_database() -> None:
@@ -19,19 +26,24 @@ def check_database() -> None:
         cursor.execute("SELECT 1")
 
 
-def check_cache() -> None:
+def check_cache() -> str | None:
+    if "redis" not in settings.CACHES["default"]["BACKEND"].lower():
+        return NOT_CONFIGURED  # no REDIS_URL: a per-process memory cache, nothing to reach
     cache.set("health:probe", "ok", timeout=5)
     if cache.get("health:probe") != "ok":
         raise RuntimeError("cache did not return the probe value")
+    return None
 
 
-def check_broker() -> None:
+def check_broker() -> str | None:
     if settings.CELERY_TASK_ALWAYS_EAGER:
-        return  # tasks run in-process: no broker to reach
-    from pronaflow.celery import app
-
-    with app.connection_for_write() as conn:
+        if settings.CELERY_BROKER_URL.startswith("memory://"):
+            return IN_PROCESS  # no broker configured: tasks run in the web process
+        return None  # tasks run in-process: no broker to reach
+    # The app Django started (pronaflow/__init__.py); core imports no project module.
+    with current_app.connection_for_write() as conn:
         conn.ensure_connection(max_retries=1, timeout=1)
+    return None
 
 
 def check_email() -> None:
@@ -41,7 +53,7 @@ def check_email() -> None:
         raise RuntimeError("SMTP backend without a host")
 
 
-CHECKS: dict[str, Callable[[], None]] = {
+CHECKS: dict[str, Callable[[], str | None]] = {
     "database": check_database,
     "redis": check_cache,
     "broker": check_broker,
@@ -50,14 +62,14 @@ CHECKS: dict[str, Callable[[], None]] = {
 
 
 def run_checks(names=None) -> dict[str, str]:
-    """{component: 'healthy' | 'unhealthy'}; failures are logged, never raised."""
+    """{component: 'healthy' | 'unhealthy' | 'not configured' | 'in-process'} for the components
+    in `names` (all when None); failures are logged, never raised."""
     results = {}
     for name, check in CHECKS.items():
         if names is not None and name not in names:
             continue
         try:
-            check()
-            results[name] = HEALTHY
+            results[name] = check() or HEALTHY
         except Exception:
             logger.warning("Health check %s failed", name, exc_info=True)
             results[name] = UNHEALTHY

@@ -4,10 +4,10 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.core.api.envelope import error_body, utc_timestamp
+from apps.core.api.envelope import utc_timestamp
 from apps.core.api.schema import ERROR_REF
-from apps.core.exceptions import NotFound
-from apps.core.health import HEALTHY, run_checks
+from apps.core.exceptions import NotFound, ServiceUnavailable
+from apps.core.health import UNHEALTHY, run_checks
 
 HealthSerializer = inline_serializer(
     "Health",
@@ -19,6 +19,21 @@ HealthSerializer = inline_serializer(
 )
 
 
+def health_response(names=None) -> Response:
+    """The health answer for the components in `names` (all when None), /health's and module 12's.
+
+    200 with `{"status": "healthy", "timestamp", "components": {name: state}}` while no component
+    is "unhealthy" (a "not configured" or "in-process" one is fine). Raises ServiceUnavailable
+    (503 SERVICE_UNAVAILABLE, "Unhealthy: <names>", that same body as `details`) otherwise.
+    """
+    components = run_checks(names)
+    down = sorted(name for name, state in components.items() if state == UNHEALTHY)
+    data = {"status": "unhealthy" if down else "healthy", "timestamp": utc_timestamp(), "components": components}
+    if down:
+        raise ServiceUnavailable(f"Unhealthy: {', '.join(down)}", details=data)
+    return Response(data)
+
+
 class HealthView(APIView):
     """Liveness and readiness: 200 when every component is healthy, 503 naming what is down."""
 
@@ -28,12 +43,7 @@ class HealthView(APIView):
 
     @extend_schema(responses={200: HealthSerializer, 503: ERROR_REF}, tags=["health"], auth=[])
     def get(self, request):
-        components = run_checks()
-        down = sorted(name for name, state in components.items() if state != HEALTHY)
-        data = {"status": "unhealthy" if down else "healthy", "timestamp": utc_timestamp(), "components": components}
-        if down:
-            return Response(error_body("SERVICE_UNAVAILABLE", f"Unhealthy: {', '.join(down)}", data), status=503)
-        return Response(data)
+        return health_response()
 
 
 class ApiNotFoundView(APIView):

@@ -75,17 +75,17 @@ def deliver_to_consumers(event: DomainEvent) -> None:
 
 
 def _email_channel(consumer: EventConsumer, event: DomainEvent, delivery: EventDelivery) -> None:
-    from apps.events.tasks import deliver_consumer_email_task
+    from apps.events.tasks import consumer_email_deliver_task
 
     delivery_id = str(delivery.pk)
-    transaction.on_commit(lambda: deliver_consumer_email_task.delay(delivery_id))
+    transaction.on_commit(lambda: consumer_email_deliver_task.delay(delivery_id))
 
 
 def _webhook_channel(consumer: EventConsumer, event: DomainEvent, delivery: EventDelivery) -> None:
-    from apps.events.tasks import deliver_consumer_webhook_task
+    from apps.events.tasks import consumer_webhook_deliver_task
 
     delivery_id = str(delivery.pk)
-    transaction.on_commit(lambda: deliver_consumer_webhook_task.delay(delivery_id))
+    transaction.on_commit(lambda: consumer_webhook_deliver_task.delay(delivery_id))
 
 
 register_channel(HandlerType.EMAIL, _email_channel)

@@ -10,6 +10,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from apps.core.services import model_update
 from apps.events.models import DomainEvent, HandlerReceipt
 from apps.events.registry import handlers_for
 
@@ -35,10 +36,10 @@ def emit(event_type: str, *, aggregate, actor, workspace, payload: dict, project
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         payload=clean_payload,
     )
-    from apps.events.tasks import dispatch_event_task
+    from apps.events.tasks import event_dispatch_task
 
     event_id = str(event.pk)
-    transaction.on_commit(lambda: dispatch_event_task.delay(event_id))
+    transaction.on_commit(lambda: event_dispatch_task.delay(event_id))
     return event
 
 
@@ -130,9 +131,7 @@ def consumer_update(*, actor, consumer, data: dict):
     """Change a consumer's event type, config or active flag (validated upstream). Only its owner
     reaches it: the view resolves it through the owner's consumers (404 otherwise)."""
     with transaction.atomic():
-        for field in ("event_type", "config", "is_active"):
-            if field in data:
-                setattr(consumer, field, data[field])
+        model_update(instance=consumer, fields=("event_type", "config", "is_active"), data=data, save=False)
         consumer.save()
     return consumer
 

@@ -4,7 +4,7 @@ from apps.events.services import event_dispatch, pending_event_ids
 
 
 @shared_task(bind=True, max_retries=5, default_retry_delay=10, acks_late=True)
-def dispatch_event_task(self, event_id: str) -> bool:
+def event_dispatch_task(self, event_id: str) -> bool:
     """Fan one event out to its handlers; retried with backoff while a handler fails."""
     if event_dispatch(event_id=event_id):
         return True
@@ -14,16 +14,16 @@ def dispatch_event_task(self, event_id: str) -> bool:
 
 
 @shared_task
-def redispatch_pending_events_task() -> int:
+def events_redispatch_pending_task() -> int:
     """Beat job: re-queue events whose dispatch was lost, so delivery is at-least-once."""
     ids = pending_event_ids()
     for event_id in ids:
-        dispatch_event_task.delay(event_id)
+        event_dispatch_task.delay(event_id)
     return len(ids)
 
 
 @shared_task
-def purge_old_events_task() -> int:
+def events_purge_old_task() -> int:
     """Beat job: delete events older than EVENT_RETENTION_DAYS (their receipts and deliveries go
     with them; notifications they caused stay)."""
     from apps.events.services import events_purge_old
@@ -50,7 +50,7 @@ def _deliver_with_retries(task, send, delivery_id: str) -> bool:
 
 
 @shared_task(bind=True, max_retries=5, acks_late=True)
-def deliver_consumer_webhook_task(self, delivery_id: str) -> bool:
+def consumer_webhook_deliver_task(self, delivery_id: str) -> bool:
     """Deliver one webhook; retried with exponential backoff, then marked failed."""
     from apps.events.consumers import delivery_webhook_send
 
@@ -58,7 +58,7 @@ def deliver_consumer_webhook_task(self, delivery_id: str) -> bool:
 
 
 @shared_task(bind=True, max_retries=5, acks_late=True)
-def deliver_consumer_email_task(self, delivery_id: str) -> bool:
+def consumer_email_deliver_task(self, delivery_id: str) -> bool:
     """Send one consumer e-mail; retried with backoff while the mail server refuses it."""
     from apps.events.consumers import delivery_email_send
 

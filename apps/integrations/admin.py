@@ -18,7 +18,7 @@ from apps.integrations.models import (
 from apps.integrations.services import consents as consent_services
 from apps.integrations.services import tokens as token_services
 from apps.integrations.services.webhooks import OPEN_STATUSES
-from apps.integrations.tasks import deliver_webhook_task
+from apps.integrations.tasks import webhook_deliver_task
 
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
@@ -83,7 +83,7 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
         ids = [str(pk) for pk in queryset.filter(status__in=OPEN_STATUSES).values_list("pk", flat=True)]
         queryset.filter(pk__in=ids).update(next_retry_at=None)
         for delivery_id in ids:
-            deliver_webhook_task.delay(delivery_id)
+            webhook_deliver_task.delay(delivery_id)
         self.message_user(request, f"{len(ids)} delivery attempt(s) queued.", messages.SUCCESS)
 
 

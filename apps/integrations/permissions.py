@@ -2,9 +2,8 @@
 DEFAULT_PERMISSION_CLASSES).
 
 Requests not authenticated with an API token pass untouched. For token requests the required
-scopes come from the view's `required_scopes` when it declares them (a list, or a dict of HTTP
-method -> list), else from apps.integrations.scopes.PATH_SCOPES. A token without them gets 403
-FORBIDDEN naming the missing scopes; paths closed to tokens (/auth/*, /integration/tokens*) get 403.
+scopes come from apps.integrations.scopes.PATH_SCOPES. A token without them gets 403 FORBIDDEN
+naming the missing scopes; paths closed to tokens (/auth/*, /integration/tokens*) get 403.
 """
 
 from __future__ import annotations
@@ -13,16 +12,7 @@ from rest_framework.permissions import BasePermission
 
 from apps.core.exceptions import PermissionDenied
 from apps.integrations.models import ApiToken
-from apps.integrations.scopes import required_scopes as scopes_for_path
-
-
-def required_scopes(request, view) -> list[str] | None:
-    declared = getattr(view, "required_scopes", None)
-    if isinstance(declared, dict):
-        declared = declared.get(request.method.upper(), declared.get("*"))
-    if declared is not None:
-        return list(declared)
-    return scopes_for_path(request.path, request.method)
+from apps.integrations.scopes import required_scopes
 
 
 class TokenScopePermission(BasePermission):
@@ -30,7 +20,7 @@ class TokenScopePermission(BasePermission):
         token = request.auth
         if not isinstance(token, ApiToken):
             return True
-        needed = required_scopes(request, view)
+        needed = required_scopes(request.path, request.method)
         if needed is None:
             raise PermissionDenied(
                 "API tokens cannot use this endpoint; sign in to use it.",

@@ -6,22 +6,22 @@ from apps.integrations.services.webhooks import due_delivery_ids, integrations_p
 
 
 @shared_task(acks_late=True)
-def deliver_webhook_task(delivery_id: str) -> str | None:
+def webhook_deliver_task(delivery_id: str) -> str | None:
     """One attempt of one webhook delivery; retries are scheduled in the database (next_retry_at)
-    and picked up by retry_due_webhook_deliveries_task."""
+    and picked up by webhook_deliveries_retry_due_task."""
     return webhook_delivery_attempt(delivery_id=delivery_id)
 
 
 @shared_task
-def retry_due_webhook_deliveries_task() -> int:
+def webhook_deliveries_retry_due_task() -> int:
     """Beat job: queue every delivery whose retry is due (or whose first attempt was lost)."""
     ids = due_delivery_ids()
     for delivery_id in ids:
-        deliver_webhook_task.delay(delivery_id)
+        webhook_deliver_task.delay(delivery_id)
     return len(ids)
 
 
 @shared_task
-def purge_old_integration_records_task() -> dict[str, int]:
+def integration_records_purge_old_task() -> dict[str, int]:
     """Beat job: retention of finished webhook deliveries and API-token usage buckets."""
     return integrations_purge_old()

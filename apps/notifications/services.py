@@ -10,14 +10,14 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from apps.core.services import model_update
 from apps.events.models import DomainEvent
 from apps.events.selectors import event_audience_ids
 from apps.notifications.models import EmailNotification, Notification, NotificationPreference
 from apps.notifications.schedule import quiet_window_end, user_zone
 from apps.personalization.choices import NotificationFrequency
 from apps.personalization.models import UserPreference
-from apps.personalization.services import notification_frequency_set
-from apps.personalization.services import preference_get as user_preference_get
+from apps.personalization.services import notification_frequency_set, preferences_for_users
 
 EMAIL_BATCH_SIZE = 100
 PREFERENCE_FLAGS = (
@@ -52,17 +52,19 @@ def preference_update(*, actor, data: dict) -> NotificationPreference:
     with transaction.atomic():
         preference = preference_get(user=actor)
         preference = NotificationPreference.objects.select_for_update().get(pk=preference.pk)
-        for flag in PREFERENCE_FLAGS:
-            if flag in data:
-                setattr(preference, flag, data[flag])
         quiet = data.get("quiet_hours", {})
-        for key, field in (
-            ("enabled", "quiet_hours_enabled"),
-            ("start", "quiet_hours_start"),
-            ("end", "quiet_hours_end"),
-        ):
-            if key in quiet:
-                setattr(preference, field, quiet[key])
+        quiet_values = {
+            field: quiet[key]
+            for key, field in (
+                ("enabled", "quiet_hours_enabled"),
+                ("start", "quiet_hours_start"),
+                ("end", "quiet_hours_end"),
+            )
+            if key in quiet
+        }
+        model_update(
+            instance=preference, fields=(*PREFERENCE_FLAGS, *quiet_values), data={**data, **quiet_values}, save=False
+        )
         preference.save()
         if "notification_frequency" in data:
             notification_frequency_set(user=actor, frequency=data["notification_frequency"])
@@ -168,14 +170,14 @@ def notifications_fan_out(
     immediate = _queue_emails(event, email_users, preferences, type=type, title=title, message=message, url=action_url)
 
     from apps.notifications import realtime
-    from apps.notifications.tasks import send_email_notifications_task
+    from apps.notifications.tasks import email_notifications_send_task
 
     notification_ids = [str(n.pk) for n in notifications]
     if notification_ids:
         transaction.on_commit(lambda: realtime.publish_ids(notification_ids))
     for start in range(0, len(immediate), EMAIL_BATCH_SIZE):
         batch = immediate[start : start + EMAIL_BATCH_SIZE]
-        transaction.on_commit(lambda batch=batch: send_email_notifications_task.delay(batch))
+        transaction.on_commit(lambda batch=batch: email_notifications_send_task.delay(batch))
     return notifications
 
 
@@ -183,7 +185,7 @@ def _queue_emails(event, user_ids, preferences, *, type, title, message, url) ->
     """Create outbox rows; returns the ids to send right away (immediate, not in quiet hours)."""
     if not user_ids:
         return []
-    user_prefs = {p.user_id: p for p in UserPreference.objects.filter(user_id__in=user_ids)}
+    user_prefs = preferences_for_users(user_ids)
     now = timezone.now()
     default_pref = NotificationPreference()
     rows, immediate = [], []
@@ -212,7 +214,3 @@ def quiet_end_for(
         return None
     tz = user_zone(user_preference.timezone if user_preference else None)
     return quiet_window_end(now, start=preference.quiet_hours_start, end=preference.quiet_hours_end, tz=tz)
-
-
-def user_preference_for(user) -> UserPreference:
-    return user_preference_get(user=user)

@@ -76,10 +76,9 @@ class NotificationMarkAllReadView(APIView):
         """Mark every unread notification read; `count` says how many changed."""
         filterset = NotificationFilterSet({"type": request.query_params.get("type", "")})
         if not filterset.is_valid():
-            from apps.core.api.exceptions import field_errors
-            from apps.core.exceptions import InvalidRequest
+            from apps.core.api.filters import filterset_error
 
-            raise InvalidRequest("Invalid filter parameters.", details=field_errors(dict(filterset.errors)))
+            raise filterset_error(filterset)
         count = services.notification_mark_all_read(actor=request.user, type=filterset.form.cleaned_data.get("type"))
         return ok(message="All notifications marked as read", count=count)
 

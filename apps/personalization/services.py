@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 
+from apps.core.services import model_update
 from apps.personalization.models import UserPreference
 
 ACCESSIBILITY_FIELDS = ("high_contrast", "reduced_motion", "screen_reader_enabled", "wcag_level")
@@ -37,17 +38,11 @@ def preference_update(*, actor, data: dict) -> UserPreference:
     with transaction.atomic():
         preference = preference_get(user=actor)
         preference = UserPreference.objects.select_for_update().get(pk=preference.pk)
-        changed = []
-        for name in TOP_LEVEL_FIELDS:
-            if name in data:
-                setattr(preference, name, data[name])
-                changed.append(name)
+        values = {name: data[name] for name in TOP_LEVEL_FIELDS if name in data}
         for group, names in (("accessibility", ACCESSIBILITY_FIELDS), ("notifications", NOTIFICATION_FIELDS)):
-            for name in names:
-                if name in data.get(group, {}):
-                    setattr(preference, name, data[group][name])
-                    changed.append(name)
-        if changed:
+            values |= {name: data[group][name] for name in names if name in data.get(group, {})}
+        model_update(instance=preference, fields=values, data=values, save=False)
+        if values:
             preference.save()
         return preference
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from apps.core.exceptions import Conflict, ValidationFailed
+from apps.core.services import model_update
 from apps.events.services import emit
 from apps.projects import policies
 from apps.projects.access import require_project_writable
@@ -93,11 +94,7 @@ def project_update(*, actor, project: Project, data: dict) -> Project:
     project = Project.objects.select_for_update().get(pk=project.pk)
     require_project_writable(project)
     _check_dates(data.get("start_date", project.start_date), data.get("end_date", project.end_date))
-    changes = {}
-    for name in EDITABLE_FIELDS:
-        if name in data and getattr(project, name) != data[name]:
-            changes[name] = {"old": getattr(project, name), "new": data[name]}
-            setattr(project, name, data[name])
+    _, changes = model_update(instance=project, fields=EDITABLE_FIELDS, data=data, save=False)
     if changes:
         project.save()
         _emit_updated(actor=actor, project=project, changes=changes)

@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
 
+from apps.core.api.views import ApiView
 from apps.projects import lifecycle, selectors, services
 from apps.projects.filters import ProjectFilterSet, ProjectMemberFilterSet
 from apps.projects.models import Project, ProjectMember
@@ -23,7 +24,7 @@ from apps.projects.serializers import (
 TAGS = ["projects"]
 
 
-class ProjectScopedView(generics.GenericAPIView):
+class ProjectScopedView(ApiView):
     """Base for routes under /projects/{project_id}: the project resolves through tenancy."""
 
     serializer_class = ProjectSerializer
@@ -40,13 +41,8 @@ class ProjectScopedView(generics.GenericAPIView):
     def detail(self) -> dict:
         return ProjectSerializer(selectors.project_get(actor=self.request.user, project_id=self.project.pk)).data
 
-    def valid(self, serializer_class, *, partial: bool = False) -> dict:
-        serializer = serializer_class(data=self.request.data, partial=partial, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
 
-
-class ProjectListCreateView(generics.ListCreateAPIView):
+class ProjectListCreateView(ApiView, generics.ListCreateAPIView):
     serializer_class = ProjectSerializer
     filterset_class = ProjectFilterSet
     ordering_fields = [
@@ -81,9 +77,7 @@ class ProjectListCreateView(generics.ListCreateAPIView):
         summary="Create a project (workspace members and above; the creator becomes manager)",
     )
     def post(self, request, *args, **kwargs):
-        serializer = ProjectCreateSerializer(data=request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
+        data = dict(self.validated(ProjectCreateSerializer))
         project = services.project_create(actor=request.user, workspace=data.pop("workspace_id"), **data)
         return Response(
             ProjectSerializer(selectors.project_get(actor=request.user, project_id=project.pk)).data,
@@ -104,7 +98,7 @@ class ProjectDetailView(ProjectScopedView):
         summary="Edit a project (project manager, workspace owner/admin)",
     )
     def patch(self, request, project_id):
-        data = self.valid(ProjectUpdateSerializer, partial=True)
+        data = self.validated(ProjectUpdateSerializer, partial=True)
         services.project_update(actor=request.user, project=self.project, data=data)
         return Response(self.detail())
 
@@ -128,7 +122,7 @@ class ProjectStatusView(ProjectScopedView):
         summary="Change the status (archived is refused: use the archive endpoint)",
     )
     def patch(self, request, project_id):
-        data = self.valid(ProjectStatusSerializer)
+        data = self.validated(ProjectStatusSerializer)
         services.project_status_change(actor=request.user, project=self.project, status=data["status"])
         return Response(self.detail())
 
@@ -155,7 +149,7 @@ class ProjectMemberListCreateView(ProjectScopedView, generics.ListAPIView):
         summary="Add a workspace member with a project role (project manager, workspace owner/admin)",
     )
     def post(self, request, project_id):
-        data = self.valid(ProjectMemberCreateSerializer)
+        data = self.validated(ProjectMemberCreateSerializer)
         member = services.project_member_add(actor=request.user, project=self.project, **data)
         return Response(ProjectMemberSerializer(member).data, status=status.HTTP_201_CREATED)
 
@@ -174,7 +168,7 @@ class ProjectMemberDetailView(ProjectScopedView):
         summary="Change a project member's role",
     )
     def patch(self, request, project_id, user_id):
-        data = self.valid(ProjectMemberUpdateSerializer)
+        data = self.validated(ProjectMemberUpdateSerializer)
         member = services.project_member_update(
             actor=request.user, project=self.project, member=self.member(), role=data["role"]
         )

@@ -137,7 +137,7 @@ class TaskAdmin(admin.ModelAdmin):
     def _set_status(self, request, queryset, status):
         for task in queryset.filter(deleted_at__isnull=True).select_related("project"):
             try:
-                services.task_change_status(actor=request.user, task=task, status=status)
+                services.task_status_change(actor=request.user, task=task, status=status)
             except DomainError as exc:
                 _report(self, request, str(task), exc)
 

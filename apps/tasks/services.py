@@ -12,6 +12,7 @@ from django.db.models import F, Max, QuerySet
 from django.utils import timezone
 
 from apps.core.exceptions import Conflict, NotFound, ValidationFailed
+from apps.core.services import model_update
 from apps.events.services import emit
 from apps.projects.models import Project
 from apps.projects.policies import require_task_editor
@@ -213,13 +214,8 @@ def task_update(*, actor, task: Task, data: dict[str, Any]) -> Task:
     require_task_editor(actor, task.project)
     with transaction.atomic():
         task = _lock_task(task)
-        changes: dict[str, dict[str, Any]] = {}
-        fields: list[str] = []
-        for name in PLAIN_FIELDS:
-            if name in data and data[name] != getattr(task, name):
-                changes[name] = {"old": getattr(task, name), "new": data[name]}
-                setattr(task, name, data[name])
-                fields.append(name)
+        _, changes = model_update(instance=task, fields=PLAIN_FIELDS, data=data, save=False)
+        fields: list[str] = list(changes)
         if task.start_date and task.due_date and task.due_date < task.start_date:
             raise ValidationFailed.field("due_date", "The due date cannot be before the start date.")
 
@@ -276,7 +272,7 @@ def _set_assignees(actor, task: Task, user_ids: Iterable, changes: dict) -> list
     return added
 
 
-def task_change_status(*, actor, task: Task, status: str) -> Task:
+def task_status_change(*, actor, task: Task, status: str) -> Task:
     """Move a task through the workflow (see `task_update` for stamps, events and errors)."""
     return task_update(actor=actor, task=task, data={"status": status})
 
@@ -370,9 +366,8 @@ def subtask_update(*, actor, subtask: Subtask, data: dict[str, Any]) -> Subtask:
     """Edit a checklist item (title, is_done, position). 403 / 409 as for creation."""
     require_task_editor(actor, subtask.task.project)
     with transaction.atomic():
-        fields = [name for name in ("title", "is_done") if name in data and data[name] != getattr(subtask, name)]
-        for name in fields:
-            setattr(subtask, name, data[name])
+        _, changes = model_update(instance=subtask, fields=("title", "is_done"), data=data, save=False)
+        fields = list(changes)
         if "position" in data and data["position"] != subtask.position:
             subtask.position = _place(Subtask.objects.filter(task_id=subtask.task_id), data["position"], subtask.pk)
             fields.append("position")

@@ -9,10 +9,10 @@ from __future__ import annotations
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
-from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from apps.core.api.params import bool_param
+from apps.core.api.views import ApiView
 from apps.tasks import lifecycle, selectors, services
 from apps.tasks.filters import TaskFilterSet, TaskListFilterSet, TaskSortFilter
 from apps.tasks.models import Subtask, Task, TaskDependency, TaskList
@@ -38,12 +38,7 @@ TAGS = ["tasks"]
 NO_CONTENT = {204: None}
 
 
-class _View(GenericAPIView):
-    def validated(self, serializer_class, **kwargs) -> dict:
-        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context(), **kwargs)
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
-
+class _View(ApiView):
     def page(self, queryset, serializer_class):
         page = self.paginate_queryset(self.filter_queryset(queryset))
         return self.get_paginated_response(
@@ -199,7 +194,7 @@ class TaskStatusView(_View):
         task = selectors.task_get(actor=request.user, task_id=task_id)
         services.require_task_editor(request.user, task.project)
         data = self.validated(TaskStatusSerializer)
-        services.task_change_status(actor=request.user, task=task, status=data["status"])
+        services.task_status_change(actor=request.user, task=task, status=data["status"])
         return _task_body(request, task_id)
 
 

@@ -22,6 +22,7 @@ from django.utils import timezone
 from apps.accounts.choices import UserStatus
 from apps.core.audit import record_action
 from apps.core.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
+from apps.core.services import model_update
 from apps.events.services import emit
 from apps.workspaces import policies
 from apps.workspaces.choices import InvitationStatus, WorkspaceRole, WorkspaceType
@@ -35,16 +36,6 @@ SETTINGS_FIELDS = ("timezone", "work_days", "default_task_status", "allow_member
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _apply(instance, data: dict, fields: tuple[str, ...]) -> dict[str, dict]:
-    """Set the given fields; returns field -> {old, new} for the values that changed."""
-    changes = {}
-    for name in fields:
-        if name in data and getattr(instance, name) != data[name]:
-            changes[name] = {"old": getattr(instance, name), "new": data[name]}
-            setattr(instance, name, data[name])
-    return changes
 
 
 def _user_joined(*, actor, workspace, member, via: str) -> None:
@@ -79,7 +70,8 @@ def workspace_create(*, actor, name: str, description: str = "", type: str = Wor
 def workspace_update(*, actor, workspace: Workspace, data: dict) -> Workspace:
     """Edit name, description and type (owner, admin; 403 otherwise)."""
     policies.require_manager(actor, workspace)
-    if _apply(workspace, data, WORKSPACE_FIELDS):
+    _, changes = model_update(instance=workspace, fields=WORKSPACE_FIELDS, data=data, save=False)
+    if changes:
         workspace.save()
     return workspace
 
@@ -88,7 +80,8 @@ def workspace_update(*, actor, workspace: Workspace, data: dict) -> Workspace:
 def workspace_settings_update(*, actor, workspace: Workspace, data: dict) -> Workspace:
     """Edit timezone, work days, default task status, member invitations (owner, admin; 403)."""
     policies.require_manager(actor, workspace)
-    if _apply(workspace, data, SETTINGS_FIELDS):
+    _, changes = model_update(instance=workspace, fields=SETTINGS_FIELDS, data=data, save=False)
+    if changes:
         workspace.save()
     return workspace
 
@@ -112,7 +105,9 @@ def _check_grantable(actor_role: str, role: str) -> None:
 
 
 @transaction.atomic
-def member_add(*, actor, workspace: Workspace, user_id=None, email: str | None = None, role: str) -> WorkspaceMember:
+def workspace_member_add(
+    *, actor, workspace: Workspace, user_id=None, email: str | None = None, role: str
+) -> WorkspaceMember:
     """Add an existing user (by id or e-mail) with `role` (owner, admin).
 
     404 unknown user; 409 already a member; 422 role `owner`. Emits `user.joined` (via "added").

@@ -8,6 +8,7 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 
 from apps.core.api.envelope import ok
+from apps.core.api.views import ApiView
 from apps.workspaces import lifecycle, selectors, services
 from apps.workspaces.filters import InvitationFilterSet, WorkspaceFilterSet, WorkspaceMemberFilterSet
 from apps.workspaces.models import Invitation, Workspace, WorkspaceMember
@@ -30,13 +31,7 @@ from apps.workspaces.serializers import (
 TAGS = ["workspaces"]
 
 
-def _valid(serializer_class, request, *, partial: bool = False) -> dict:
-    serializer = serializer_class(data=request.data, partial=partial)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
-class WorkspaceScopedView(generics.GenericAPIView):
+class WorkspaceScopedView(ApiView):
     """Base for routes under /workspaces/{workspace_id}: the workspace resolves through tenancy."""
 
     def initial(self, request, *args, **kwargs):
@@ -53,7 +48,7 @@ class WorkspaceScopedView(generics.GenericAPIView):
         return WorkspaceDetailSerializer(workspace).data
 
 
-class WorkspaceListCreateView(generics.ListCreateAPIView):
+class WorkspaceListCreateView(ApiView, generics.ListCreateAPIView):
     serializer_class = WorkspaceSerializer
     filterset_class = WorkspaceFilterSet
     ordering_fields = ["name", "created_at", "updated_at", "members_count", "role", "type"]
@@ -74,7 +69,7 @@ class WorkspaceListCreateView(generics.ListCreateAPIView):
         summary="Create a workspace (the caller becomes its owner)",
     )
     def post(self, request, *args, **kwargs):
-        workspace = services.workspace_create(actor=request.user, **_valid(WorkspaceCreateSerializer, request))
+        workspace = services.workspace_create(actor=request.user, **self.validated(WorkspaceCreateSerializer))
         data = WorkspaceDetailSerializer(selectors.workspace_get(actor=request.user, workspace_id=workspace.pk)).data
         return Response(data, status=status.HTTP_201_CREATED)
 
@@ -87,7 +82,7 @@ class WorkspaceDetailView(WorkspaceScopedView):
         return Response(WorkspaceDetailSerializer(self.workspace).data)
 
     def _update(self, request, partial: bool):
-        data = _valid(WorkspaceUpdateSerializer, request, partial=partial)
+        data = self.validated(WorkspaceUpdateSerializer, partial=partial)
         services.workspace_update(actor=request.user, workspace=self.workspace, data=data)
         return Response(self.detail())
 
@@ -127,7 +122,7 @@ class WorkspaceSettingsView(WorkspaceScopedView):
         return Response(WorkspaceSettingsSerializer(self.workspace).data)
 
     def _update(self, request, partial: bool):
-        data = _valid(WorkspaceSettingsSerializer, request, partial=partial)
+        data = self.validated(WorkspaceSettingsSerializer, partial=partial)
         workspace = services.workspace_settings_update(actor=request.user, workspace=self.workspace, data=data)
         return Response(WorkspaceSettingsSerializer(workspace).data)
 
@@ -174,8 +169,8 @@ class WorkspaceMemberListCreateView(WorkspaceScopedView, generics.ListAPIView):
         summary="Add an existing user by user_id or email (owner, admin)",
     )
     def post(self, request, workspace_id):
-        data = _valid(WorkspaceMemberCreateSerializer, request)
-        member = services.member_add(actor=request.user, workspace=self.workspace, **data)
+        data = self.validated(WorkspaceMemberCreateSerializer)
+        member = services.workspace_member_add(actor=request.user, workspace=self.workspace, **data)
         return Response(WorkspaceMemberSerializer(member).data, status=status.HTTP_201_CREATED)
 
 
@@ -186,7 +181,7 @@ class WorkspaceMemberDetailView(WorkspaceScopedView):
         return selectors.member_get(workspace=self.workspace, user_id=self.kwargs["user_id"])
 
     def _update(self, request):
-        data = _valid(WorkspaceMemberUpdateSerializer, request)
+        data = self.validated(WorkspaceMemberUpdateSerializer)
         member = services.member_update_role(
             actor=request.user, workspace=self.workspace, member=self.member(), role=data["role"]
         )
@@ -234,7 +229,7 @@ class OwnershipTransferView(WorkspaceScopedView):
         summary="Transfer the ownership to another member (owner; the old owner becomes admin)",
     )
     def post(self, request, workspace_id):
-        data = _valid(OwnershipTransferSerializer, request)
+        data = self.validated(OwnershipTransferSerializer)
         services.ownership_transfer(actor=request.user, workspace=self.workspace, new_owner_id=data["new_owner_id"])
         return ok(self.detail(), message="Ownership transferred.")
 
@@ -266,7 +261,7 @@ class InvitationListCreateView(WorkspaceScopedView, generics.ListAPIView):
         summary="Invite by e-mail (the link expires in 7 days)",
     )
     def post(self, request, workspace_id):
-        data = _valid(InvitationCreateSerializer, request)
+        data = self.validated(InvitationCreateSerializer)
         invitation = services.invitation_create(actor=request.user, workspace=self.workspace, **data)
         return ok(InvitationSerializer(invitation).data, message="Invitation sent.", status=status.HTTP_201_CREATED)
 
@@ -286,7 +281,7 @@ class InvitationDetailView(WorkspaceScopedView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class InvitationAcceptView(generics.GenericAPIView):
+class InvitationAcceptView(ApiView):
     serializer_class = InvitationAcceptSerializer
 
     @extend_schema(
@@ -297,7 +292,7 @@ class InvitationAcceptView(generics.GenericAPIView):
         summary="Accept an invitation (the signed-in user's e-mail must be the invited one)",
     )
     def post(self, request):
-        data = _valid(InvitationAcceptSerializer, request)
+        data = self.validated(InvitationAcceptSerializer)
         member = services.invitation_accept(actor=request.user, token=data["token"])
         workspace = selectors.workspace_get(actor=request.user, workspace_id=member.workspace_id)
         return ok(WorkspaceDetailSerializer(workspace).data, message="Welcome to the workspace.")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _scratch import scratch_database
+from scratch_db import scratch_database
 
 TOTAL = 1_000_000
 HEAVY = 200_000

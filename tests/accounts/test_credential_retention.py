@@ -9,7 +9,7 @@ from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
 from apps.accounts.choices import OneTimeTokenPurpose
 from apps.accounts.models import OneTimeToken, UserSession
-from apps.accounts.tasks import purge_expired_credentials_task
+from apps.accounts.tasks import credentials_purge_expired_task
 from apps.core import crypto
 from tests.factories.accounts import UserFactory, bearer_client_for, token_pair_for
 
@@ -35,7 +35,7 @@ def test_expired_and_used_credentials_are_purged_and_live_ones_kept():
     spent = _one_time_token(user, expires_in=timedelta(minutes=10), used=True)
     pending = _one_time_token(user, expires_in=timedelta(minutes=10))
 
-    removed = purge_expired_credentials_task.delay().get()
+    removed = credentials_purge_expired_task.delay().get()
 
     assert removed["sessions"] == 1 and removed["one_time_tokens"] == 2 and removed["refresh_tokens"] >= 1
     assert not UserSession.objects.filter(pk=old_session.pk).exists()
@@ -48,5 +48,5 @@ def test_expired_and_used_credentials_are_purged_and_live_ones_kept():
 def test_a_live_session_still_works_after_the_purge():
     user = UserFactory()
     client = bearer_client_for(user)
-    purge_expired_credentials_task.delay().get()
+    credentials_purge_expired_task.delay().get()
     assert client.get("/api/v1/auth/me").status_code == 200

@@ -11,7 +11,7 @@ from freezegun import freeze_time
 
 from apps.archive.models import AuditChainAnchor, AuditChainLink
 from apps.archive.services.audit_chain import audit_chain_verify, enter_maintenance
-from apps.archive.tasks import enforce_audit_retention_task
+from apps.archive.tasks import audit_retention_enforce_task
 from tests.archive.helpers import assert_error
 from tests.factories.accounts import UserFactory
 from tests.factories.archive import audit_action, compliance_officer
@@ -114,7 +114,7 @@ def test_retention_removes_old_entries_behind_an_anchor_and_the_chain_still_veri
     old_count = LogEntry.objects.filter(timestamp__year=2025).count()  # the user's own creation may be audited
     with freeze_time("2026-06-01T00:00:00Z"):
         recent = audit_action("user.pinged", actor=user, target=user)
-        removed = enforce_audit_retention_task.delay().get()
+        removed = audit_retention_enforce_task.delay().get()
     assert removed == old_count >= 3
     assert not LogEntry.objects.filter(pk__in=[entry.pk for entry in old]).exists()
     assert LogEntry.objects.filter(pk=recent.pk).exists()
@@ -129,7 +129,7 @@ def test_retention_zero_keeps_everything(team, project, settings):
     settings.AUDIT_RETENTION_DAYS = 0
     with freeze_time("2000-01-01T00:00:00Z"):
         audit_action("project.viewed", actor=team.owner, target=project)
-    assert enforce_audit_retention_task.delay().get() == 0
+    assert audit_retention_enforce_task.delay().get() == 0
     assert not AuditChainAnchor.objects.exists()
 
 
@@ -139,7 +139,7 @@ def test_retention_only_cuts_a_prefix_of_the_chain(settings):
     audit_action("user.pinged", actor=user, target=user)
     with freeze_time("2025-01-01T00:00:00Z"):
         old = audit_action("user.pinged", actor=user, target=user)
-    assert enforce_audit_retention_task.delay().get() == 0
+    assert audit_retention_enforce_task.delay().get() == 0
     assert LogEntry.objects.filter(pk=old.pk).exists()
 
 
@@ -149,7 +149,7 @@ def test_removal_after_retention_is_still_detected(settings):
         user = UserFactory()
         audit_action("user.pinged", actor=user, target=user)
     kept = [audit_action("user.pinged", actor=user, target=user) for _ in range(2)]
-    assert enforce_audit_retention_task.delay().get() >= 1
+    assert audit_retention_enforce_task.delay().get() >= 1
     assert audit_chain_verify().intact
     tamper("DELETE FROM archive_auditchainlink WHERE entry_id = %s", [kept[0].pk])
     tamper("DELETE FROM auditlog_logentry WHERE id = %s", [kept[0].pk])

@@ -55,7 +55,7 @@ def outcome(response, capture_events):
     """(status, error code or None, sorted event types with their aggregate ids)."""
     code = response.json()["error"]["code"] if response.status_code >= 400 else None
     emitted = sorted((e.event_type, str(e.aggregate_id)) for e in capture_events())
-    return response.status_code in (201, 204) and "ok" or response.status_code, code, emitted
+    return (response.status_code in (201, 204) and "ok") or response.status_code, code, emitted
 
 
 def run(path, client, team, resource_type, force=False):

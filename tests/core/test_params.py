@@ -39,3 +39,20 @@ def test_malformed_values_raise_invalid_request(parser, raw):
     with pytest.raises(InvalidRequest) as error:
         parser({"x": raw}, "x", **kwargs)
     assert error.value.details["field"] == "x"
+
+
+def test_a_bad_filterset_parameter_uses_the_same_details_shape():
+    import django_filters
+    from django.contrib.auth.models import Group
+
+    from apps.core.api.filters import filterset_error
+
+    class ColourFilterSet(django_filters.FilterSet):
+        colour = django_filters.ChoiceFilter(choices=[("red", "Red")])
+
+    filterset = ColourFilterSet({"colour": "blue"}, queryset=Group.objects.none())
+    assert not filterset.is_valid()
+    error = filterset_error(filterset)
+    assert error.status == 400 and error.code == "INVALID_REQUEST"
+    assert error.details["field"] == "colour"
+    assert "blue" in error.details["reason"]

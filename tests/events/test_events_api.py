@@ -115,7 +115,7 @@ def test_retention_job_deletes_only_events_older_than_the_setting(world, setting
 
     from django.utils import timezone
 
-    from apps.events.tasks import purge_old_events_task
+    from apps.events.tasks import events_purge_old_task
 
     settings.EVENT_RETENTION_DAYS = 365
     common = {
@@ -126,6 +126,6 @@ def test_retention_job_deletes_only_events_older_than_the_setting(world, setting
     }
     old = DomainEvent.objects.create(occurred_at=timezone.now() - timedelta(days=366), **common)
     recent = DomainEvent.objects.create(occurred_at=timezone.now() - timedelta(days=300), **common)
-    assert purge_old_events_task.delay().get() == 1
+    assert events_purge_old_task.delay().get() == 1
     assert list(DomainEvent.objects.values_list("pk", flat=True)) == [recent.pk]
     assert not DomainEvent.objects.filter(pk=old.pk).exists()

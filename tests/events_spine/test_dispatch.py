@@ -10,7 +10,7 @@ from django.utils import timezone
 from apps.events import registry
 from apps.events.models import DomainEvent, HandlerReceipt
 from apps.events.services import emit, event_dispatch
-from apps.events.tasks import redispatch_pending_events_task
+from apps.events.tasks import events_redispatch_pending_task
 from apps.workspaces.models import Workspace
 from tests.worker import running_worker, wait_for
 
@@ -99,7 +99,7 @@ def test_failed_handler_is_retried_by_the_redispatch_job(workspace, user, django
     event.refresh_from_db()
     assert event.dispatched_at is None and event.dispatch_attempts >= 1
     DomainEvent.objects.filter(pk=event.pk).update(occurred_at=timezone.now() - timedelta(minutes=5))
-    assert redispatch_pending_events_task() == 1
+    assert events_redispatch_pending_task() == 1
     event.refresh_from_db()
     assert event.dispatched_at is not None
     assert calls.count("flaky") == 2
@@ -110,7 +110,7 @@ def test_lost_dispatch_is_picked_up_by_the_redispatch_job(workspace, user):
         event = emit("probe.happened", aggregate=workspace, actor=user, workspace=workspace, payload={})
     # Inside the test transaction on_commit never fires: exactly a lost dispatch.
     DomainEvent.objects.filter(pk=event.pk).update(occurred_at=timezone.now() - timedelta(minutes=5))
-    assert redispatch_pending_events_task() == 1
+    assert events_redispatch_pending_task() == 1
     assert calls == [str(event.pk)]
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from apps.core.webhooks import deliver, sign, verify
 from apps.integrations.models import Webhook, WebhookDelivery
 from apps.integrations.services.webhooks import deliveries_create_for_event, retry_delay
-from apps.integrations.tasks import retry_due_webhook_deliveries_task
+from apps.integrations.tasks import webhook_deliveries_retry_due_task
 from tests.factories.integrations import WebhookFactory
 
 pytestmark = pytest.mark.django_db
@@ -95,9 +95,9 @@ def test_a_failed_delivery_is_retried_with_backoff_then_succeeds(
     assert dt.timedelta(seconds=59) <= wait <= dt.timedelta(seconds=61)
 
     # Not due yet: the retry job leaves it alone.
-    assert retry_due_webhook_deliveries_task() == 0
+    assert webhook_deliveries_retry_due_task() == 0
     WebhookDelivery.objects.filter(pk=delivery.pk).update(next_retry_at=timezone.now() - dt.timedelta(seconds=1))
-    assert retry_due_webhook_deliveries_task() == 1
+    assert webhook_deliveries_retry_due_task() == 1
 
     delivery.refresh_from_db()
     assert delivery.status == "delivered" and delivery.attempt_number == 2 and delivery.status_code == 200
@@ -121,13 +121,13 @@ def test_a_delivery_fails_for_good_after_its_last_retry(team, client_for, receiv
     with django_capture_on_commit_callbacks(execute=True):
         create_project(client, team)
     WebhookDelivery.objects.update(next_retry_at=timezone.now() - dt.timedelta(seconds=1))
-    retry_due_webhook_deliveries_task()
+    webhook_deliveries_retry_due_task()
 
     delivery = WebhookDelivery.objects.get(webhook=webhook)
     assert delivery.status == "failed" and delivery.attempt_number == 2 and delivery.next_retry_at is None
     webhook.refresh_from_db()
     assert webhook.consecutive_failures == 1 and webhook.is_active
-    assert retry_due_webhook_deliveries_task() == 0
+    assert webhook_deliveries_retry_due_task() == 0
     assert len(receiver.requests) == 2
 
 
@@ -209,7 +209,7 @@ def test_sign_and_verify_agree():
 
 def test_retention_purges_old_finished_deliveries_and_usage_only(team, settings):
     from apps.integrations.models import ApiTokenUsage
-    from apps.integrations.tasks import purge_old_integration_records_task
+    from apps.integrations.tasks import integration_records_purge_old_task
     from tests.factories.integrations import ApiTokenFactory, WebhookDeliveryFactory
 
     settings.WEBHOOK_DELIVERY_RETENTION_DAYS = 30
@@ -223,6 +223,6 @@ def test_retention_purges_old_finished_deliveries_and_usage_only(team, settings)
     ApiTokenUsage.objects.create(token=token, hour=timezone.now() - dt.timedelta(days=500), method="GET", endpoint="/")
     ApiTokenUsage.objects.create(token=token, hour=timezone.now(), method="GET", endpoint="/")
 
-    assert purge_old_integration_records_task() == {"deliveries": 1, "usage": 1}
+    assert integration_records_purge_old_task() == {"deliveries": 1, "usage": 1}
     assert set(WebhookDelivery.objects.values_list("pk", flat=True)) == {old_open.pk, recent.pk}
     assert ApiTokenUsage.objects.count() == 1

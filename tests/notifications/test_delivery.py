@@ -5,7 +5,7 @@ from django.core import mail
 from freezegun import freeze_time
 
 from apps.notifications.models import EmailNotification, NotificationDigest
-from apps.notifications.tasks import send_due_digests_task
+from apps.notifications.tasks import digests_send_due_task
 from tests.factories.notifications import task_payload
 
 pytestmark = pytest.mark.django_db
@@ -39,14 +39,14 @@ def test_quiet_hours_in_the_users_timezone_defer_emails_then_one_summary_is_sent
         pending = EmailNotification.objects.filter(user=world.member, sent_at__isnull=True)
         assert pending.count() == 2
         assert {row.deliver_after.isoformat() for row in pending} == {"2026-03-03T00:00:00+00:00"}
-        send_due_digests_task.delay()
+        digests_send_due_task.delay()
         assert mail.outbox == []
     with freeze_time("2026-03-02 23:59:00"):  # 06:59 local: still quiet
-        send_due_digests_task.delay()
+        digests_send_due_task.delay()
         assert mail.outbox == []
     with freeze_time("2026-03-03 00:05:00"):  # 07:05 local: window over
-        send_due_digests_task.delay()
-        send_due_digests_task.delay()
+        digests_send_due_task.delay()
+        digests_send_due_task.delay()
     [summary] = mail.outbox
     assert summary.to == [world.member.email]
     assert summary.subject == "[PronaFlow] While you were away: 2 notifications"
@@ -67,18 +67,18 @@ def test_daily_digest_waits_for_the_digest_hour_and_is_never_sent_twice_or_empty
     client_for(world.member).patch(PREFS, {"notification_frequency": "daily"}, format="json")
     with freeze_time("2026-03-02 10:00:00"):
         assign_event(world, fire, world.member)
-        send_due_digests_task.delay()
+        digests_send_due_task.delay()
     assert mail.outbox == []
     with freeze_time("2026-03-03 07:59:00"):
-        send_due_digests_task.delay()
+        digests_send_due_task.delay()
     assert mail.outbox == []
     with freeze_time("2026-03-03 08:01:00"):
-        send_due_digests_task.delay()
-        send_due_digests_task.delay()
+        digests_send_due_task.delay()
+        digests_send_due_task.delay()
     [digest] = mail.outbox
     assert digest.subject == "[PronaFlow] Your daily digest: 1 notification"
     with freeze_time("2026-03-04 08:01:00"):
-        send_due_digests_task.delay()
+        digests_send_due_task.delay()
     assert len(mail.outbox) == 1  # nothing new: no empty digest
 
 
@@ -89,7 +89,7 @@ def test_hourly_digest_is_capped_and_counts_the_rest(world, fire, client_for, se
         for _ in range(5):
             assign_event(world, fire, world.member)
     with freeze_time("2026-03-02 11:00:30"):
-        send_due_digests_task.delay()
+        digests_send_due_task.delay()
     [digest] = mail.outbox
     assert digest.subject == "[PronaFlow] Your hourly digest: 5 notifications"
     assert digest.body.count("Task assigned to you") == 3
@@ -104,9 +104,9 @@ def test_weekly_digest_goes_out_on_monday_morning_local_time(world, fire, client
     with freeze_time("2026-03-04 15:00:00"):  # Wednesday
         assign_event(world, fire, world.member)
     with freeze_time("2026-03-09 11:00:00"):  # Monday 07:00 in New York (EDT, UTC-4)
-        send_due_digests_task.delay()
+        digests_send_due_task.delay()
     assert mail.outbox == []
     with freeze_time("2026-03-09 12:05:00"):  # Monday 08:05 in New York
-        send_due_digests_task.delay()
+        digests_send_due_task.delay()
     assert len(mail.outbox) == 1
     assert "weekly digest" in mail.outbox[0].subject

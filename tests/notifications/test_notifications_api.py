@@ -140,13 +140,13 @@ def test_retention_deletes_old_read_notifications_but_keeps_unread_ones(user, se
 
     from django.utils import timezone
 
-    from apps.notifications.tasks import purge_old_notifications_task
+    from apps.notifications.tasks import notifications_purge_old_task
 
     settings.NOTIFICATION_RETENTION_DAYS = 90
     old = timezone.now() - timedelta(days=91)
     old_read = NotificationFactory(user=user, read=True, created_at=old)
     old_unread = NotificationFactory(user=user, created_at=old)
     recent_read = NotificationFactory(user=user, read=True)
-    assert purge_old_notifications_task.delay().get() == 1
+    assert notifications_purge_old_task.delay().get() == 1
     assert set(Notification.objects.values_list("pk", flat=True)) == {old_unread.pk, recent_read.pk}
     assert not Notification.objects.filter(pk=old_read.pk).exists()

@@ -249,7 +249,7 @@ def compliance_export_job_create(*, actor, request: ExportRequest, total: int) -
             f"A PDF holds at most {settings.COMPLIANCE_PDF_MAX_ROWS} entries; narrow the range or use CSV.",
             details={"field": "format", "reason": f"{total} entries match."},
         )
-    from apps.archive.tasks import compliance_export_task
+    from apps.archive.tasks import compliance_export_render_task
 
     with transaction.atomic():
         job = ComplianceExport.objects.create(
@@ -262,7 +262,7 @@ def compliance_export_job_create(*, actor, request: ExportRequest, total: int) -
             total_rows=total,
         )
         job_id = str(job.pk)
-        transaction.on_commit(lambda: compliance_export_task.delay(job_id))
+        transaction.on_commit(lambda: compliance_export_render_task.delay(job_id))
     return job
 
 

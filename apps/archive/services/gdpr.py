@@ -31,6 +31,7 @@ from apps.archive.selectors import audit_entry_list, audit_records
 from apps.archive.services.audit_chain import enter_maintenance
 from apps.core.audit import record_action
 from apps.core.exceptions import Conflict, ValidationFailed
+from apps.core.services import model_update
 
 logger = logging.getLogger("pronaflow.archive")
 
@@ -197,8 +198,7 @@ def user_erase(*, actor, password: str) -> dict:
                 continue
             if isinstance(field, models.CharField | models.TextField) and field.blank:
                 changed[field.name] = None if field.null else ""
-        for name, value in changed.items():
-            setattr(user, name, value)
+        model_update(instance=user, fields=changed, data=changed, save=False)
         user.status = "deleted"
         user.is_active = False
         user.is_staff = False

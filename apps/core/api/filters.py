@@ -1,10 +1,21 @@
-"""Filter and sort backends whose bad parameters answer 400 INVALID_REQUEST."""
+"""Filter and sort backends whose bad parameters answer 400 INVALID_REQUEST.
+
+The `details` shape is apps.core.api.params': `{"field": "<parameter>", "reason": "<what is wrong>"}`.
+"""
 
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.filters import OrderingFilter
 
-from apps.core.api.exceptions import field_errors
+from apps.core.api.params import invalid_param
 from apps.core.exceptions import InvalidRequest
+
+
+def filterset_error(filterset) -> InvalidRequest:
+    """The 400 INVALID_REQUEST for an invalid filterset, to raise: its first bad parameter as
+    `{"field": name, "reason": "its messages, joined"}` (the params shape), message
+    "Invalid filter parameters."."""
+    name, messages = next(iter(filterset.errors.items()))
+    return invalid_param(name, " ".join(str(message) for message in messages), "Invalid filter parameters.")
 
 
 class StrictFilterBackend(DjangoFilterBackend):
@@ -13,7 +24,7 @@ class StrictFilterBackend(DjangoFilterBackend):
         if filterset is None:
             return queryset
         if not filterset.is_valid():
-            raise InvalidRequest("Invalid filter parameters.", details=field_errors(dict(filterset.errors)))
+            raise filterset_error(filterset)
         return filterset.qs
 
 
@@ -29,9 +40,7 @@ class SortFilter(OrderingFilter):
             valid = self.remove_invalid_fields(queryset, fields, view, request)
             if len(valid) != len(fields):
                 allowed = sorted(name for name, _ in self.get_valid_fields(queryset, view, {"request": request}))
-                raise InvalidRequest(
-                    "Invalid sort field.", details={"field": "sort", "reason": f"Allowed: {', '.join(allowed)}"}
-                )
+                raise invalid_param(self.ordering_param, f"Allowed: {', '.join(allowed)}", "Invalid sort field.")
             return valid
         return self.get_default_ordering(view)
 

@@ -1,4 +1,9 @@
-"""Strict parsing of query parameters: a bad value is a 400 INVALID_REQUEST, never a 500."""
+"""Strict parsing of query parameters: a bad value is a 400 INVALID_REQUEST, never a 500.
+
+Every bad query parameter (parsed here or by a filterset through
+apps.core.api.filters.StrictFilterBackend) is reported with the same `details` shape:
+`{"field": "<parameter name>", "reason": "<what is wrong>"}`, one parameter per answer.
+"""
 
 from __future__ import annotations
 
@@ -15,8 +20,10 @@ MIN_YEAR, MAX_YEAR = 1900, 9998
 FALSE_VALUES = {"false", "0", "no"}
 
 
-def _bad(name: str, reason: str) -> InvalidRequest:
-    return InvalidRequest(f"Invalid value for '{name}'.", details={"field": name, "reason": reason})
+def invalid_param(name: str, reason: str, message: str | None = None) -> InvalidRequest:
+    """The 400 INVALID_REQUEST for query parameter `name`, to raise: `details` is
+    `{"field": name, "reason": reason}`; the message defaults to "Invalid value for '<name>'."."""
+    return InvalidRequest(message or f"Invalid value for '{name}'.", details={"field": name, "reason": reason})
 
 
 def int_param(
@@ -28,13 +35,13 @@ def int_param(
     try:
         value = int(raw)
     except (TypeError, ValueError):
-        raise _bad(name, "Must be an integer.") from None
+        raise invalid_param(name, "Must be an integer.") from None
     if value < minimum:
-        raise _bad(name, f"Must be at least {minimum}.")
+        raise invalid_param(name, f"Must be at least {minimum}.")
     if maximum is not None and value > maximum:
         if clamp:
             return maximum
-        raise _bad(name, f"Must be at most {maximum}.")
+        raise invalid_param(name, f"Must be at most {maximum}.")
     return value
 
 
@@ -47,7 +54,7 @@ def bool_param(params, name: str, *, default: bool | None = None) -> bool | None
         return True
     if lowered in FALSE_VALUES:
         return False
-    raise _bad(name, "Must be true or false.")
+    raise invalid_param(name, "Must be true or false.")
 
 
 def uuid_param(params, name: str) -> uuid.UUID | None:
@@ -57,7 +64,7 @@ def uuid_param(params, name: str) -> uuid.UUID | None:
     try:
         return uuid.UUID(str(raw))
     except ValueError:
-        raise _bad(name, "Must be a UUID.") from None
+        raise invalid_param(name, "Must be a UUID.") from None
 
 
 def datetime_param(params, name: str, *, end_of_day: bool = False) -> dt.datetime | None:
@@ -75,16 +82,16 @@ def datetime_param(params, name: str, *, end_of_day: bool = False) -> dt.datetim
             if value is None:
                 raise ValueError
     except ValueError:
-        raise _bad(name, "Must be an ISO 8601 date or date-time.") from None
+        raise invalid_param(name, "Must be an ISO 8601 date or date-time.") from None
     if timezone.is_naive(value):
         value = timezone.make_aware(value, dt.UTC)
     try:
         # UTC out: the database takes no offsets beyond ±15:59, and a range check needs one zone.
         value = value.astimezone(dt.UTC)
     except OverflowError:
-        raise _bad(name, "Date out of range.") from None
+        raise invalid_param(name, "Date out of range.") from None
     if not MIN_YEAR <= value.year <= MAX_YEAR:
-        raise _bad(name, f"Years {MIN_YEAR} to {MAX_YEAR} only.")
+        raise invalid_param(name, f"Years {MIN_YEAR} to {MAX_YEAR} only.")
     return value
 
 
@@ -93,5 +100,5 @@ def choice_param(params, name: str, choices, *, default: str | None = None) -> s
     if raw in (None, ""):
         return default
     if raw not in choices:
-        raise _bad(name, f"Must be one of: {', '.join(choices)}.")
+        raise invalid_param(name, f"Must be one of: {', '.join(choices)}.")
     return raw

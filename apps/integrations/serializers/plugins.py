@@ -1,7 +1,6 @@
 from rest_framework import serializers
 
 from apps.core.api.fields import OptionalURLField
-from apps.integrations.choices import PluginSort
 from apps.integrations.models import Plugin, PluginInstallation
 
 
@@ -42,12 +41,6 @@ class PluginDetailSerializer(PluginSerializer):
             "updated_at",
         ]
         read_only_fields = fields
-
-
-class PluginListQuerySerializer(serializers.Serializer):
-    category = serializers.CharField(required=False)
-    search = serializers.CharField(required=False)
-    sort_by = serializers.ChoiceField(choices=PluginSort.choices, default=PluginSort.RATING)
 
 
 class PluginInstallationSerializer(serializers.ModelSerializer):

@@ -35,4 +35,6 @@ class IntegrationStatusSerializer(serializers.Serializer):
 class IntegrationHealthSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=["healthy", "unhealthy"])
     timestamp = serializers.DateTimeField()
-    components = serializers.DictField(child=serializers.ChoiceField(choices=["healthy", "unhealthy"]))
+    components = serializers.DictField(
+        child=serializers.ChoiceField(choices=["healthy", "unhealthy", "not configured", "in-process"])
+    )

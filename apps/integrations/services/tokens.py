@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from apps.core.audit import record_action
 from apps.core.exceptions import Conflict, ValidationFailed
+from apps.core.services import model_update
 from apps.integrations.models import ApiToken
 from apps.integrations.scopes import ALL_SCOPES
 
@@ -95,21 +96,15 @@ def token_update(*, actor, token: ApiToken, data: dict) -> ApiToken:
     owner's tokens). Raises Conflict for a revoked token, which stays revoked for good."""
     if token.is_revoked:
         raise Conflict("The token is revoked and cannot be changed.")
-    changes = {}
     with transaction.atomic():
-        for field in ("name", "is_active"):
-            if field in data and getattr(token, field) != data[field]:
-                changes[field] = [getattr(token, field), data[field]]
-                setattr(token, field, data[field])
-        if changes:
-            token.save(update_fields=[*changes, "updated_at"])
-            if "is_active" in changes:
-                record_action(
-                    "token.activated" if token.is_active else "token.deactivated",
-                    actor=actor,
-                    target=token,
-                    changes={"is_active": [str(v) for v in changes["is_active"]]},
-                )
+        _, changes = model_update(instance=token, fields=("name", "is_active"), data=data)
+        if "is_active" in changes:
+            record_action(
+                "token.activated" if token.is_active else "token.deactivated",
+                actor=actor,
+                target=token,
+                changes={"is_active": [str(changes["is_active"]["old"]), str(changes["is_active"]["new"])]},
+            )
     return token
 
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from apps.core import crypto
 from apps.core.audit import record_action
 from apps.core.exceptions import ValidationFailed
+from apps.core.services import model_update
 from apps.core.webhooks import UnsafeTarget, check_target, deliver, private_targets_allowed
 from apps.integrations.choices import DeliveryStatus, RetryPolicy
 from apps.integrations.events import WEBHOOK_EVENT_TYPES
@@ -137,9 +138,12 @@ def webhook_update(*, actor, webhook: Webhook, data: dict) -> Webhook:
     if "url" in data:
         validate_url(data["url"])
     with transaction.atomic():
-        for field in ("name", "url", "retry_policy", "max_retries", "timeout_seconds"):
-            if field in data:
-                setattr(webhook, field, data[field])
+        model_update(
+            instance=webhook,
+            fields=("name", "url", "retry_policy", "max_retries", "timeout_seconds"),
+            data=data,
+            save=False,
+        )
         if "subscribed_events" in data:
             webhook.subscribed_events = validate_events(data["subscribed_events"], current=webhook.subscribed_events)
             if not webhook.subscribed_events:
@@ -208,9 +212,9 @@ def deliveries_create_for_event(event) -> list[str]:
         for pk in WebhookDelivery.objects.filter(event=event, status__in=OPEN_STATUSES).values_list("pk", flat=True)
     ]
     if ids:
-        from apps.integrations.tasks import deliver_webhook_task
+        from apps.integrations.tasks import webhook_deliver_task
 
-        transaction.on_commit(lambda: [deliver_webhook_task.delay(pk) for pk in ids])
+        transaction.on_commit(lambda: [webhook_deliver_task.delay(pk) for pk in ids])
     return ids
 
 

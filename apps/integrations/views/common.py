@@ -1,17 +1,10 @@
 from __future__ import annotations
 
-from rest_framework import generics
-
 from apps.core.api.pagination import LimitOffsetPagination
+from apps.core.api.views import ApiView
 
 
-def valid(serializer_class, request, *, partial: bool = False) -> dict:
-    serializer = serializer_class(data=request.data, partial=partial)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
-class PagedView(generics.GenericAPIView):
+class PagedView(ApiView):
     """A GET list answered through the default page pagination. Query parameters are parsed by
     the views themselves (apps.core.api.params), so no filter backend applies."""
 

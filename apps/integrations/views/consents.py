@@ -10,7 +10,7 @@ from apps.integrations import selectors
 from apps.integrations.choices import ConsentType
 from apps.integrations.serializers.consents import ConsentCreateSerializer, ConsentSerializer, ConsentStatusSerializer
 from apps.integrations.services import consents as services
-from apps.integrations.views.common import PagedView, valid
+from apps.integrations.views.common import PagedView
 
 TAGS = ["integration: consents"]
 
@@ -47,7 +47,7 @@ class ConsentListCreateView(PagedView):
         summary="Grant a consent (granting again creates the next version)",
     )
     def post(self, request):
-        consent = services.consent_grant(actor=request.user, **valid(ConsentCreateSerializer, request))
+        consent = services.consent_grant(actor=request.user, **self.validated(ConsentCreateSerializer))
         return Response(ConsentSerializer(consent).data, status=status.HTTP_201_CREATED)
 
 

@@ -12,7 +12,7 @@ from apps.integrations.serializers.oauth import (
     OAuthConnectionSerializer,
 )
 from apps.integrations.services import oauth as services
-from apps.integrations.views.common import PagedView, valid
+from apps.integrations.views.common import PagedView
 
 TAGS = ["integration: oauth"]
 
@@ -58,7 +58,7 @@ class OAuthConnectionListCreateView(PagedView):
         summary="Connect a provider account (its tokens are stored encrypted, never returned)",
     )
     def post(self, request):
-        data = valid(OAuthConnectionCreateSerializer, request)
+        data = self.validated(OAuthConnectionCreateSerializer)
         oauth_app = selectors.oauth_app_get(app_id=data.pop("oauth_app_id"))
         connection = services.connection_create(actor=request.user, oauth_app=oauth_app, **data)
         return Response(OAuthConnectionSerializer(connection).data, status=status.HTTP_201_CREATED)

@@ -17,7 +17,7 @@ from apps.integrations.serializers.plugins import (
     PluginSerializer,
 )
 from apps.integrations.services import plugins as services
-from apps.integrations.views.common import PagedView, valid
+from apps.integrations.views.common import PagedView
 from apps.integrations.views.webhooks import workspace_for
 
 TAGS = ["integration: plugins"]
@@ -115,7 +115,7 @@ class PluginInstallView(PagedView):
     )
     def post(self, request, plugin_id):
         plugin = selectors.plugin_get(plugin_id=plugin_id)
-        data = valid(PluginInstallSerializer, request)
+        data = self.validated(PluginInstallSerializer)
         workspace = workspace_for(request.user, data["workspace_id"])
         installation = services.plugin_install(
             actor=request.user, plugin=plugin, workspace=workspace, configuration=data["configuration"]
@@ -136,6 +136,6 @@ class PluginConfigView(PagedView):
     def patch(self, request, installation_id):
         installation = selectors.installation_get(actor=request.user, installation_id=installation_id)
         installation = services.plugin_configure(
-            actor=request.user, installation=installation, data=valid(PluginConfigUpdateSerializer, request)
+            actor=request.user, installation=installation, data=self.validated(PluginConfigUpdateSerializer)
         )
         return Response(PluginInstallationSerializer(installation).data)

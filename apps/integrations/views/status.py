@@ -5,9 +5,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.core.api.envelope import error_body, utc_timestamp
 from apps.core.api.schema import ERROR_REF
-from apps.core.health import HEALTHY, run_checks
+from apps.core.views import health_response
 from apps.integrations import selectors
 from apps.integrations.serializers.status import IntegrationHealthSerializer, IntegrationStatusSerializer
 from apps.integrations.views.common import PagedView
@@ -43,9 +42,4 @@ class IntegrationHealthView(APIView):
         auth=[],
     )
     def get(self, request):
-        components = run_checks(HEALTH_COMPONENTS)
-        down = sorted(name for name, state in components.items() if state != HEALTHY)
-        data = {"status": "unhealthy" if down else "healthy", "timestamp": utc_timestamp(), "components": components}
-        if down:
-            return Response(error_body("SERVICE_UNAVAILABLE", f"Unhealthy: {', '.join(down)}", data), status=503)
-        return Response(data)
+        return health_response(HEALTH_COMPONENTS)

@@ -24,7 +24,7 @@ from apps.integrations.serializers.tokens import (
 )
 from apps.integrations.services import tokens as services
 from apps.integrations.services.usage import usage_summary
-from apps.integrations.views.common import PagedView, valid
+from apps.integrations.views.common import PagedView
 
 TAGS = ["integration: api tokens"]
 DEFAULT_USAGE_DAYS = 30
@@ -60,7 +60,7 @@ class TokenListCreateView(PagedView):
         summary="Create an API token (the secret is shown once)",
     )
     def post(self, request):
-        token = services.token_create(actor=request.user, **valid(ApiTokenCreateSerializer, request))
+        token = services.token_create(actor=request.user, **self.validated(ApiTokenCreateSerializer))
         return Response(ApiTokenCreatedSerializer(token).data, status=status.HTTP_201_CREATED)
 
 
@@ -94,7 +94,7 @@ class TokenDetailView(PagedView):
     )
     def patch(self, request, token_id):
         token = services.token_update(
-            actor=request.user, token=self.token(), data=valid(ApiTokenUpdateSerializer, request)
+            actor=request.user, token=self.token(), data=self.validated(ApiTokenUpdateSerializer)
         )
         return Response(ApiTokenSerializer(token).data)
 

@@ -18,7 +18,7 @@ from apps.integrations.serializers.webhooks import (
     WebhookUpdateSerializer,
 )
 from apps.integrations.services import webhooks as services
-from apps.integrations.views.common import DeliveryPagination, PagedView, valid
+from apps.integrations.views.common import DeliveryPagination, PagedView
 from apps.workspaces.models import Workspace
 
 TAGS = ["integration: webhooks"]
@@ -62,7 +62,7 @@ class WebhookListCreateView(PagedView):
         summary="Register a webhook on a workspace (owner, admin; default: the one workspace I administer)",
     )
     def post(self, request):
-        data = valid(WebhookCreateSerializer, request)
+        data = self.validated(WebhookCreateSerializer)
         workspace_id = data.pop("workspace_id", None)
         if workspace_id is None:
             workspace = selectors.webhook_workspace_default(actor=request.user)
@@ -91,7 +91,7 @@ class WebhookDetailView(PagedView):
     )
     def patch(self, request, webhook_id):
         webhook = services.webhook_update(
-            actor=request.user, webhook=self.webhook(), data=valid(WebhookUpdateSerializer, request)
+            actor=request.user, webhook=self.webhook(), data=self.validated(WebhookUpdateSerializer)
         )
         return Response(WebhookSerializer(webhook).data)
 
