@@ -28,6 +28,20 @@ EXEMPT = {
     ("post", "/api/v1/integration/consents", "resource_id"): "a versioned document or the caller's own connection",
     ("post", "/api/v1/integration/oauth/connections", "oauth_app_id"): "a public catalogue entry",
     ("post", "/api/v1/integration/oauth/connections", "external_user_id"): "an id at the provider, not ours",
+    ("post", "/api/v1/workspaces/{workspace_id}/members", "user_id"): "any registered user may be added (spec)",
+}
+
+# The rest of a valid body, where the id is checked after the other fields (object-level rules).
+BASE_BODY = {
+    ("post", "/api/v1/integration/webhooks"): lambda world: {
+        "name": "Build bot",
+        "url": "https://hooks.example.com/pronaflow",
+        "subscribed_events": {"task.created": True},
+    },
+    ("post", "/api/v1/tasks"): lambda world: {
+        "title": "Write the report",
+        "project_id": str(world.path_ids["project_id"]),
+    },
 }
 
 # What a foreign value is, per field name: another workspace's row, or a user of no shared workspace.
@@ -107,7 +121,8 @@ def test_a_foreign_id_in_a_body_is_422_naming_the_field_and_writes_nothing(clien
     world = World()
     url = re.sub(r"\{(\w+)\}", lambda match: str(world.path_ids[match.group(1)]), path)
     value = str(world.foreign[FOREIGN[field]])
-    body = {field: [value] if field.endswith("_ids") else value}
+    body = BASE_BODY.get((method, path), lambda world: {})(world)
+    body[field] = [value] if field.endswith("_ids") else value
     before = world.counts()
 
     response = getattr(client_for(world.team.owner), method)(url, body, format="json")

@@ -219,7 +219,7 @@ class TaskAssignSerializer(serializers.Serializer):
             ids.insert(0, attrs["user_id"])
         if not ids:
             raise serializers.ValidationError({"user_ids": ["Give user_id or user_ids."]})
-        return {"user_ids": list(dict.fromkeys(ids))}
+        return {"user_ids": list(dict.fromkeys(ids)), "field": "user_ids" if attrs.get("user_ids") else "user_id"}
 
 
 # --- Subtasks and dependencies ------------------------------------------------------------

@@ -65,16 +65,14 @@ def _emit(event_type: str, task: Task, *, actor, **extra: Any) -> None:
     )
 
 
-def _resolve_assignees(project: Project, user_ids: Iterable) -> list:
-    """The users behind `user_ids`, all of whom must be able to see `project` (422 otherwise;
-    an unknown id and a user of another workspace get the same answer)."""
+def _resolve_assignees(project: Project, user_ids: Iterable, field: str = "assignee_ids") -> list:
+    """The users behind `user_ids`, all of whom must be able to see `project` (422 naming `field`
+    otherwise; an unknown id and a user of another workspace get the same answer)."""
     user_ids = list(dict.fromkeys(str(pk) for pk in user_ids))
     users = {str(user.pk): user for user in users_who_can_see_project(project=project, user_ids=user_ids)}
     missing = [pk for pk in user_ids if pk not in users]
     if missing:
-        raise ValidationFailed(
-            {"assignee_ids": [f"User {pk} does not exist or cannot see this project." for pk in missing]}
-        )
+        raise ValidationFailed({field: [f"User {pk} does not exist or cannot see this project." for pk in missing]})
     return [users[pk] for pk in user_ids]
 
 
@@ -277,9 +275,11 @@ def task_status_change(*, actor, task: Task, status: str) -> Task:
     return task_update(actor=actor, task=task, data={"status": status})
 
 
-def task_assign(*, actor, task: Task, user_ids: Iterable) -> Task:
+def task_assign(*, actor, task: Task, user_ids: Iterable, field: str = "user_ids") -> Task:
     """Add assignees (already assigned ones are kept). Emits `task.updated` and `task.assigned`
-    when someone new was added; 422 when a user cannot see the project."""
+    when someone new was added; 422 naming `field` (the body field that held the ids) when a user
+    cannot see the project."""
+    _resolve_assignees(task.project, user_ids, field)
     current = _assignee_ids(task)
     wanted = current + [str(pk) for pk in user_ids if str(pk) not in current]
     return task_update(actor=actor, task=task, data={"assignee_ids": wanted})

@@ -226,7 +226,7 @@ class TaskAssigneesView(_View):
         task = selectors.task_get(actor=request.user, task_id=task_id)
         services.require_task_editor(request.user, task.project)
         data = self.validated(TaskAssignSerializer)
-        services.task_assign(actor=request.user, task=task, user_ids=data["user_ids"])
+        services.task_assign(actor=request.user, task=task, user_ids=data["user_ids"], field=data["field"])
         return _task_body(request, task_id)
 
 

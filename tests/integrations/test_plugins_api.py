@@ -92,19 +92,18 @@ def test_a_configuration_violating_the_manifest_schema_answers_422(team, client_
     assert not PluginInstallation.objects.exists()
 
 
-def test_members_cannot_install_and_foreign_workspaces_answer_404(team, client_for, editor):
+def test_members_cannot_install_and_foreign_workspaces_answer_422(team, client_for, editor):
     assert (
         client_for(team.member)
         .post(f"{URL}/{editor.pk}/install", {"workspace_id": str(team.workspace.pk)}, format="json")
         .status_code
         == 403
     )
-    assert (
-        client_for(team.owner)
-        .post(f"{URL}/{editor.pk}/install", {"workspace_id": str(team.other_workspace.pk)}, format="json")
-        .status_code
-        == 404
+    foreign = client_for(team.owner).post(
+        f"{URL}/{editor.pk}/install", {"workspace_id": str(team.other_workspace.pk)}, format="json"
     )
+    assert foreign.status_code == 422
+    assert "workspace_id" in foreign.json()["error"]["details"]
     assert not PluginInstallation.objects.exists()
 
 

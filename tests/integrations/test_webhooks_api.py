@@ -162,9 +162,10 @@ def test_members_cannot_register_webhooks(team, client_for, allow_private_target
     assert not Webhook.objects.exists()
 
 
-def test_a_foreign_workspace_id_answers_404_and_writes_nothing(team, client_for, allow_private_targets):
+def test_a_foreign_workspace_id_answers_422_naming_it_and_writes_nothing(team, client_for, allow_private_targets):
     response = client_for(team.owner).post(URL, body(team, workspace_id=str(team.other_workspace.pk)), format="json")
-    assert response.status_code == 404
+    assert response.status_code == 422
+    assert "workspace_id" in response.json()["error"]["details"]
     assert not Webhook.objects.exists()
 
 

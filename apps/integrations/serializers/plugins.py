@@ -1,7 +1,8 @@
 from rest_framework import serializers
 
-from apps.core.api.fields import OptionalURLField
+from apps.core.api.fields import OptionalURLField, VisibleIdField
 from apps.integrations.models import Plugin, PluginInstallation
+from apps.workspaces.models import Workspace
 
 
 class PluginSerializer(serializers.ModelSerializer):
@@ -68,7 +69,7 @@ class PluginInstallationSerializer(serializers.ModelSerializer):
 
 
 class PluginInstallSerializer(serializers.Serializer):
-    workspace_id = serializers.UUIDField()
+    workspace_id = VisibleIdField(Workspace)
     configuration = serializers.DictField(required=False, default=dict)
 
 

@@ -1,7 +1,9 @@
 from rest_framework import serializers
 
+from apps.core.api.fields import VisibleIdField
 from apps.integrations.choices import DeliveryStatus, RetryPolicy
 from apps.integrations.models import Webhook, WebhookDelivery
+from apps.workspaces.models import Workspace
 
 EVENTS_HELP = "Event type -> true/false, from the webhook event table (task.created, project.updated, ...)."
 
@@ -55,7 +57,8 @@ class StrictEventsMixin:
 
 
 class WebhookCreateSerializer(StrictEventsMixin, serializers.Serializer):
-    workspace_id = serializers.UUIDField(
+    workspace_id = VisibleIdField(
+        Workspace,
         required=False,
         allow_null=True,
         help_text="Workspace to notify about; may be left out by someone who administers exactly one workspace.",

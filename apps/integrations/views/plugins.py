@@ -116,7 +116,7 @@ class PluginInstallView(PagedView):
     def post(self, request, plugin_id):
         plugin = selectors.plugin_get(plugin_id=plugin_id)
         data = self.validated(PluginInstallSerializer)
-        workspace = workspace_for(request.user, data["workspace_id"])
+        workspace = data["workspace_id"]
         installation = services.plugin_install(
             actor=request.user, plugin=plugin, workspace=workspace, configuration=data["configuration"]
         )

@@ -63,11 +63,7 @@ class WebhookListCreateView(PagedView):
     )
     def post(self, request):
         data = self.validated(WebhookCreateSerializer)
-        workspace_id = data.pop("workspace_id", None)
-        if workspace_id is None:
-            workspace = selectors.webhook_workspace_default(actor=request.user)
-        else:
-            workspace = workspace_for(request.user, workspace_id)
+        workspace = data.pop("workspace_id", None) or selectors.webhook_workspace_default(actor=request.user)
         webhook = services.webhook_create(actor=request.user, workspace=workspace, **data)
         return Response(WebhookCreatedSerializer(webhook).data, status=status.HTTP_201_CREATED)
 
