@@ -33,8 +33,11 @@ function header(headers: HeadersLike, name: string): string | null {
   return null;
 }
 
+/** Standard base64; the URL-safe alphabet (- and _) and missing padding are accepted too. */
 function base64ToBytes(value: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(value);
+  let normal = value.trim().replace(/-/g, '+').replace(/_/g, '/');
+  if (normal.length % 4) normal += '='.repeat(4 - (normal.length % 4));
+  const binary = atob(normal);
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
   return bytes;

@@ -92,3 +92,13 @@ test('a parsed object instead of the raw body is a TypeError', async () => {
   const headers = signedHeaders(new Webhook(WHSEC));
   await assert.rejects(verify(WHSEC, headers, JSON.parse(BODY)), TypeError);
 });
+
+test('a whsec_ secret in the URL-safe base64 alphabet decodes to the same key bytes', async () => {
+  const key = new Uint8Array(32).map((_, i) => (i * 67 + 251) % 256); // bytes whose base64 holds + and /
+  const standard = btoa(String.fromCharCode(...key));
+  assert.match(standard, /[+/]/);
+  const urlsafe = standard.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  const headers = signedHeaders(new Webhook(standard)); // the reference library takes standard base64
+  assert.ok(await verify(`whsec_${standard}`, headers, BODY));
+  assert.ok(await verify(`whsec_${urlsafe}`, headers, BODY));
+});
