@@ -254,7 +254,7 @@ export class Transport {
     }
   }
 
-  /** Exponential backoff with full jitter: 0..base*2^attempt, capped by maxRetryDelay. */
+  /** Exponential backoff with jitter: between half and all of base*2^attempt, capped by maxRetryDelay. */
   backoff(attempt: number): number {
     const ceiling = Math.min(this.maxRetryDelay, this.retryBaseDelay * 2 ** attempt);
     return ceiling / 2 + Math.random() * (ceiling / 2);
