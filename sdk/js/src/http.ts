@@ -168,7 +168,7 @@ export class Transport {
     }
     // One key for the call and all its retries, so the server can recognise a repeated POST.
     if (method === 'POST' && !hasHeader(headers, 'idempotency-key')) {
-      headers['Idempotency-Key'] = spec.idempotencyKey ?? globalThis.crypto.randomUUID();
+      headers['Idempotency-Key'] = spec.idempotencyKey ?? uuid4();
     }
     const maxRetries = spec.maxRetries ?? this.maxRetries;
     const timeout = spec.timeout ?? this.timeout;
@@ -389,6 +389,17 @@ export class Transport {
       filename: filenameFrom(response.headers.get('Content-Disposition')),
     };
   }
+}
+
+/** crypto.randomUUID(), or the same from getRandomValues where it is missing (plain-http pages). */
+function uuid4(): string {
+  const c = globalThis.crypto;
+  if (typeof c.randomUUID === 'function') return c.randomUUID();
+  const b = c.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6]! & 0x0f) | 0x40;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const h = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
 function hasHeader(headers: Record<string, string>, name: string): boolean {

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:http';
+import { readFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import * as esm from '@pronaflow/sdk';
@@ -78,4 +79,38 @@ test("the spec's JavaScript example runs as written", async () => {
   } finally {
     server.close();
   }
+});
+
+// The "Node.js/JavaScript" block of pronaflow-api-v1.2.md, "SDK Examples".
+const SPEC_EXAMPLE = `const PronaFlow = require('@pronaflow/sdk');
+
+const client = new PronaFlow({
+  apiToken: 'prona_abc123def456...',
+  baseUrl: 'https://api.pronaflow.com'
+});
+
+// Create task
+const task = await client.tasks.create({
+  title: 'Design UI',
+  priority: 'high',
+  project_id: 'project_uuid'
+});
+
+// List projects
+const projects = await client.projects.list();
+
+// Subscribe to webhook
+const webhook = await client.webhooks.create({
+  url: 'https://your-app.com/webhook',
+  events: ['task.created', 'task.completed']
+});`;
+
+test('examples/spec-example.js is the spec example, with only the placeholders read from the environment', () => {
+  const source = readFileSync(new URL('../../examples/spec-example.js', import.meta.url), 'utf8');
+  const block = source.split('// ---- spec example ----\n')[1].split('\n// ---- end of spec example ----')[0];
+  const placeholders = block
+    .replace('process.env.PRONAFLOW_API_TOKEN', "'prona_abc123def456...'")
+    .replace('process.env.PRONAFLOW_BASE_URL', "'https://api.pronaflow.com'")
+    .replace('process.env.PRONAFLOW_PROJECT_ID', "'project_uuid'");
+  assert.equal(placeholders, SPEC_EXAMPLE);
 });
