@@ -220,7 +220,10 @@ export class Transport {
         continue;
       }
 
-      if (RETRY_STATUSES.has(response.status) && attempt < maxRetries) {
+      // A 409 on a repeated POST is the server saying the first attempt (same Idempotency-Key) is
+      // still running: wait and ask again, to get its stored answer.
+      const stillRunning = response.status === 409 && method === 'POST' && attempt > 0;
+      if ((RETRY_STATUSES.has(response.status) || stillRunning) && attempt < maxRetries) {
         const retryAfter = parseRetryAfter(response.headers.get('Retry-After'));
         const delay = retryAfter != null ? retryAfter * 1000 : this.backoff(attempt);
         if (delay <= this.maxRetryDelay) {

@@ -314,3 +314,16 @@ test('the spec example shape: webhooks.create passes events through as written',
   await client(fetch).webhooks.create({ url: 'https://your-app.com/webhook', events: ['task.created', 'task.completed'] });
   assert.deepEqual(fetch.calls[0].body, { url: 'https://your-app.com/webhook', events: ['task.created', 'task.completed'] });
 });
+
+test('a 409 on a repeated POST (first attempt still running) is retried; a 409 on the first attempt is not', async () => {
+  const conflict = json(409, { success: false, error: { code: 'CONFLICT', message: 'still being processed', details: null } });
+  const fetch = stubFetch([networkError(), conflict, json(201, { success: true, data: { id: UUID } }, { 'Idempotent-Replayed': 'true' })]);
+  assert.deepEqual(await client(fetch).projects.create({ workspace_id: UUID, name: 'P' }), { id: UUID });
+  assert.equal(fetch.calls.length, 3);
+  assert.equal(new Set(fetch.calls.map((c) => c.headers.get('idempotency-key'))).size, 1);
+
+  const cycle = stubFetch([json(409, { success: false, error: { code: 'CONFLICT', message: 'cycle', details: null } })]);
+  const err = await client(cycle).tasks.addDependency(UUID, { depends_on_task_id: UUID }).catch((e) => e);
+  assert.equal(err.code, 'CONFLICT');
+  assert.equal(cycle.calls.length, 1);
+});
