@@ -169,6 +169,7 @@ export const OPERATIONS = {
   'PATCH /api/v1/integration/webhooks/{webhook_id}': (c) => c.webhooks.update(ID, B),
   'DELETE /api/v1/integration/webhooks/{webhook_id}': (c) => c.webhooks.delete(ID),
   'GET /api/v1/integration/webhooks/{webhook_id}/deliveries': (c) => c.webhooks.listDeliveries(ID),
+  'GET /api/v1/integration/webhooks/{webhook_id}/deliveries/{delivery_id}': (c) => c.webhooks.getDelivery(ID, ID),
   'POST /api/v1/integration/webhooks/{webhook_id}/test': (c) => c.webhooks.test(ID),
   'POST /api/v1/integration/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver': (c) => c.webhooks.redeliver(ID, ID),
   'POST /api/v1/integration/webhooks/{webhook_id}/rotate-secret': (c) => c.webhooks.rotateSecret(ID),

@@ -81,6 +81,9 @@ export class Webhooks extends Resource {
   iterDeliveries(webhookId: string, query?: Query<WhDeliveries, 'get'>, options?: RequestOptions): AsyncGenerator<Item<WhDeliveries>> {
     return this.http.offsets(`${WH}/${seg(webhookId)}/deliveries`, query, options);
   }
+  getDelivery(webhookId: string, deliveryId: string, options?: RequestOptions): Promise<Data<'/api/v1/integration/webhooks/{webhook_id}/deliveries/{delivery_id}', 'get'>> {
+    return this.http.data('GET', `${WH}/${seg(webhookId)}/deliveries/${seg(deliveryId)}`, options);
+  }
   /** Sends a test event to the webhook's URL. */
   test(webhookId: string, body?: Body<'/api/v1/integration/webhooks/{webhook_id}/test', 'post'>, options?: RequestOptions): Promise<Data<'/api/v1/integration/webhooks/{webhook_id}/test', 'post'>> {
     return this.http.data('POST', `${WH}/${seg(webhookId)}/test`, { ...options, body });
