@@ -42,15 +42,13 @@ export class Scheduling extends Resource {
   unlockPlan(projectId: string, body?: Record<string, unknown>, options?: RequestOptions): Promise<Data<Plan, 'get'>> {
     return this.planAction(projectId, 'unlock', body, options);
   }
-  /** Snapshots every task's dates of the project. */
-  createBaseline(projectId: string, body: Body<Baselines, 'post'> = {}, options?: RequestOptions): Promise<Data<Baselines, 'post'>> {
+  /** Snapshots every task's dates of the project (a `name` for the snapshot). */
+  createBaseline(projectId: string, body: Body<Baselines, 'post'>, options?: RequestOptions): Promise<Data<Baselines, 'post'>> {
     return this.http.data('POST', `${S}/projects/${seg(projectId)}/baselines`, { ...options, body });
   }
-  listBaselines(projectId: string, query?: Query<Baselines, 'get'>, options?: RequestOptions): Promise<Page<Item<Baselines>>> {
-    return this.http.page(`${S}/projects/${seg(projectId)}/baselines`, query, options);
-  }
-  iterBaselines(projectId: string, query?: Query<Baselines, 'get'>, options?: RequestOptions): AsyncGenerator<Item<Baselines>> {
-    return this.http.pages(`${S}/projects/${seg(projectId)}/baselines`, query, options);
+  /** The project's baselines and the schedule variance of each task against the latest one. */
+  baselines(projectId: string, query?: Query<Baselines, 'get'>, options?: RequestOptions): Promise<Data<Baselines, 'get'>> {
+    return this.http.data('GET', `${S}/projects/${seg(projectId)}/baselines`, { ...options, query });
   }
 
   listMilestones(query?: Query<typeof MS, 'get'>, options?: RequestOptions): Promise<Page<Item<typeof MS>>> {

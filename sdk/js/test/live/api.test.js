@@ -169,6 +169,21 @@ describe('live server', { skip }, () => {
     assert.ok(path);
     const plan = await client.scheduling.getPlan(project.id);
     assert.ok(plan);
+    const submitted = await client.scheduling.submitPlan(project.id);
+    assert.equal(submitted.state, 'submitted');
+
+    const due = new Date(Date.now() + 7 * 86400_000).toISOString().slice(0, 10);
+    const milestone = await client.scheduling.createMilestone({ project_id: project.id, name: 'Beta', due_date: due });
+    assert.equal((await client.scheduling.getMilestone(milestone.id)).name, 'Beta');
+    const listed = [];
+    for await (const m of client.scheduling.iterMilestones({ project_id: project.id })) listed.push(m.id);
+    assert.deepEqual(listed, [milestone.id]);
+    assert.equal((await client.scheduling.updateMilestone(milestone.id, { name: 'Beta 2' })).name, 'Beta 2');
+    await client.scheduling.deleteMilestone(milestone.id);
+
+    const baseline = await client.scheduling.createBaseline(project.id, { name: 'Kick-off' });
+    assert.ok(baseline.id);
+    assert.ok(await client.scheduling.baselines(project.id));
   });
 
   test('PronaFlow.login() signs in with e-mail and password', async (t) => {
