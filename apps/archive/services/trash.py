@@ -185,10 +185,3 @@ def trash_purge_expired(*, now: dt.datetime | None = None) -> int:
             except Exception:
                 logger.exception("Purging trash item %s failed", item_id)
     return purged
-
-
-def trash_is_restorable(item: TrashItem) -> bool:
-    """False when the item's container is in the trash (restore would answer 409)."""
-    model = core_trash.spec_for(item.resource_type).model
-    obj = model.all_objects.filter(pk=item.resource_id).first()
-    return obj is not None and core_trash.spec_for(item.resource_type).parent(obj) is None
