@@ -1,8 +1,9 @@
 import pytest
 
 from apps.projects.models import ProjectMember
-from tests.factories.archive import CommentFactory, TaskFactory, TaskListFactory
+from tests.factories.collaboration import CommentFactory
 from tests.factories.projects import ProjectFactory
+from tests.factories.tasks import TaskFactory, TaskListFactory
 from tests.factories.workspaces import Team
 
 

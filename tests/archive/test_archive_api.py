@@ -7,8 +7,9 @@ import pytest
 from apps.archive.models import ArchiveHistory
 from apps.projects.models import Project
 from tests.archive.helpers import assert_error, domain_entries, events
-from tests.factories.archive import CommentFactory, TaskFactory
+from tests.factories.collaboration import CommentFactory
 from tests.factories.projects import ProjectFactory
+from tests.factories.tasks import TaskFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +21,7 @@ def archive_url(project_id, verb="archive"):
 def test_archive_returns_the_documented_shape_and_records_history(
     client_for, team, project, django_capture_on_commit_callbacks
 ):
-    TaskFactory(project=project)
+    TaskFactory(project=project, with_list=True)
     with django_capture_on_commit_callbacks(execute=True):
         response = client_for(team.member).post(
             archive_url(project.pk),

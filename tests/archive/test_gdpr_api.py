@@ -13,7 +13,8 @@ from apps.archive.services.audit_chain import audit_chain_verify
 from apps.workspaces.models import Invitation
 from tests.archive.helpers import assert_error, domain_entries
 from tests.factories.accounts import DEFAULT_PASSWORD, UserFactory
-from tests.factories.archive import CommentFactory, audit_action
+from tests.factories.archive import audit_action
+from tests.factories.collaboration import CommentFactory
 from tests.factories.workspaces import InvitationFactory, WorkspaceFactory, WorkspaceMemberFactory
 
 pytestmark = pytest.mark.django_db

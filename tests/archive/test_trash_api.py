@@ -11,8 +11,9 @@ from apps.projects.models import Project
 from apps.tasks.models import Task, TaskList
 from apps.workspaces.models import Workspace
 from tests.archive.helpers import assert_error, domain_entries, events
-from tests.factories.archive import CommentFactory, TaskFactory, TaskListFactory
+from tests.factories.collaboration import CommentFactory
 from tests.factories.projects import ProjectFactory
+from tests.factories.tasks import TaskFactory, TaskListFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -76,9 +77,9 @@ def test_every_resource_type_goes_to_trash_and_comes_back(client_for, team, reso
 
 
 def test_restore_of_a_project_brings_back_its_contents_but_not_separately_trashed_tasks(client_for, team, project):
-    kept = TaskFactory(project=project)
+    kept = TaskFactory(project=project, with_list=True)
     comment = CommentFactory(task=kept, author=team.owner)
-    separately = TaskFactory(project=project)
+    separately = TaskFactory(project=project, with_list=True)
     client = client_for(team.owner)
     separate_item = trash(client, "task", separately.pk).json()["data"]["id"]
     project_item = trash(client, "project", project.pk).json()["data"]["id"]
@@ -164,7 +165,7 @@ def test_delete_through_the_workspaces_endpoint_lands_in_the_trash(client_for, t
 
 def test_list_shows_the_documented_fields_filters_and_pagination(client_for, team, project):
     client = client_for(team.owner)
-    tasks = [TaskFactory(project=project) for _ in range(3)]
+    tasks = [TaskFactory(project=project, with_list=True) for _ in range(3)]
     for task in tasks:
         trash(client, "task", task.pk)
     trash(client, "task_list", TaskListFactory(project=project).pk)
@@ -189,7 +190,7 @@ def test_list_rejects_bad_filters_with_400(client_for, team):
 def test_list_runs_in_constant_queries(client_for, team, project, django_assert_max_num_queries):
     client = client_for(team.owner)
     for _ in range(12):
-        trash(client, "task", TaskFactory(project=project).pk)
+        trash(client, "task", TaskFactory(project=project, with_list=True).pk)
     with django_assert_max_num_queries(4):
         response = client.get(TRASH, {"page_size": 50})
     assert len(response.json()["data"]) == 12

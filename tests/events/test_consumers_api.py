@@ -7,9 +7,12 @@ import json
 import pytest
 from django.core import mail
 
+from apps.archive.services.payloads import task_payload
 from apps.events.models import EventConsumer, EventDelivery
 from apps.notifications.models import Notification
-from tests.factories.notifications import EventConsumerFactory, ProjectFactory, TaskFactory, task_payload
+from tests.factories.notifications import EventConsumerFactory
+from tests.factories.projects import ProjectFactory
+from tests.factories.tasks import TaskFactory
 from tests.webhook_receiver import Receiver
 
 pytestmark = pytest.mark.django_db
@@ -200,10 +203,9 @@ def test_consumer_only_receives_events_its_owner_may_see(world, fire, client_for
 
 
 def test_workspace_bound_consumer_ignores_other_workspaces(world, fire, client_for):
-    from tests.factories.notifications import WorkspaceFactory, add_member
+    from tests.factories.workspaces import WorkspaceFactory
 
     other_workspace = WorkspaceFactory(created_by=world.owner)
-    add_member(other_workspace, "owner", world.owner)
     EventConsumerFactory(owner=world.owner, workspace=other_workspace)
     complete(world, fire)
     assert not EventDelivery.objects.exists()

@@ -2,8 +2,10 @@
 
 import pytest
 
+from apps.archive.services.payloads import project_payload, task_payload
 from apps.events.models import DomainEvent
-from tests.factories.notifications import ProjectFactory, TaskFactory, project_payload, task_payload
+from tests.factories.projects import ProjectFactory
+from tests.factories.tasks import TaskFactory
 
 pytestmark = pytest.mark.django_db
 

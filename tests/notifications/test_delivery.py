@@ -4,9 +4,9 @@ import pytest
 from django.core import mail
 from freezegun import freeze_time
 
+from apps.archive.services.payloads import task_payload
 from apps.notifications.models import EmailNotification, NotificationDigest
 from apps.notifications.tasks import send_due_digests_task
-from tests.factories.notifications import task_payload
 
 pytestmark = pytest.mark.django_db
 

@@ -5,10 +5,10 @@ from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from apps.archive.services.payloads import project_payload
 from apps.notifications.models import EmailNotification, Notification
 from apps.projects.models import ProjectMember
 from apps.workspaces.models import WorkspaceMember
-from tests.factories.notifications import project_payload
 
 pytestmark = pytest.mark.django_db
 

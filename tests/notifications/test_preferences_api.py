@@ -3,8 +3,8 @@
 import pytest
 from django.core import mail
 
+from apps.archive.services.payloads import task_payload
 from apps.notifications.models import EmailNotification, Notification
-from tests.factories.notifications import task_payload
 
 pytestmark = pytest.mark.django_db
 

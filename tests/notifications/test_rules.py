@@ -3,20 +3,15 @@
 import pytest
 from django.core import mail
 
+from apps.archive.services.payloads import project_payload, task_payload
 from apps.events.models import DomainEvent
 from apps.notifications.models import Notification
 from tests.factories.accounts import UserFactory
-from tests.factories.notifications import (
-    CommentFactory,
-    ProjectFactory,
-    TaskFactory,
-    add_member,
-    assign,
-    comment_payload,
-    mention,
-    project_payload,
-    task_payload,
-)
+from tests.factories.collaboration import CommentFactory, MentionFactory
+from tests.factories.notifications import comment_payload
+from tests.factories.projects import ProjectFactory
+from tests.factories.tasks import TaskFactory, assign
+from tests.factories.workspaces import WorkspaceMemberFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -60,11 +55,11 @@ def test_task_completed_notifies_creator_and_assignees_except_the_actor(world, f
 
 
 def test_comment_notifies_assignees_and_watchers_but_mentioned_users_get_only_the_mention(world, fire):
-    watcher = add_member(world.workspace, "member")
+    watcher = WorkspaceMemberFactory(workspace=world.workspace).user
     world.task.watchers.add(watcher, world.viewer)
     assign(world.task, world.admin)
     comment = CommentFactory(task=world.task, author=world.member, content="Looks good, @Vic check the header")
-    mention(comment, world.viewer)
+    MentionFactory(comment=comment, user=world.viewer)
     fire(
         "comment.created",
         aggregate=comment,
@@ -134,7 +129,7 @@ def test_project_archived_without_notify_team_notifies_nobody(world, fire):
 
 
 def test_user_joined_notifies_owners_and_admins_but_not_the_newcomer(world, fire):
-    newcomer = add_member(world.workspace, "member", UserFactory(full_name="Nina New"))
+    newcomer = WorkspaceMemberFactory(workspace=world.workspace, user=UserFactory(full_name="Nina New")).user
     fire(
         "user.joined",
         aggregate=world.workspace,

@@ -4,8 +4,9 @@ import json
 
 import pytest
 
+from apps.archive.services.payloads import task_payload
 from apps.notifications.models import Notification
-from tests.factories.notifications import NotificationFactory, task_payload
+from tests.factories.notifications import NotificationFactory
 
 pytestmark = pytest.mark.django_db
 
