@@ -5,7 +5,6 @@ from django.apps import apps
 from rest_framework.test import APIClient
 
 from tests.factories.integrations import ApiTokenFactory
-from tests.factories.workspaces import Team
 from tests.webhook_receiver import Receiver
 
 
@@ -17,11 +16,6 @@ def _catalogue(request):
         return
     request.getfixturevalue("db")
     importlib.import_module("apps.integrations.migrations.0002_seed_catalogue").seed(apps, None)
-
-
-@pytest.fixture
-def team(db) -> Team:
-    return Team()
 
 
 @pytest.fixture
