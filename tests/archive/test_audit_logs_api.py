@@ -7,10 +7,10 @@ from auditlog.models import LogEntry
 from freezegun import freeze_time
 
 from apps.core import trash
-from tests.archive.helpers import assert_error
 from tests.factories.archive import audit_action, compliance_officer
 from tests.factories.projects import ProjectFactory
 from tests.factories.tasks import TaskFactory
+from tests.helpers import assert_error
 
 pytestmark = pytest.mark.django_db
 

@@ -10,10 +10,11 @@ from apps.collaboration.models import Comment
 from apps.projects.models import Project
 from apps.tasks.models import Task, TaskList
 from apps.workspaces.models import Workspace
-from tests.archive.helpers import assert_error, domain_entries, events
+from tests.archive.helpers import domain_entries
 from tests.factories.collaboration import CommentFactory
 from tests.factories.projects import ProjectFactory
 from tests.factories.tasks import TaskFactory, TaskListFactory
+from tests.helpers import assert_error, events
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +40,8 @@ def test_move_task_to_trash_returns_the_documented_shape(client_for, team, task,
     assert expires_at - deleted_at == dt.timedelta(days=30)
     assert not Task.objects.filter(pk=task.pk).exists()
     assert Task.all_objects.get(pk=task.pk).deleted_at is not None
-    assert events("task.deleted").get().payload["task_id"] == str(task.pk)
+    (event,) = events("task.deleted")
+    assert event.payload["task_id"] == str(task.pk)
     entry = domain_entries("task.trashed").get()
     assert entry.actor == team.member and entry.remote_addr == "127.0.0.1"
 
@@ -101,7 +103,7 @@ def test_project_restore_emits_project_restored_after_commit(
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         client.post(f"{TRASH}/{item_id}/restore")
     assert callbacks, "dispatch is scheduled on commit"
-    event = events("project.restored").get()
+    (event,) = events("project.restored")
     assert event.payload["project_id"] == str(project.pk) and event.payload["status"] == "active"
 
 

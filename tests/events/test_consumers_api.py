@@ -13,6 +13,7 @@ from apps.notifications.models import Notification
 from tests.factories.notifications import EventConsumerFactory
 from tests.factories.projects import ProjectFactory
 from tests.factories.tasks import TaskFactory
+from tests.helpers import assert_error
 from tests.webhook_receiver import Receiver
 
 pytestmark = pytest.mark.django_db
@@ -94,8 +95,7 @@ def test_webhook_without_config_is_rejected_with_422(world, client_for):
     response = client_for(world.owner).post(
         URL, {"event_type": "task.completed", "handler_type": "webhook"}, format="json"
     )
-    assert response.status_code == 422
-    assert "config" in response.json()["error"]["details"]
+    assert_error(response, 422, "VALIDATION_ERROR", field="config")
     assert not EventConsumer.objects.exists()
 
 
@@ -128,8 +128,7 @@ def test_other_users_consumers_answer_404(world, client_for):
 )
 def test_invalid_consumers_are_rejected_with_422_and_nothing_is_written(world, client_for, body):
     response = client_for(world.owner).post(URL, body, format="json")
-    assert response.status_code == 422, response.content
-    assert response.json()["error"]["code"] == "VALIDATION_ERROR"
+    assert_error(response, 422, "VALIDATION_ERROR")
     assert not EventConsumer.objects.exists()
 
 

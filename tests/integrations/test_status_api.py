@@ -10,6 +10,7 @@ from tests.factories.integrations import (
     WebhookDeliveryFactory,
     WebhookFactory,
 )
+from tests.helpers import assert_error
 
 pytestmark = pytest.mark.django_db
 
@@ -68,9 +69,7 @@ def test_the_health_check_answers_503_when_a_component_is_down(api_client, db, s
         }
     }
     response = api_client.get("/api/v1/integration/health")
-    assert response.status_code == 503
-    body = response.json()
-    assert body["success"] is False and body["error"]["code"] == "SERVICE_UNAVAILABLE"
+    body = assert_error(response, 503, "SERVICE_UNAVAILABLE")
     assert body["error"]["details"]["components"]["redis"] == "unhealthy"
 
 

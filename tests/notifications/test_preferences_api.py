@@ -5,6 +5,7 @@ from django.core import mail
 
 from apps.archive.services.payloads import task_payload
 from apps.notifications.models import EmailNotification, Notification
+from tests.helpers import assert_error
 
 pytestmark = pytest.mark.django_db
 
@@ -55,8 +56,7 @@ def test_patch_merges_quiet_hours_and_shares_frequency_with_user_preferences(use
 )
 def test_patch_rejects_invalid_values_with_422(user, client_for, body):
     response = client_for(user).patch(URL, body, format="json")
-    assert response.status_code == 422
-    assert response.json()["error"]["code"] == "VALIDATION_ERROR"
+    assert_error(response, 422, "VALIDATION_ERROR")
 
 
 def test_in_app_off_means_no_inbox_rows_but_email_still_sent(world, fire, client_for):
