@@ -1,11 +1,12 @@
-"""Fixtures shared by the event and notification suites: the team of tests/conftest.py with names the
-messages read back, and a helper that emits a domain event and runs its on-commit dispatch. Imported
-by their conftest modules."""
+"""Fixtures shared by the event and notification suites: a Team with the names the messages read
+back, `fire` (emit a domain event and run its on-commit dispatch) and the task and project events
+built on it. Imported by their conftest modules."""
 
 from types import SimpleNamespace
 
 import pytest
 
+from apps.archive.services.payloads import project_payload, task_payload
 from tests.factories.notifications import emit_event
 from tests.factories.projects import ProjectFactory, ProjectMemberFactory
 from tests.factories.tasks import TaskFactory
@@ -45,5 +46,52 @@ def world(db):
 def fire(django_capture_on_commit_callbacks):
     def _fire(event_type, **kwargs):
         return emit_event(django_capture_on_commit_callbacks, event_type, **kwargs)
+
+    return _fire
+
+
+@pytest.fixture
+def task_event(world, fire):
+    """task_event(event_type, actor=..., task=world.task, **extra): fire a task event with the payload
+    the task services write (apps.archive.services.payloads.task_payload) plus `extra`."""
+
+    def _fire(event_type, *, actor, task=None, **extra):
+        task = task or world.task
+        return fire(
+            event_type,
+            aggregate=task,
+            actor=actor,
+            workspace=world.workspace,
+            project=task.project,
+            payload=task_payload(task, **extra),
+        )
+
+    return _fire
+
+
+@pytest.fixture
+def project_event(world, fire):
+    """project_event(event_type, actor=..., **extra): fire an event about world.project with the project
+    payload plus `extra`."""
+
+    def _fire(event_type, *, actor, **extra):
+        return fire(
+            event_type,
+            aggregate=world.project,
+            actor=actor,
+            workspace=world.workspace,
+            project=world.project,
+            payload=project_payload(world.project, **extra),
+        )
+
+    return _fire
+
+
+@pytest.fixture
+def assign_event(world, task_event):
+    """assign_event(*users): the owner assigns world.task to `users` (a task.assigned event)."""
+
+    def _fire(*users):
+        return task_event("task.assigned", actor=world.owner, assigned_user_ids=[str(user.pk) for user in users])
 
     return _fire
