@@ -47,6 +47,18 @@ def auth_client(client_for, user) -> APIClient:
     return client_for(user)
 
 
+@pytest.fixture
+def redis_down(settings):
+    """The cache points at a closed Redis port (short timeouts), as when Redis is down."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+
+
 # --- The team and its work: one workspace with a user in every role -------------------------
 
 

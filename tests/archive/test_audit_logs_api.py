@@ -7,7 +7,9 @@ from auditlog.models import LogEntry
 from freezegun import freeze_time
 
 from apps.core import trash
+from tests.archive.helpers import trash_target
 from tests.factories.archive import audit_action, compliance_officer
+from tests.factories.collaboration import CommentFactory
 from tests.factories.projects import ProjectFactory
 from tests.factories.tasks import TaskFactory
 from tests.helpers import assert_error
@@ -150,16 +152,8 @@ def test_list_runs_in_constant_queries(client_for, team, project, django_assert_
 
 @pytest.mark.parametrize("resource_type", ["project", "task_list", "task", "comment", "workspace"])
 def test_trash_actions_are_audit_entries_with_actor(client_for, team, project, task, resource_type):
-    from tests.factories.collaboration import CommentFactory
-
     comment = CommentFactory(task=task, author=team.owner)
-    target = {
-        "workspace": team.workspace,
-        "project": project,
-        "task_list": task.task_list,
-        "task": task,
-        "comment": comment,
-    }[resource_type]
+    target = trash_target(resource_type, team=team, task=task, comment=comment)
     client = client_for(team.owner)
     item = client.post(
         "/api/v1/archive/trash",

@@ -10,7 +10,7 @@ from apps.collaboration.models import Comment
 from apps.projects.models import Project
 from apps.tasks.models import Task, TaskList
 from apps.workspaces.models import Workspace
-from tests.archive.helpers import domain_entries
+from tests.archive.helpers import domain_entries, trash_target
 from tests.factories.collaboration import CommentFactory
 from tests.factories.projects import ProjectFactory
 from tests.factories.tasks import TaskFactory, TaskListFactory
@@ -230,13 +230,7 @@ def test_comment_author_sees_the_trash_item_of_their_comment(client_for, team, t
 )
 def test_moving_to_trash_without_the_right_returns_403(client_for, team, project, task, resource_type, role):
     comment = CommentFactory(task=task, author=team.member)
-    target = {
-        "workspace": team.workspace,
-        "project": project,
-        "task_list": task.task_list,
-        "task": task,
-        "comment": comment,
-    }[resource_type]
+    target = trash_target(resource_type, team=team, task=task, comment=comment)
     assert_error(trash(client_for(team.user(role)), resource_type, target.pk), 403, "FORBIDDEN")
     assert not TrashItem.objects.exists()
 
