@@ -9,8 +9,8 @@ from auditlog.models import LogEntry
 from freezegun import freeze_time
 
 from apps.accounts.models import MFABackupCode
-from tests.accounts.conftest import bearer, totp_for
-from tests.factories.accounts import DEFAULT_PASSWORD
+from tests.accounts.conftest import totp_for
+from tests.factories.accounts import DEFAULT_PASSWORD, bearer
 from tests.helpers import assert_error
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,8 @@ from freezegun import freeze_time
 
 from apps.accounts.choices import UserStatus
 from apps.accounts.models import UserSession
-from tests.accounts.conftest import bearer, last_mail_to, link_params
-from tests.factories.accounts import DEFAULT_PASSWORD, UserFactory
+from tests.accounts.conftest import last_mail_to, link_params
+from tests.factories.accounts import DEFAULT_PASSWORD, UserFactory, bearer
 from tests.helpers import assert_error
 
 pytestmark = pytest.mark.django_db

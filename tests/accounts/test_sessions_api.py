@@ -6,8 +6,7 @@ from auditlog.models import LogEntry
 
 from apps.accounts.models import UserSession
 from apps.accounts.services import user_sessions_revoke_all
-from tests.accounts.conftest import bearer
-from tests.factories.accounts import UserFactory
+from tests.factories.accounts import UserFactory, bearer
 from tests.helpers import assert_error
 
 pytestmark = pytest.mark.django_db

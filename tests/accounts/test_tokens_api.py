@@ -11,7 +11,7 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
 from apps.accounts.choices import UserStatus
 from apps.accounts.models import UserSession
 from apps.accounts.tokens import build_mfa_token
-from tests.accounts.conftest import bearer
+from tests.factories.accounts import bearer
 from tests.helpers import assert_error
 
 pytestmark = pytest.mark.django_db
