@@ -1,9 +1,10 @@
 """The route walker of the tenancy matrices (tests/test_tenancy.py for the work domain,
 tests/test_tenancy_platform.py for the platform apps) and the work-domain victim they share.
 
-`api_routes(apps)` finds every /api/v1/ route of the named URL namespaces in the resolver, with its
-path kwargs and the methods its view answers; `fill` puts ids into a route template, `call` sends a
-request the same way for every method, and `case_id` names a (route, method) case.
+`walk_urls()` walks the URL resolver (tests/test_contract.py uses it too); `api_routes(apps)` finds
+every /api/v1/ route of the named URL namespaces, with its path kwargs and the methods its view
+answers; `fill` puts ids into a route template, `call` sends a request the same way for every
+method, and `case_id` names a (route, method) case.
 """
 
 from __future__ import annotations
@@ -25,10 +26,11 @@ PREFIX = "api/v1/"
 MARKER = "Zanzibar"  # in every victim name and text, so searches would find them
 
 
-def _walk(patterns, prefix="", namespace=None):
-    for entry in patterns:
+def walk_urls(patterns=None, prefix="", namespace=None):
+    """(route template, namespace, URLPattern) of every URL pattern of the resolver."""
+    for entry in get_resolver().url_patterns if patterns is None else patterns:
         if isinstance(entry, URLResolver):
-            yield from _walk(entry.url_patterns, prefix + str(entry.pattern), entry.namespace or namespace)
+            yield from walk_urls(entry.url_patterns, prefix + str(entry.pattern), entry.namespace or namespace)
         elif isinstance(entry, URLPattern):
             yield prefix + str(entry.pattern), namespace, entry
 
@@ -36,7 +38,7 @@ def _walk(patterns, prefix="", namespace=None):
 def api_routes(apps: tuple[str, ...]) -> list[dict]:
     """Every /api/v1/ route of the URL namespaces `apps`: name, template, path kwargs, view methods."""
     routes = []
-    for template, namespace, pattern in _walk(get_resolver().url_patterns):
+    for template, namespace, pattern in walk_urls():
         if not template.startswith(PREFIX) or namespace not in apps:
             continue
         view_class = getattr(pattern.callback, "view_class", None) or pattern.callback.cls

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.urls import URLPattern, URLResolver, get_resolver
+
+from tests.tenancy_walker import PREFIX, walk_urls
 
 SPEC_COVERAGE = Path(__file__).resolve().parents[2] / "shared" / "tools" / "spec-coverage"
 
@@ -26,16 +27,6 @@ def schema(schema_file):
     return json.loads(schema_file.read_text())
 
 
-def _api_routes(patterns=None, prefix=""):
-    for entry in patterns if patterns is not None else get_resolver().url_patterns:
-        if isinstance(entry, URLResolver):
-            yield from _api_routes(entry.url_patterns, prefix + str(entry.pattern))
-        elif isinstance(entry, URLPattern):
-            route = prefix + str(entry.pattern)
-            if route.startswith("api/v1/"):
-                yield route, entry
-
-
 def _as_openapi_path(route: str) -> str:
     return "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route)
 
@@ -47,7 +38,8 @@ def test_schema_validates_without_warnings(schema):
 
 def test_every_api_route_is_in_the_schema(schema):
     served = set(schema["paths"])
-    missing = [route for route, _ in _api_routes() if _as_openapi_path(route) not in served]
+    routes = [route for route, _, _ in walk_urls() if route.startswith(PREFIX)]
+    missing = [route for route in routes if _as_openapi_path(route) not in served]
     assert not missing, f"routes missing from /openapi.json: {missing}"
 
 
