@@ -13,8 +13,9 @@ from drf_spectacular.generators import SchemaGenerator
 
 from apps.integrations.models import Plugin
 from apps.projects.models import Project
-from tests.factories.archive import CommentFactory, TaskFactory, TaskListFactory
+from tests.factories.collaboration import CommentFactory
 from tests.factories.projects import ProjectFactory
+from tests.factories.tasks import TaskFactory, TaskListFactory
 from tests.factories.workspaces import Team
 
 pytestmark = pytest.mark.django_db

@@ -17,7 +17,6 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.base import ContentFile
-from django.urls import get_resolver
 from django.utils import timezone
 
 from apps.analytics.models import Report, ReportExecution
@@ -49,7 +48,7 @@ from tests.factories.integrations import (
     WebhookFactory,
 )
 from tests.factories.notifications import EventConsumerFactory, NotificationFactory
-from tests.test_tenancy import MARKER, METHODS, PREFIX, World, _walk, call, fill
+from tests.tenancy_walker import MARKER, World, api_routes, call, case_id, fill
 
 APPS = ("notifications", "events", "archive", "analytics", "integrations")
 
@@ -105,25 +104,7 @@ LIST_ROLE_GATED = {
 LIST_KNOWN_DEFECTS: dict[str, str] = {}
 
 
-def platform_routes() -> list[dict]:
-    """Every /api/v1/ route of the platform apps: name, template, path kwargs, view methods."""
-    routes = []
-    for template, namespace, pattern in _walk(get_resolver().url_patterns):
-        if not template.startswith(PREFIX) or namespace not in APPS:
-            continue
-        view_class = getattr(pattern.callback, "view_class", None) or pattern.callback.cls
-        routes.append(
-            {
-                "name": f"{namespace}:{pattern.name}",
-                "template": template,
-                "kwargs": list(getattr(pattern.pattern, "converters", {})),
-                "methods": [m for m in METHODS if hasattr(view_class, m)],
-            }
-        )
-    return routes
-
-
-ROUTES = platform_routes()
+ROUTES = api_routes(APPS)
 ALL_ID_CASES = [(r, m) for r in ROUTES if r["kwargs"] for m in r["methods"]]
 ID_CASES = [(r, m) for r, m in ALL_ID_CASES if (r["name"], m) not in EXEMPT]
 EXEMPT_CASES = [(r, m) for r, m in ALL_ID_CASES if (r["name"], m) in EXEMPT]
@@ -132,13 +113,8 @@ COLLECTION_GETS = [r for r in ROUTES if not r["kwargs"] and "get" in r["methods"
 ANONYMOUS_CASES = [(r, m) for r, m in ALL_ID_CASES if (r["name"], m) not in EXEMPT]
 
 
-def _case_id(case) -> str:
-    route, method = case
-    return f"{method.upper()} {route['template'].removeprefix(PREFIX)}"
-
-
 class PlatformWorld(World):
-    """The work-domain victim of tests/test_tenancy.py plus one platform object of every kind.
+    """The work-domain victim of tests/tenancy_walker.py plus one platform object of every kind.
 
     Personal objects belong to `holder` (a member of the victim workspace); `teammate` is an admin of
     the same workspace, who must not reach them either."""
@@ -287,7 +263,7 @@ def test_no_exemption_or_substitute_names_a_route_that_no_longer_exists():
 # --- The matrix ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("case", ID_CASES, ids=[_case_id(c) for c in ID_CASES])
+@pytest.mark.parametrize("case", ID_CASES, ids=[case_id(c) for c in ID_CASES])
 def test_outsider_gets_404_on_foreign_ids_and_nothing_changes(world, client_for, case):
     route, method = case
     before = world.snapshot()
@@ -302,7 +278,7 @@ def test_outsider_gets_404_on_foreign_ids_and_nothing_changes(world, client_for,
     assert world.snapshot() == before
 
 
-@pytest.mark.parametrize("case", USER_CASES, ids=[_case_id(c) for c in USER_CASES])
+@pytest.mark.parametrize("case", USER_CASES, ids=[case_id(c) for c in USER_CASES])
 def test_a_teammate_gets_404_on_another_users_personal_objects(world, client_for, case):
     route, method = case
     before = world.snapshot()
@@ -311,7 +287,7 @@ def test_a_teammate_gets_404_on_another_users_personal_objects(world, client_for
     assert world.snapshot() == before
 
 
-@pytest.mark.parametrize("case", EXEMPT_CASES, ids=[_case_id(c) for c in EXEMPT_CASES])
+@pytest.mark.parametrize("case", EXEMPT_CASES, ids=[case_id(c) for c in EXEMPT_CASES])
 def test_exempt_catalogue_reads_answer_the_outsider_without_changing_anything(world, client_for, case):
     route, method = case
     before = world.snapshot()
@@ -320,7 +296,7 @@ def test_exempt_catalogue_reads_answer_the_outsider_without_changing_anything(wo
     assert world.snapshot() == before
 
 
-@pytest.mark.parametrize("case", ANONYMOUS_CASES, ids=[_case_id(c) for c in ANONYMOUS_CASES])
+@pytest.mark.parametrize("case", ANONYMOUS_CASES, ids=[case_id(c) for c in ANONYMOUS_CASES])
 def test_anonymous_gets_401_on_every_route(world, api_client, case):
     route, method = case
     before = world.snapshot()
@@ -330,7 +306,7 @@ def test_anonymous_gets_401_on_every_route(world, api_client, case):
     assert world.snapshot() == before
 
 
-@pytest.mark.parametrize("case", ID_CASES, ids=[_case_id(c) for c in ID_CASES])
+@pytest.mark.parametrize("case", ID_CASES, ids=[case_id(c) for c in ID_CASES])
 def test_the_rightful_user_reaches_every_route_the_matrix_calls(world, client_for, case):
     """The control of the matrix: with the same ids, the workspace owner (or the holder of a personal
     object) is not answered 404, so the outsider's 404s come from tenancy, not from dead ids."""

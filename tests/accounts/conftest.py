@@ -5,18 +5,11 @@ import re
 import pyotp
 import pytest
 from django.core import mail
-from rest_framework.test import APIClient
 
 from apps.core import crypto
-from tests.factories.accounts import DEFAULT_PASSWORD, UserFactory, token_pair_for
+from tests.factories.accounts import DEFAULT_PASSWORD, UserFactory, bearer, token_pair_for
 
 LOGIN_URL = "/api/v1/auth/login"
-
-
-def bearer(access_token: str) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {access_token}")
-    return client
 
 
 def link_params(body: str, path: str) -> dict[str, str]:

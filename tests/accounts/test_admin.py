@@ -6,8 +6,7 @@ from django.utils import timezone
 
 from apps.accounts.choices import UserStatus
 from apps.accounts.models import User, UserSession
-from tests.accounts.conftest import bearer
-from tests.factories.accounts import UserFactory
+from tests.factories.accounts import UserFactory, bearer
 
 pytestmark = pytest.mark.django_db
 

@@ -13,6 +13,7 @@ from apps.accounts.choices import UserStatus
 from apps.accounts.models import UserSession
 from tests.accounts.conftest import LOGIN_URL
 from tests.factories.accounts import DEFAULT_PASSWORD, UserFactory
+from tests.helpers import assert_error
 
 pytestmark = pytest.mark.django_db
 
@@ -83,8 +84,7 @@ def test_a_stale_bearer_token_does_not_block_login(user, login):
 
 def test_wrong_password_is_401_and_audited_as_a_failure(user, login):
     response = login(user.email, "Wrong-Password-99!", REMOTE_ADDR="198.51.100.8")
-    assert response.status_code == 401
-    assert response.json()["error"]["code"] == "UNAUTHORIZED"
+    assert_error(response, 401, "UNAUTHORIZED")
     entry = actions("user.login_failed").get()
     assert entry.object_pk == str(user.pk) and entry.remote_addr == "198.51.100.8"
     assert entry.additional_data["reason"] == "password"
@@ -100,18 +100,15 @@ def test_unknown_email_answers_exactly_like_a_wrong_password_and_writes_no_audit
 
 def test_missing_identifier_or_password_is_422(api_client):
     response = api_client.post(LOGIN_URL, {"password": "x"}, format="json")
-    assert response.status_code == 422
-    assert "email" in response.json()["error"]["details"]
+    assert_error(response, 422, "VALIDATION_ERROR", field="email")
     response = api_client.post(LOGIN_URL, {"email": "a@example.com"}, format="json")
-    assert response.status_code == 422
-    assert "password" in response.json()["error"]["details"]
+    assert_error(response, 422, "VALIDATION_ERROR", field="password")
 
 
 def test_unverified_account_cannot_log_in_even_with_the_right_password(login):
     pending = UserFactory(status=UserStatus.PENDING_VERIFICATION, email_verified_at=None)
     response = login(pending.email)
-    assert response.status_code == 403
-    assert response.json()["error"]["code"] == "FORBIDDEN"
+    assert_error(response, 403, "FORBIDDEN")
     assert response.json()["error"]["details"]["reason"] == "email_unverified"
     assert login(pending.email, "Wrong-Password-99!").status_code == 401
 
@@ -130,11 +127,9 @@ def test_five_failures_answer_401_then_lock_the_account_so_the_right_password_an
     with freeze_time("2026-11-25 10:00:00") as clock:
         for _ in range(5):
             failed = login(user.email, "Wrong-Password-99!")
-            assert failed.status_code == 401
-            assert failed.json()["error"]["code"] == "UNAUTHORIZED"
+            assert_error(failed, 401, "UNAUTHORIZED")
         sixth = login(user.email)
-        assert sixth.status_code == 429
-        assert sixth.json()["error"]["code"] == "RATE_LIMITED"
+        assert_error(sixth, 429, "RATE_LIMITED")
         assert int(sixth["Retry-After"]) == 15 * 60 + 1
 
         clock.tick(timedelta(minutes=5))

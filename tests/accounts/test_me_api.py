@@ -3,6 +3,7 @@
 import pytest
 
 from tests.factories.accounts import UserFactory
+from tests.helpers import assert_error
 
 pytestmark = pytest.mark.django_db
 
@@ -29,8 +30,7 @@ def test_me_returns_my_profile(auth_client, user):
 
 def test_me_needs_authentication(api_client):
     response = api_client.get(ME_URL)
-    assert response.status_code == 401
-    assert response.json()["error"]["code"] == "UNAUTHORIZED"
+    assert_error(response, 401, "UNAUTHORIZED")
 
 
 def test_patch_me_changes_full_name_and_username_only(auth_client, user):
@@ -60,5 +60,4 @@ def test_patch_me_keeping_my_own_username_is_fine(auth_client, user):
 
 def test_patch_me_with_an_invalid_username_is_422(auth_client):
     response = auth_client.patch(ME_URL, {"username": "has spaces"}, format="json")
-    assert response.status_code == 422
-    assert "username" in response.json()["error"]["details"]
+    assert_error(response, 422, "VALIDATION_ERROR", field="username")

@@ -9,8 +9,9 @@ from auditlog.models import LogEntry
 from freezegun import freeze_time
 
 from apps.accounts.models import MFABackupCode
-from tests.accounts.conftest import bearer, totp_for
-from tests.factories.accounts import DEFAULT_PASSWORD
+from tests.accounts.conftest import totp_for
+from tests.factories.accounts import DEFAULT_PASSWORD, bearer
+from tests.helpers import assert_error
 
 pytestmark = pytest.mark.django_db
 
@@ -54,8 +55,7 @@ def test_confirm_with_a_wrong_code_is_422_and_mfa_stays_off(user, client_for):
     client = client_for(user)
     client.post(ENABLE_URL)
     response = client.post(CONFIRM_URL, {"totp_code": "000000"}, format="json")
-    assert response.status_code == 422
-    assert "totp_code" in response.json()["error"]["details"]
+    assert_error(response, 422, "VALIDATION_ERROR", field="totp_code")
     user.refresh_from_db()
     assert user.mfa_enabled is False
 
@@ -164,9 +164,9 @@ def test_disable_needs_the_password_and_a_code(mfa_user, client_for, login):
     user, codes = mfa_user
     client = client_for(user)
     wrong = client.post(DISABLE_URL, {"password": "Wrong-Password-1!", "backup_code": codes[0]}, format="json")
-    assert wrong.status_code == 422 and "password" in wrong.json()["error"]["details"]
+    assert_error(wrong, 422, "VALIDATION_ERROR", field="password")
     bad_code = client.post(DISABLE_URL, {"password": DEFAULT_PASSWORD, "totp_code": "000000"}, format="json")
-    assert bad_code.status_code == 422 and "totp_code" in bad_code.json()["error"]["details"]
+    assert_error(bad_code, 422, "VALIDATION_ERROR", field="totp_code")
     user.refresh_from_db()
     assert user.mfa_enabled is True
 

@@ -11,6 +11,7 @@ from apps.accounts.choices import UserStatus
 from apps.accounts.models import User
 from tests.accounts.conftest import last_mail_to, link_params
 from tests.factories.accounts import UserFactory
+from tests.helpers import assert_error
 
 pytestmark = pytest.mark.django_db
 
@@ -79,8 +80,7 @@ def test_a_verification_token_works_once(register, api_client):
     params = link_params(last_mail_to("new.person@example.com").body, "/verify-email")
     assert api_client.post(VERIFY_URL, params, format="json").status_code == 200
     response = api_client.post(VERIFY_URL, params, format="json")
-    assert response.status_code == 400
-    assert response.json()["error"]["code"] == "INVALID_REQUEST"
+    assert_error(response, 400, "INVALID_REQUEST")
 
 
 def test_a_verification_token_expires_after_24_hours(register, api_client):
@@ -104,8 +104,7 @@ def test_a_token_of_one_user_does_not_verify_another(register, api_client):
 
 def test_verify_with_a_malformed_user_id_is_422(api_client):
     response = api_client.post(VERIFY_URL, {"user_id": "1", "token": "x"}, format="json")
-    assert response.status_code == 422
-    assert "user_id" in response.json()["error"]["details"]
+    assert_error(response, 422, "VALIDATION_ERROR", field="user_id")
 
 
 @pytest.mark.parametrize("field", ["email", "username"])
@@ -114,9 +113,7 @@ def test_a_taken_email_or_username_is_409_ignoring_case(register, field):
     other = {"email": "someone.else@example.com", "username": "someoneelse"}
     other.pop(field)
     response = register(**other)
-    assert response.status_code == 409
-    assert response.json()["error"]["code"] == "CONFLICT"
-    assert field in response.json()["error"]["details"]
+    assert_error(response, 409, "CONFLICT", field=field)
 
 
 @pytest.mark.parametrize(
@@ -132,8 +129,7 @@ def test_a_taken_email_or_username_is_409_ignoring_case(register, field):
 )
 def test_each_password_rule_is_enforced_and_named(register, password, fragment):
     response = register(password=password)
-    assert response.status_code == 422
-    messages = response.json()["error"]["details"]["password"]
+    messages = assert_error(response, 422, "VALIDATION_ERROR", field="password")["error"]["details"]["password"]
     assert any(fragment in m for m in messages), messages
     assert not User.objects.filter(email="new.person@example.com").exists()
 
@@ -149,8 +145,8 @@ def test_a_password_breaking_several_rules_lists_every_rule(register):
 )
 def test_invalid_fields_are_422(register, overrides):
     response = register(**overrides)
-    assert response.status_code == 422
-    assert set(overrides) <= set(response.json()["error"]["details"])
+    body = assert_error(response, 422, "VALIDATION_ERROR")
+    assert set(overrides) <= set(body["error"]["details"])
 
 
 def test_resend_sends_a_new_link_and_the_old_one_stops_working(

@@ -6,8 +6,8 @@ from auditlog.models import LogEntry
 
 from apps.accounts.models import UserSession
 from apps.accounts.services import user_sessions_revoke_all
-from tests.accounts.conftest import bearer
-from tests.factories.accounts import UserFactory
+from tests.factories.accounts import UserFactory, bearer
+from tests.helpers import assert_error
 
 pytestmark = pytest.mark.django_db
 
@@ -65,8 +65,7 @@ def test_revoking_someone_elses_session_is_404_and_changes_nothing(signed_in, pa
     _, _, _, client = signed_in
     foreign, _ = pair_for(UserFactory())
     response = client.post(REVOKE_URL, {"session_id": str(foreign.pk)}, format="json")
-    assert response.status_code == 404
-    assert response.json()["error"]["code"] == "NOT_FOUND"
+    assert_error(response, 404, "NOT_FOUND")
     foreign.refresh_from_db()
     assert foreign.revoked_at is None
 
@@ -78,8 +77,7 @@ def test_revoking_an_unknown_or_malformed_session_id(signed_in):
         == 404
     )
     response = client.post(REVOKE_URL, {"session_id": "not-a-uuid"}, format="json")
-    assert response.status_code == 422
-    assert "session_id" in response.json()["error"]["details"]
+    assert_error(response, 422, "VALIDATION_ERROR", field="session_id")
 
 
 def test_revoke_all_ends_every_other_session_and_keeps_this_one(signed_in, pair_for):

@@ -1,14 +1,9 @@
 import pytest
 
 from tests.factories.projects import ProjectFactory
-from tests.factories.workspaces import Team
-
-
-@pytest.fixture
-def team(db) -> Team:
-    return Team()
 
 
 @pytest.fixture
 def project(team):
+    """Unlike the shared `project`, nobody is a project member: every right comes from a workspace role."""
     return ProjectFactory(workspace=team.workspace, name="Website Redesign")

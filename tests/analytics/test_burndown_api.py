@@ -7,7 +7,7 @@ from freezegun import freeze_time
 
 from tests.factories.analytics import at, make_many_tasks, make_task
 from tests.factories.projects import ProjectFactory
-from tests.workspaces.helpers import assert_error, data
+from tests.helpers import assert_error, data
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from apps.analytics.tasks import report_execute_scheduled_task
 from apps.tasks.models import TaskAssignee
 from tests.factories.analytics import ReportFactory, at, make_task
 from tests.factories.projects import ProjectFactory
-from tests.workspaces.helpers import assert_error, data
+from tests.helpers import assert_error, data
 
 pytestmark = pytest.mark.django_db
 

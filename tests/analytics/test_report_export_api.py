@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from apps.analytics.models import ReportExecution
 from tests.factories.analytics import ReportFactory, at, make_task
 from tests.factories.projects import ProjectFactory
-from tests.workspaces.helpers import assert_error
+from tests.helpers import assert_error
 
 pytestmark = pytest.mark.django_db
 

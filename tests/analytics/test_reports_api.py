@@ -11,7 +11,7 @@ from apps.workspaces.choices import WorkspaceRole
 from tests.factories.analytics import ReportExecutionFactory, ReportFactory
 from tests.factories.projects import ProjectFactory
 from tests.factories.workspaces import WorkspaceFactory, WorkspaceMemberFactory
-from tests.workspaces.helpers import assert_error, data
+from tests.helpers import assert_error, data
 
 pytestmark = pytest.mark.django_db
 
@@ -104,8 +104,7 @@ def test_viewer_cannot_create_reports(team, client_for):
 
 def test_foreign_workspace_is_422_and_writes_nothing(team, client_for):
     body = body_for(team, workspace_id=str(team.other_workspace.pk))
-    error = assert_error(client_for(team.member).post("/api/v1/reports", body), 422, "VALIDATION_ERROR")
-    assert "workspace_id" in error["error"]["details"]
+    assert_error(client_for(team.member).post("/api/v1/reports", body), 422, "VALIDATION_ERROR", field="workspace_id")
     assert not Report.objects.exists()
 
 
@@ -141,8 +140,7 @@ def test_foreign_or_invisible_project_ids_are_422_and_write_nothing(team, client
 )
 def test_invalid_bodies_are_422_with_field_details(team, client_for, overrides, field):
     response = client_for(team.owner).post("/api/v1/reports", body_for(team, **overrides))
-    error = assert_error(response, 422, "VALIDATION_ERROR")
-    assert field in error["error"]["details"]
+    assert_error(response, 422, "VALIDATION_ERROR", field=field)
     assert not Report.objects.exists()
 
 

@@ -1,32 +1,17 @@
 import pytest
 
-from apps.projects.models import ProjectMember
-from tests.factories.archive import CommentFactory, TaskFactory, TaskListFactory
-from tests.factories.projects import ProjectFactory
-from tests.factories.workspaces import Team
-
-
-@pytest.fixture
-def team(db):
-    """A workspace with owner, admin, member, viewer, plus an outsider with their own workspace."""
-    return Team()
+from apps.projects.choices import ProjectRole
+from tests.factories.collaboration import CommentFactory
+from tests.factories.projects import ProjectFactory, ProjectMemberFactory
 
 
 @pytest.fixture
 def project(team):
+    """Unlike the shared `project`, the plain member manages it and the owner is no project member:
+    the owner's rights here come from the workspace role."""
     project = ProjectFactory(workspace=team.workspace, created_by=team.owner)
-    ProjectMember.objects.create(project=project, user=team.member, role="manager")
+    ProjectMemberFactory(project=project, user=team.member, role=ProjectRole.MANAGER)
     return project
-
-
-@pytest.fixture
-def task_list(project):
-    return TaskListFactory(project=project)
-
-
-@pytest.fixture
-def task(project, task_list):
-    return TaskFactory(project=project, task_list=task_list)
 
 
 @pytest.fixture

@@ -1,19 +1,17 @@
 from auditlog.models import LogEntry
 
-from apps.events.models import DomainEvent
-
-
-def assert_error(response, status: int, code: str) -> dict:
-    assert response.status_code == status, response.content
-    body = response.json()
-    assert body["success"] is False
-    assert body["error"]["code"] == code
-    return body
-
 
 def domain_entries(action: str):
     return LogEntry.objects.filter(additional_data__action=action).order_by("id")
 
 
-def events(event_type: str):
-    return DomainEvent.objects.filter(event_type=event_type).order_by("occurred_at")
+def trash_target(resource_type: str, *, team, task, comment):
+    """The object of `resource_type` in the archive fixtures: the team's workspace, the task's project
+    and list, the task, or `comment`."""
+    return {
+        "workspace": team.workspace,
+        "project": task.project,
+        "task_list": task.task_list,
+        "task": task,
+        "comment": comment,
+    }[resource_type]

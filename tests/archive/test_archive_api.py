@@ -6,9 +6,11 @@ import pytest
 
 from apps.archive.models import ArchiveHistory
 from apps.projects.models import Project
-from tests.archive.helpers import assert_error, domain_entries, events
-from tests.factories.archive import CommentFactory, TaskFactory
+from tests.archive.helpers import domain_entries
+from tests.factories.collaboration import CommentFactory
 from tests.factories.projects import ProjectFactory
+from tests.factories.tasks import TaskFactory
+from tests.helpers import assert_error, events
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +22,7 @@ def archive_url(project_id, verb="archive"):
 def test_archive_returns_the_documented_shape_and_records_history(
     client_for, team, project, django_capture_on_commit_callbacks
 ):
-    TaskFactory(project=project)
+    TaskFactory(project=project, with_list=True)
     with django_capture_on_commit_callbacks(execute=True):
         response = client_for(team.member).post(
             archive_url(project.pk),
@@ -45,7 +47,7 @@ def test_archive_returns_the_documented_shape_and_records_history(
     assert entry.actor == team.member
     assert entry.remote_addr == "203.0.113.9"
     assert entry.changes == {"status": ["active", "archived"]}
-    event = events("project.archived").get()
+    (event,) = events("project.archived")
     assert event.payload["reason"] == "Project completed"
     assert event.payload["status"] == "archived"
     assert event.payload["notify_team"] is True
@@ -58,7 +60,7 @@ def test_archive_event_is_not_emitted_when_the_request_fails(client_for, team, p
     project.save()
     response = client_for(team.owner).post(archive_url(project.pk), {"reason": "again"})
     assert_error(response, 409, "CONFLICT")
-    assert not events("project.archived").exists()
+    assert not events("project.archived")
     assert not ArchiveHistory.objects.exists()
 
 
@@ -108,7 +110,8 @@ def test_unarchive_restores_the_previous_status(client_for, team, project, djang
     assert response.json()["data"]["archived_at"] is None
     project.refresh_from_db()
     assert project.status == "on_hold" and project.archived_at is None
-    assert events("project.unarchived").get().payload["reason"] == "back"
+    (event,) = events("project.unarchived")
+    assert event.payload["reason"] == "back"
     assert domain_entries("project.unarchived").get().changes == {"status": ["archived", "on_hold"]}
 
 

@@ -12,9 +12,9 @@ from freezegun import freeze_time
 from apps.archive.models import AuditChainAnchor, AuditChainLink
 from apps.archive.services.audit_chain import audit_chain_verify, enter_maintenance
 from apps.archive.tasks import audit_retention_enforce_task
-from tests.archive.helpers import assert_error
 from tests.factories.accounts import UserFactory
 from tests.factories.archive import audit_action, compliance_officer
+from tests.helpers import assert_error
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,12 @@ from auditlog.models import LogEntry
 from freezegun import freeze_time
 
 from apps.core import trash
-from tests.archive.helpers import assert_error
-from tests.factories.archive import TaskFactory, audit_action, compliance_officer
+from tests.archive.helpers import trash_target
+from tests.factories.archive import audit_action, compliance_officer
+from tests.factories.collaboration import CommentFactory
 from tests.factories.projects import ProjectFactory
+from tests.factories.tasks import TaskFactory
+from tests.helpers import assert_error
 
 pytestmark = pytest.mark.django_db
 
@@ -139,7 +142,7 @@ def test_newest_first_and_default_page_size_50(client_for, team, project):
 
 def test_list_runs_in_constant_queries(client_for, team, project, django_assert_max_num_queries):
     for _ in range(30):
-        TaskFactory(project=project)
+        TaskFactory(project=project, with_list=True)
     client = client_for(team.owner)
     client.get(URL)  # warm the content-type cache
     with django_assert_max_num_queries(5):
@@ -149,16 +152,8 @@ def test_list_runs_in_constant_queries(client_for, team, project, django_assert_
 
 @pytest.mark.parametrize("resource_type", ["project", "task_list", "task", "comment", "workspace"])
 def test_trash_actions_are_audit_entries_with_actor(client_for, team, project, task, resource_type):
-    from tests.factories.archive import CommentFactory
-
     comment = CommentFactory(task=task, author=team.owner)
-    target = {
-        "workspace": team.workspace,
-        "project": project,
-        "task_list": task.task_list,
-        "task": task,
-        "comment": comment,
-    }[resource_type]
+    target = trash_target(resource_type, team=team, task=task, comment=comment)
     client = client_for(team.owner)
     item = client.post(
         "/api/v1/archive/trash",

@@ -9,9 +9,10 @@ from freezegun import freeze_time
 from pypdf import PdfReader
 
 from apps.archive.models import ComplianceExport
-from tests.archive.helpers import assert_error, domain_entries
+from tests.archive.helpers import domain_entries
 from tests.factories.accounts import UserFactory
 from tests.factories.archive import audit_action, compliance_officer
+from tests.helpers import assert_error
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,9 @@ from apps.events.models import DomainEvent
 from apps.projects.models import Project
 from apps.tasks.models import Task, TaskList
 from apps.workspaces.models import Workspace
-from tests.factories.archive import CommentFactory, TaskFactory, TaskListFactory
+from tests.factories.collaboration import CommentFactory
 from tests.factories.projects import ProjectFactory
+from tests.factories.tasks import TaskFactory, TaskListFactory
 from tests.factories.workspaces import Team
 
 pytestmark = pytest.mark.django_db

@@ -10,9 +10,11 @@ from apps.collaboration.models import Comment
 from apps.projects.models import Project
 from apps.tasks.models import Task, TaskList
 from apps.workspaces.models import Workspace
-from tests.archive.helpers import assert_error, domain_entries, events
-from tests.factories.archive import CommentFactory, TaskFactory, TaskListFactory
+from tests.archive.helpers import domain_entries, trash_target
+from tests.factories.collaboration import CommentFactory
 from tests.factories.projects import ProjectFactory
+from tests.factories.tasks import TaskFactory, TaskListFactory
+from tests.helpers import assert_error, events
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +40,8 @@ def test_move_task_to_trash_returns_the_documented_shape(client_for, team, task,
     assert expires_at - deleted_at == dt.timedelta(days=30)
     assert not Task.objects.filter(pk=task.pk).exists()
     assert Task.all_objects.get(pk=task.pk).deleted_at is not None
-    assert events("task.deleted").get().payload["task_id"] == str(task.pk)
+    (event,) = events("task.deleted")
+    assert event.payload["task_id"] == str(task.pk)
     entry = domain_entries("task.trashed").get()
     assert entry.actor == team.member and entry.remote_addr == "127.0.0.1"
 
@@ -76,9 +79,9 @@ def test_every_resource_type_goes_to_trash_and_comes_back(client_for, team, reso
 
 
 def test_restore_of_a_project_brings_back_its_contents_but_not_separately_trashed_tasks(client_for, team, project):
-    kept = TaskFactory(project=project)
+    kept = TaskFactory(project=project, with_list=True)
     comment = CommentFactory(task=kept, author=team.owner)
-    separately = TaskFactory(project=project)
+    separately = TaskFactory(project=project, with_list=True)
     client = client_for(team.owner)
     separate_item = trash(client, "task", separately.pk).json()["data"]["id"]
     project_item = trash(client, "project", project.pk).json()["data"]["id"]
@@ -100,7 +103,7 @@ def test_project_restore_emits_project_restored_after_commit(
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         client.post(f"{TRASH}/{item_id}/restore")
     assert callbacks, "dispatch is scheduled on commit"
-    event = events("project.restored").get()
+    (event,) = events("project.restored")
     assert event.payload["project_id"] == str(project.pk) and event.payload["status"] == "active"
 
 
@@ -164,7 +167,7 @@ def test_delete_through_the_workspaces_endpoint_lands_in_the_trash(client_for, t
 
 def test_list_shows_the_documented_fields_filters_and_pagination(client_for, team, project):
     client = client_for(team.owner)
-    tasks = [TaskFactory(project=project) for _ in range(3)]
+    tasks = [TaskFactory(project=project, with_list=True) for _ in range(3)]
     for task in tasks:
         trash(client, "task", task.pk)
     trash(client, "task_list", TaskListFactory(project=project).pk)
@@ -189,7 +192,7 @@ def test_list_rejects_bad_filters_with_400(client_for, team):
 def test_list_runs_in_constant_queries(client_for, team, project, django_assert_max_num_queries):
     client = client_for(team.owner)
     for _ in range(12):
-        trash(client, "task", TaskFactory(project=project).pk)
+        trash(client, "task", TaskFactory(project=project, with_list=True).pk)
     with django_assert_max_num_queries(4):
         response = client.get(TRASH, {"page_size": 50})
     assert len(response.json()["data"]) == 12
@@ -227,13 +230,7 @@ def test_comment_author_sees_the_trash_item_of_their_comment(client_for, team, t
 )
 def test_moving_to_trash_without_the_right_returns_403(client_for, team, project, task, resource_type, role):
     comment = CommentFactory(task=task, author=team.member)
-    target = {
-        "workspace": team.workspace,
-        "project": project,
-        "task_list": task.task_list,
-        "task": task,
-        "comment": comment,
-    }[resource_type]
+    target = trash_target(resource_type, team=team, task=task, comment=comment)
     assert_error(trash(client_for(team.user(role)), resource_type, target.pk), 403, "FORBIDDEN")
     assert not TrashItem.objects.exists()
 

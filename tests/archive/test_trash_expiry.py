@@ -12,13 +12,13 @@ from apps.projects.models import Project
 from apps.tasks.models import Task
 from apps.workspaces.models import Workspace
 from tests.archive.helpers import domain_entries
-from tests.factories.archive import TaskFactory
+from tests.factories.tasks import TaskFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def test_items_are_purged_only_after_thirty_days(team, project):
-    task = TaskFactory(project=project)
+    task = TaskFactory(project=project, with_list=True)
     with freeze_time("2026-01-01T10:00:00Z"):
         trash.soft_delete(task, actor=team.owner)
     with freeze_time("2026-01-31T09:59:00Z"):

@@ -10,7 +10,7 @@ from tests.factories.collaboration import CommentFactory
 from tests.factories.projects import ProjectMemberFactory
 from tests.factories.tasks import TaskFactory
 from tests.factories.workspaces import WorkspaceMemberFactory
-from tests.tasks.helpers import assert_error, events
+from tests.helpers import assert_error, events
 
 pytestmark = pytest.mark.django_db
 
@@ -83,7 +83,7 @@ def test_reply_must_target_a_comment_of_the_same_task(client_for, team, project,
 def test_reply_to_comment_of_another_workspace_returns_422_and_writes_nothing(client_for, team, task, foreign_project):
     foreign = CommentFactory(task=TaskFactory(project=foreign_project))
     response = post(client_for(team.member), task, {"content": "x", "parent_id": str(foreign.pk)})
-    assert "parent_id" in assert_error(response, 422, "VALIDATION_ERROR")["error"]["details"]
+    assert_error(response, 422, "VALIDATION_ERROR", field="parent_id")
     assert not Comment.objects.filter(task=task).exists()
 
 

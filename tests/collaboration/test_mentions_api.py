@@ -4,7 +4,7 @@ import pytest
 
 from tests.factories.collaboration import CommentFactory, MentionFactory
 from tests.factories.tasks import TaskFactory
-from tests.tasks.helpers import assert_error
+from tests.helpers import assert_error
 
 pytestmark = pytest.mark.django_db
 

@@ -2,18 +2,9 @@
 
 import pytest
 
+from tests.helpers import assert_error
+
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.core.probe_urls")]
-
-
-def assert_error(response, status, code):
-    assert response.status_code == status, response.content
-    body = response.json()
-    assert body["success"] is False
-    assert body["error"]["code"] == code
-    assert isinstance(body["error"]["message"], str) and body["error"]["message"]
-    assert "details" in body["error"]
-    assert body["timestamp"].endswith("Z")
-    return body
 
 
 def test_success_is_wrapped_with_message(api_client):

@@ -2,14 +2,6 @@ import pytest
 
 pytestmark = pytest.mark.django_db
 
-CLOSED_REDIS = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": "redis://127.0.0.1:1/0",
-        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
-    }
-}
-
 
 def test_health_reports_every_component_healthy(api_client):
     response = api_client.get("/health")
@@ -24,8 +16,7 @@ def test_health_reports_every_component_healthy(api_client):
     }
 
 
-def test_health_is_503_naming_redis_when_it_is_down(api_client, settings):
-    settings.CACHES = CLOSED_REDIS
+def test_health_is_503_naming_redis_when_it_is_down(api_client, redis_down):
     response = api_client.get("/health")
     assert response.status_code == 503
     body = response.json()

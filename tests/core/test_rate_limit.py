@@ -3,6 +3,8 @@ from datetime import UTC, datetime
 import pytest
 from freezegun import freeze_time
 
+from tests.helpers import assert_error
+
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.core.probe_urls")]
 
 
@@ -37,9 +39,7 @@ def test_limit_exceeded_is_429_with_retry_after_and_resets_next_window(api_clien
         for _ in range(3):
             assert api_client.get("/api/v1/probe/echo").status_code == 200
         response = api_client.get("/api/v1/probe/echo")
-        assert response.status_code == 429
-        body = response.json()
-        assert body["success"] is False and body["error"]["code"] == "RATE_LIMITED"
+        assert_error(response, 429, "RATE_LIMITED")
         assert response["X-RateLimit-Remaining"] == "0"
         assert int(response["Retry-After"]) == 50
         assert int(response["X-RateLimit-Reset"]) == int(datetime(2026, 11, 25, 10, 1, tzinfo=UTC).timestamp())
@@ -54,14 +54,7 @@ def test_per_ip_buckets_are_separate(api_client, settings):
     assert api_client.get("/api/v1/probe/echo", REMOTE_ADDR="10.0.0.2").status_code == 200
 
 
-def test_rate_limit_fails_open_when_the_cache_is_down(api_client, settings):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",
-            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
-        }
-    }
+def test_rate_limit_fails_open_when_the_cache_is_down(api_client, redis_down):
     response = api_client.get("/api/v1/probe/echo")
     assert response.status_code == 200
     assert response["X-RateLimit-Limit"] == "30"

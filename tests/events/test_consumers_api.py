@@ -9,7 +9,11 @@ from django.core import mail
 
 from apps.events.models import EventConsumer, EventDelivery
 from apps.notifications.models import Notification
-from tests.factories.notifications import EventConsumerFactory, ProjectFactory, TaskFactory, task_payload
+from tests.factories.notifications import EventConsumerFactory
+from tests.factories.projects import ProjectFactory
+from tests.factories.tasks import TaskFactory
+from tests.factories.workspaces import WorkspaceFactory
+from tests.helpers import assert_error
 from tests.webhook_receiver import Receiver
 
 pytestmark = pytest.mark.django_db
@@ -17,16 +21,14 @@ pytestmark = pytest.mark.django_db
 URL = "/api/v1/event-consumers"
 
 
-def complete(world, fire, task=None, project=None):
-    task = task or world.task
-    return fire(
-        "task.completed",
-        aggregate=task,
-        actor=world.member,
-        workspace=world.workspace,
-        project=project or world.project,
-        payload=task_payload(task, status="completed"),
-    )
+@pytest.fixture
+def complete(world, task_event):
+    """complete(task=world.task): the member completes the task (a task.completed event)."""
+
+    def _complete(task=None):
+        return task_event("task.completed", actor=world.member, task=task, status="completed")
+
+    return _complete
 
 
 @pytest.fixture
@@ -91,8 +93,7 @@ def test_webhook_without_config_is_rejected_with_422(world, client_for):
     response = client_for(world.owner).post(
         URL, {"event_type": "task.completed", "handler_type": "webhook"}, format="json"
     )
-    assert response.status_code == 422
-    assert "config" in response.json()["error"]["details"]
+    assert_error(response, 422, "VALIDATION_ERROR", field="config")
     assert not EventConsumer.objects.exists()
 
 
@@ -125,8 +126,7 @@ def test_other_users_consumers_answer_404(world, client_for):
 )
 def test_invalid_consumers_are_rejected_with_422_and_nothing_is_written(world, client_for, body):
     response = client_for(world.owner).post(URL, body, format="json")
-    assert response.status_code == 422, response.content
-    assert response.json()["error"]["code"] == "VALIDATION_ERROR"
+    assert_error(response, 422, "VALIDATION_ERROR")
     assert not EventConsumer.objects.exists()
 
 
@@ -168,14 +168,14 @@ def test_viewer_cannot_push_in_app_notifications_to_colleagues(world, client_for
     assert not EventConsumer.objects.exists()
 
 
-def test_email_consumer_receives_matching_events_once(world, fire, client_for):
+def test_email_consumer_receives_matching_events_once(world, complete, client_for):
     client_for(world.owner).post(
         URL,
         {"event_type": "task.completed", "handler_type": "email", "config": {"recipients": ["boss@example.com"]}},
         format="json",
     )
     mail.outbox.clear()
-    event = complete(world, fire)
+    event = complete()
     consumer_mails = [m for m in mail.outbox if m.to == ["boss@example.com"]]
     assert len(consumer_mails) == 1
     assert "task.completed" in consumer_mails[0].subject and "Design UI" in consumer_mails[0].body
@@ -189,28 +189,25 @@ def test_email_consumer_receives_matching_events_once(world, fire, client_for):
     assert len([m for m in mail.outbox if m.to == ["boss@example.com"]]) == 1
 
 
-def test_consumer_only_receives_events_its_owner_may_see(world, fire, client_for):
+def test_consumer_only_receives_events_its_owner_may_see(world, complete, client_for):
     private = ProjectFactory(workspace=world.workspace, created_by=world.owner, visibility="private")
     task = TaskFactory(project=private, created_by=world.owner)
     EventConsumerFactory(owner=world.member, config={"recipients": ["m@example.com"]})
     EventConsumerFactory(owner=world.outsider, config={"recipients": ["o@example.com"]})
-    complete(world, fire, task=task, project=private)
+    complete(task=task)
     assert not EventDelivery.objects.exists()
-    complete(world, fire)
+    complete()
     assert [d.consumer.owner_id for d in EventDelivery.objects.all()] == [world.member.pk]
 
 
-def test_workspace_bound_consumer_ignores_other_workspaces(world, fire, client_for):
-    from tests.factories.notifications import WorkspaceFactory, add_member
-
+def test_workspace_bound_consumer_ignores_other_workspaces(world, complete, client_for):
     other_workspace = WorkspaceFactory(created_by=world.owner)
-    add_member(other_workspace, "owner", world.owner)
     EventConsumerFactory(owner=world.owner, workspace=other_workspace)
-    complete(world, fire)
+    complete()
     assert not EventDelivery.objects.exists()
 
 
-def test_in_app_consumer_notifies_the_configured_colleagues(world, fire, client_for):
+def test_in_app_consumer_notifies_the_configured_colleagues(world, complete, client_for):
     response = client_for(world.owner).post(
         URL,
         {
@@ -222,14 +219,14 @@ def test_in_app_consumer_notifies_the_configured_colleagues(world, fire, client_
         format="json",
     )
     assert response.status_code == 201
-    complete(world, fire)
+    complete()
     [note] = Notification.objects.filter(user=world.admin, type="event")
     assert note.title == "Event: task.completed"
     assert note.action_url == f"/tasks/{world.task.pk}"
     assert EventDelivery.objects.get().status == "succeeded"
 
 
-def test_webhook_consumer_gets_a_signed_post_with_the_secret_shown_once(world, fire, client_for, target):
+def test_webhook_consumer_gets_a_signed_post_with_the_secret_shown_once(world, complete, client_for, target):
     client = client_for(world.owner)
     created = client.post(
         URL,
@@ -239,7 +236,7 @@ def test_webhook_consumer_gets_a_signed_post_with_the_secret_shown_once(world, f
     secret = created["secret"]
     assert secret.startswith("whsec_")
     assert "secret" not in client.get(f"{URL}/{created['id']}").json()["data"]
-    event = complete(world, fire)
+    event = complete()
     [request] = target.requests
     headers, body = request["headers"], request["body"]
     expected = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
@@ -252,20 +249,20 @@ def test_webhook_consumer_gets_a_signed_post_with_the_secret_shown_once(world, f
     assert delivery.status == "succeeded" and delivery.response_status == 200
 
 
-def test_failing_webhook_is_retried_then_marked_failed(world, fire, client_for, target):
+def test_failing_webhook_is_retried_then_marked_failed(world, complete, client_for, target):
     target.statuses = [500]
     client_for(world.owner).post(
         URL,
         {"event_type": "task.completed", "handler_type": "webhook", "config": {"url": target.url}},
         format="json",
     )
-    complete(world, fire)
+    complete()
     delivery = EventDelivery.objects.get()
     assert len(target.requests) == 6  # first attempt + 5 retries (eager Celery runs them at once)
     assert delivery.status == "failed" and delivery.attempts == 6 and delivery.response_status == 500
 
 
-def test_webhook_to_a_private_address_is_refused_at_delivery_time(world, fire, settings):
+def test_webhook_to_a_private_address_is_refused_at_delivery_time(world, complete, settings):
     settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = False
     from apps.core import crypto
 
@@ -275,7 +272,7 @@ def test_webhook_to_a_private_address_is_refused_at_delivery_time(world, fire, s
         config={"url": "http://127.0.0.1:9/hook"},
         secret_encrypted=crypto.encrypt("whsec_x"),
     )
-    complete(world, fire)
+    complete()
     delivery = EventDelivery.objects.get()
     assert delivery.status == "failed"
     assert "private" in delivery.last_error.lower()

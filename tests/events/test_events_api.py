@@ -3,7 +3,9 @@
 import pytest
 
 from apps.events.models import DomainEvent
-from tests.factories.notifications import ProjectFactory, TaskFactory, project_payload, task_payload
+from apps.projects.services import project_payload
+from tests.factories.projects import ProjectFactory
+from tests.factories.tasks import TaskFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -15,15 +17,8 @@ def test_events_require_authentication(api_client):
     assert api_client.get("/api/v1/event-types").status_code == 401
 
 
-def test_member_sees_events_of_their_workspace_in_the_spec_shape(world, fire, client_for):
-    event = fire(
-        "task.created",
-        aggregate=world.task,
-        actor=world.owner,
-        workspace=world.workspace,
-        project=world.project,
-        payload=task_payload(world.task, internal_note="never shown"),
-    )
+def test_member_sees_events_of_their_workspace_in_the_spec_shape(world, task_event, client_for):
+    event = task_event("task.created", actor=world.owner, internal_note="never shown")
     body = client_for(world.viewer).get(URL).json()
     assert body["total"] == 1
     [item] = body["data"]
@@ -36,40 +31,19 @@ def test_member_sees_events_of_their_workspace_in_the_spec_shape(world, fire, cl
     assert "internal_note" not in item["payload"]
 
 
-def test_outsider_and_non_members_of_private_projects_see_nothing(world, fire, client_for):
+def test_outsider_and_non_members_of_private_projects_see_nothing(world, task_event, client_for):
     private = ProjectFactory(workspace=world.workspace, created_by=world.owner, visibility="private")
     task = TaskFactory(project=private, created_by=world.owner)
-    fire(
-        "task.created",
-        aggregate=task,
-        actor=world.owner,
-        workspace=world.workspace,
-        project=private,
-        payload=task_payload(task),
-    )
+    task_event("task.created", actor=world.owner, task=task)
     assert client_for(world.outsider).get(URL).json()["total"] == 0
     assert client_for(world.member).get(URL).json()["total"] == 0
     assert client_for(world.admin).get(URL).json()["total"] == 1
 
 
-def test_filters_limit_offset_and_total(world, fire, client_for):
+def test_filters_limit_offset_and_total(world, project_event, task_event, client_for):
     for _ in range(3):
-        fire(
-            "project.updated",
-            aggregate=world.project,
-            actor=world.owner,
-            workspace=world.workspace,
-            project=world.project,
-            payload=project_payload(world.project, changes={}),
-        )
-    fire(
-        "task.created",
-        aggregate=world.task,
-        actor=world.owner,
-        workspace=world.workspace,
-        project=world.project,
-        payload=task_payload(world.task),
-    )
+        project_event("project.updated", actor=world.owner, changes={})
+    task_event("task.created", actor=world.owner)
     client = client_for(world.member)
     body = client.get(URL, {"event_type": "project.updated", "limit": 2, "offset": 1}).json()
     assert body["total"] == 3 and len(body["data"]) == 2

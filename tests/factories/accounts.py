@@ -1,5 +1,6 @@
 import factory
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from apps.accounts.choices import UserStatus
 from apps.accounts.models import User
@@ -32,10 +33,13 @@ def token_pair_for(user, **kwargs):
     return user_token_pair_issue(user=user, **kwargs)
 
 
-def bearer_client_for(user):
-    """An APIClient that authenticates like a real client: `Authorization: Bearer <access token>`."""
-    from rest_framework.test import APIClient
-
+def bearer(token: str) -> APIClient:
+    """An APIClient sending `Authorization: Bearer <token>` (a JWT access token or an API token)."""
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token_pair_for(user)[1].access}")
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
     return client
+
+
+def bearer_client_for(user) -> APIClient:
+    """An APIClient that authenticates like a real client: `Authorization: Bearer <access token>`."""
+    return bearer(token_pair_for(user)[1].access)

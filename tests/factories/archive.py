@@ -1,43 +1,10 @@
-"""Factories for module 8 tests: the work-domain rows that go to the trash, and audit entries."""
+"""Helpers of module 8's tests: compliance staff and audit entries. The work-domain rows that go to
+the trash come from the shared factories (tests.factories.tasks, tests.factories.collaboration)."""
 
-import factory
 from django.contrib.auth.models import Group
 
-from apps.collaboration.models import Comment
 from apps.core.audit import record_action
-from apps.tasks.models import Task, TaskList
 from tests.factories.accounts import UserFactory
-from tests.factories.projects import ProjectFactory
-
-
-class TaskListFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = TaskList
-
-    project = factory.SubFactory(ProjectFactory)
-    workspace = factory.LazyAttribute(lambda o: o.project.workspace)
-    name = factory.Sequence(lambda n: f"List {n}")
-
-
-class TaskFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Task
-
-    project = factory.SubFactory(ProjectFactory)
-    workspace = factory.LazyAttribute(lambda o: o.project.workspace)
-    task_list = factory.LazyAttribute(lambda o: TaskListFactory(project=o.project))
-    title = factory.Sequence(lambda n: f"Task {n}")
-    created_by = factory.LazyAttribute(lambda o: o.project.created_by)
-
-
-class CommentFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Comment
-
-    task = factory.SubFactory(TaskFactory)
-    workspace = factory.LazyAttribute(lambda o: o.task.workspace)
-    author = factory.SubFactory(UserFactory)
-    content = factory.Sequence(lambda n: f"Comment {n}")
 
 
 def compliance_officer(**kwargs):

@@ -5,6 +5,8 @@ from tests.factories.tasks import TaskFactory
 
 
 class CommentFactory(factory.django.DjangoModelFactory):
+    """A comment on `task`, written by the task's creator unless `author=` is given."""
+
     class Meta:
         model = Comment
 

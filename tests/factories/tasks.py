@@ -15,11 +15,18 @@ class TaskListFactory(factory.django.DjangoModelFactory):
 
 
 class TaskFactory(factory.django.DjangoModelFactory):
-    """A task; `assignees=[user, ...]` assigns users (they must be able to see the project)."""
+    """A task of `project`, created by the project's creator, in no list unless `task_list=` is given or
+    `with_list=True` (a new list of the same project). `assignees=[user, ...]` assigns users (they must
+    be able to see the project)."""
 
     class Meta:
         model = Task
         skip_postgeneration_save = True
+
+    class Params:
+        with_list = factory.Trait(
+            task_list=factory.SubFactory(TaskListFactory, project=factory.SelfAttribute("..project"))
+        )
 
     project = factory.SubFactory(ProjectFactory)
     workspace = factory.LazyAttribute(lambda o: o.project.workspace)
@@ -30,8 +37,7 @@ class TaskFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def assignees(self, create, extracted, **kwargs):
         if create and extracted:
-            for user in extracted:
-                TaskAssignee.objects.create(task=self, user=user)
+            assign(self, *extracted)
 
 
 class SubtaskFactory(factory.django.DjangoModelFactory):
@@ -49,3 +55,9 @@ class TaskDependencyFactory(factory.django.DjangoModelFactory):
 
     task = factory.SubFactory(TaskFactory)
     depends_on = factory.SubFactory(TaskFactory, project=factory.SelfAttribute("..task.project"))
+
+
+def assign(task, *users) -> None:
+    """Assign `users` to an existing task (straight through the ORM: no event)."""
+    for user in users:
+        TaskAssignee.objects.create(task=task, user=user)

@@ -2,10 +2,9 @@ import importlib
 
 import pytest
 from django.apps import apps
-from rest_framework.test import APIClient
 
+from tests.factories.accounts import bearer
 from tests.factories.integrations import ApiTokenFactory
-from tests.factories.workspaces import Team
 from tests.webhook_receiver import Receiver
 
 
@@ -20,20 +19,9 @@ def _catalogue(request):
 
 
 @pytest.fixture
-def team(db) -> Team:
-    return Team()
-
-
-@pytest.fixture
 def token_client():
     """token_client(raw) -> an APIClient sending `Authorization: Bearer <raw>`."""
-
-    def make(raw: str) -> APIClient:
-        client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
-        return client
-
-    return make
+    return bearer
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@ import pytest
 from apps.core import crypto
 from apps.integrations.models import OAuthApp, OAuthConnection
 from tests.factories.integrations import OAuthAppFactory, OAuthConnectionFactory
+from tests.helpers import assert_error
 
 pytestmark = pytest.mark.django_db
 
@@ -64,8 +65,7 @@ def test_a_disabled_provider_refuses_new_connections(team, client_for):
     response = client_for(team.member).post(
         CONNECTIONS, {"oauth_app_id": str(disabled.pk), "access_token": "t", "external_user_id": "me"}, format="json"
     )
-    assert response.status_code == 422
-    assert "oauth_app_id" in response.json()["error"]["details"]
+    assert_error(response, 422, "VALIDATION_ERROR", field="oauth_app_id")
     assert not OAuthConnection.objects.exists()
 
 

@@ -3,6 +3,7 @@ from auditlog.models import LogEntry
 
 from apps.integrations.models import Plugin, PluginInstallation
 from tests.factories.integrations import PluginFactory, PluginInstallationFactory
+from tests.helpers import assert_error
 
 pytestmark = pytest.mark.django_db
 
@@ -87,8 +88,7 @@ def test_a_configuration_violating_the_manifest_schema_answers_422(team, client_
         {"workspace_id": str(team.workspace.pk), "configuration": configuration},
         format="json",
     )
-    assert response.status_code == 422
-    assert "configuration" in response.json()["error"]["details"]
+    assert_error(response, 422, "VALIDATION_ERROR", field="configuration")
     assert not PluginInstallation.objects.exists()
 
 

@@ -6,6 +6,7 @@ from django.utils import timezone
 from apps.integrations.models import ApiTokenUsage
 from tests.factories.integrations import ApiTokenFactory
 from tests.factories.projects import ProjectFactory
+from tests.helpers import assert_error
 
 pytestmark = pytest.mark.django_db
 
@@ -38,8 +39,7 @@ def test_each_token_has_its_own_bucket_and_its_tier_limit_gives_429(team, token_
     assert client.get(PROJECTS).status_code == 200
     assert client.get(PROJECTS).status_code == 200
     limited = client.get(PROJECTS)
-    assert limited.status_code == 429
-    assert limited.json()["error"]["code"] == "RATE_LIMITED"
+    assert_error(limited, 429, "RATE_LIMITED")
     assert limited["X-RateLimit-Tier"] == "free" and int(limited["Retry-After"]) >= 1
     # Another token of the same user, and the user's own JWT session, are unaffected.
     assert token_client(second.raw).get(PROJECTS).status_code == 200
@@ -106,8 +106,7 @@ def test_usage_respects_the_date_range_and_granularity(team, client_for):
 def test_bad_usage_parameters_answer_400(team, client_for, params):
     token = ApiTokenFactory(user=team.owner)
     response = client_for(team.owner).get(f"/api/v1/integration/tokens/{token.pk}/usage", params)
-    assert response.status_code == 400
-    assert response.json()["error"]["code"] == "INVALID_REQUEST"
+    assert_error(response, 400, "INVALID_REQUEST")
 
 
 def test_forbidden_and_rate_limited_token_requests_are_counted_too(team, token_client, settings):

@@ -10,6 +10,7 @@ from tests.factories.integrations import (
     WebhookDeliveryFactory,
     WebhookFactory,
 )
+from tests.helpers import assert_error
 
 pytestmark = pytest.mark.django_db
 
@@ -59,18 +60,9 @@ def test_the_health_check_reports_components(api_client, db):
     assert data["components"] == {"database": "healthy", "redis": "healthy", "email_service": "healthy"}
 
 
-def test_the_health_check_answers_503_when_a_component_is_down(api_client, db, settings):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",
-            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
-        }
-    }
+def test_the_health_check_answers_503_when_a_component_is_down(api_client, db, redis_down):
     response = api_client.get("/api/v1/integration/health")
-    assert response.status_code == 503
-    body = response.json()
-    assert body["success"] is False and body["error"]["code"] == "SERVICE_UNAVAILABLE"
+    body = assert_error(response, 503, "SERVICE_UNAVAILABLE")
     assert body["error"]["details"]["components"]["redis"] == "unhealthy"
 
 

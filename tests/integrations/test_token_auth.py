@@ -10,6 +10,7 @@ from apps.integrations.models import ApiToken
 from apps.integrations.scopes import ALL_SCOPES
 from tests.factories.integrations import ApiTokenFactory
 from tests.factories.projects import ProjectFactory
+from tests.helpers import assert_error
 
 pytestmark = pytest.mark.django_db
 
@@ -57,8 +58,7 @@ def test_a_token_never_sees_more_than_its_owner(team, token_client):
 def test_unusable_tokens_answer_401(team, token_client, state):
     token = ApiTokenFactory(user=team.owner, **state)
     response = token_client(token.raw).get(PROJECTS)
-    assert response.status_code == 401
-    assert response.json()["error"]["code"] == "UNAUTHORIZED"
+    assert_error(response, 401, "UNAUTHORIZED")
     assert response["WWW-Authenticate"].startswith("Bearer")
 
 
@@ -83,9 +83,7 @@ def test_jwt_bearer_values_still_reach_jwt_authentication(team, token_client):
 def test_a_missing_scope_answers_403_naming_it(team, token_client):
     token = ApiTokenFactory(user=team.owner, scopes=["read:tasks"])
     response = token_client(token.raw).get(PROJECTS)
-    assert response.status_code == 403
-    error = response.json()["error"]
-    assert error["code"] == "FORBIDDEN"
+    error = assert_error(response, 403, "FORBIDDEN")["error"]
     assert "read:projects" in error["message"]
     assert error["details"]["missing_scopes"] == ["read:projects"]
 
@@ -94,8 +92,8 @@ def test_read_scope_does_not_allow_writes(team, api_token, token_client):
     response = token_client(api_token.raw).post(
         PROJECTS, {"workspace_id": str(team.workspace.pk), "name": "By token"}, format="json"
     )
-    assert response.status_code == 403
-    assert response.json()["error"]["details"]["missing_scopes"] == ["write:projects"]
+    body = assert_error(response, 403, "FORBIDDEN")
+    assert body["error"]["details"]["missing_scopes"] == ["write:projects"]
 
 
 def test_write_scope_allows_writes_within_the_owners_rights(team, token_client):
@@ -123,8 +121,8 @@ def test_write_scope_allows_writes_within_the_owners_rights(team, token_client):
 def test_token_management_and_auth_endpoints_refuse_api_tokens(team, token_client, method, path):
     token = ApiTokenFactory(user=team.owner, scopes=sorted(ALL_SCOPES))
     response = getattr(token_client(token.raw), method)(path, {"name": "x", "scopes": ["read:tasks"]}, format="json")
-    assert response.status_code == 403
-    assert response.json()["error"]["details"]["reason"] == "endpoint_closed_to_api_tokens"
+    body = assert_error(response, 403, "FORBIDDEN")
+    assert body["error"]["details"]["reason"] == "endpoint_closed_to_api_tokens"
     assert ApiToken.objects.count() == 1
 
 

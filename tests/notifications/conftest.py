@@ -1,1 +1,1 @@
-from tests.notification_world import fire, world  # noqa: F401  (shared fixtures)
+from tests.notification_world import assign_event, fire, project_event, task_event, world  # noqa: F401

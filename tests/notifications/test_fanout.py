@@ -8,7 +8,6 @@ from django.test.utils import CaptureQueriesContext
 from apps.notifications.models import EmailNotification, Notification
 from apps.projects.models import ProjectMember
 from apps.workspaces.models import WorkspaceMember
-from tests.factories.notifications import project_payload
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +23,7 @@ def bulk_users(count):
     )
 
 
-def test_project_update_fans_out_to_1000_members_in_bounded_queries(world, fire):
+def test_project_update_fans_out_to_1000_members_in_bounded_queries(world, project_event):
     users = bulk_users(1000)
     WorkspaceMember.objects.bulk_create(
         [WorkspaceMember(workspace=world.workspace, user=u, role="member") for u in users]
@@ -37,14 +36,7 @@ def test_project_update_fans_out_to_1000_members_in_bounded_queries(world, fire)
     )
     mail.outbox.clear()
     with CaptureQueriesContext(connection) as queries:
-        fire(
-            "project.updated",
-            aggregate=world.project,
-            actor=world.owner,
-            workspace=world.workspace,
-            project=world.project,
-            payload=project_payload(world.project, changes={"status": {"old": "active", "new": "on_hold"}}),
-        )
+        project_event("project.updated", actor=world.owner, changes={"status": {"old": "active", "new": "on_hold"}})
     notified = Notification.objects.filter(type="project_updated")
     assert notified.count() == 1002  # the 1000 plus member and viewer; never the actor
     assert EmailNotification.objects.count() == 50
@@ -57,19 +49,12 @@ def test_project_update_fans_out_to_1000_members_in_bounded_queries(world, fire)
     assert len(inserts) == 1
 
 
-def test_in_app_fan_out_query_count_does_not_depend_on_recipients(world, fire, django_assert_max_num_queries):
+def test_in_app_fan_out_query_count_does_not_depend_on_recipients(world, project_event, django_assert_max_num_queries):
     users = bulk_users(300)
     WorkspaceMember.objects.bulk_create(
         [WorkspaceMember(workspace=world.workspace, user=u, role="member") for u in users]
     )
     ProjectMember.objects.bulk_create([ProjectMember(project=world.project, user=u) for u in users])
     with django_assert_max_num_queries(30):
-        fire(
-            "project.archived",
-            aggregate=world.project,
-            actor=world.owner,
-            workspace=world.workspace,
-            project=world.project,
-            payload=project_payload(world.project, status="archived", reason="Done"),
-        )
+        project_event("project.archived", actor=world.owner, status="archived", reason="Done")
     assert Notification.objects.filter(type="project_archived").count() == 302

@@ -4,6 +4,7 @@ import pytest
 
 from apps.notifications.models import Notification
 from tests.factories.notifications import NotificationFactory
+from tests.helpers import assert_error
 
 pytestmark = pytest.mark.django_db
 
@@ -12,8 +13,7 @@ LIST = "/api/v1/notifications"
 
 def test_list_requires_authentication(api_client):
     response = api_client.get(LIST)
-    assert response.status_code == 401
-    assert response.json()["error"]["code"] == "UNAUTHORIZED"
+    assert_error(response, 401, "UNAUTHORIZED")
 
 
 def test_list_shows_only_my_notifications_newest_first_with_spec_fields(user, client_for):
@@ -51,8 +51,7 @@ def test_type_filter_is_a_free_string_and_an_unknown_type_matches_nothing(user, 
 )
 def test_list_rejects_bad_query_parameters_with_400(user, client_for, params):
     response = client_for(user).get(LIST, params)
-    assert response.status_code == 400
-    assert response.json()["error"]["code"] == "INVALID_REQUEST"
+    assert_error(response, 400, "INVALID_REQUEST")
 
 
 def test_list_runs_in_constant_queries(user, client_for, django_assert_max_num_queries):

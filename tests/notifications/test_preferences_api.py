@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 
 from apps.notifications.models import EmailNotification, Notification
-from tests.factories.notifications import task_payload
+from tests.helpers import assert_error
 
 pytestmark = pytest.mark.django_db
 
@@ -55,48 +55,26 @@ def test_patch_merges_quiet_hours_and_shares_frequency_with_user_preferences(use
 )
 def test_patch_rejects_invalid_values_with_422(user, client_for, body):
     response = client_for(user).patch(URL, body, format="json")
-    assert response.status_code == 422
-    assert response.json()["error"]["code"] == "VALIDATION_ERROR"
+    assert_error(response, 422, "VALIDATION_ERROR")
 
 
-def test_in_app_off_means_no_inbox_rows_but_email_still_sent(world, fire, client_for):
+def test_in_app_off_means_no_inbox_rows_but_email_still_sent(world, assign_event, client_for):
     client_for(world.member).patch(URL, {"in_app_notifications": False}, format="json")
-    fire(
-        "task.assigned",
-        aggregate=world.task,
-        actor=world.owner,
-        workspace=world.workspace,
-        project=world.project,
-        payload=task_payload(world.task, assigned_user_ids=[str(world.member.pk)]),
-    )
+    assign_event(world.member)
     assert Notification.objects.filter(user=world.member).count() == 0
     assert [m.to for m in mail.outbox] == [[world.member.email]]
 
 
-def test_email_flag_off_sends_no_email_but_keeps_the_inbox_row(world, fire, client_for):
+def test_email_flag_off_sends_no_email_but_keeps_the_inbox_row(world, assign_event, client_for):
     client_for(world.member).patch(URL, {"email_on_task_assigned": False}, format="json")
-    fire(
-        "task.assigned",
-        aggregate=world.task,
-        actor=world.owner,
-        workspace=world.workspace,
-        project=world.project,
-        payload=task_payload(world.task, assigned_user_ids=[str(world.member.pk)]),
-    )
+    assign_event(world.member)
     assert Notification.objects.filter(user=world.member).count() == 1
     assert mail.outbox == []
     assert not EmailNotification.objects.exists()
 
 
-def test_immediate_email_has_text_and_html_bodies_with_the_action_link(world, fire):
-    fire(
-        "task.assigned",
-        aggregate=world.task,
-        actor=world.owner,
-        workspace=world.workspace,
-        project=world.project,
-        payload=task_payload(world.task, assigned_user_ids=[str(world.member.pk)]),
-    )
+def test_immediate_email_has_text_and_html_bodies_with_the_action_link(world, assign_event):
+    assign_event(world.member)
     [message] = mail.outbox
     assert message.subject == "[PronaFlow] Task assigned to you"
     assert f"https://app.pronaflow.test/tasks/{world.task.pk}" in message.body

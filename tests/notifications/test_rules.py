@@ -5,18 +5,13 @@ from django.core import mail
 
 from apps.events.models import DomainEvent
 from apps.notifications.models import Notification
+from apps.tasks.services import task_payload
 from tests.factories.accounts import UserFactory
-from tests.factories.notifications import (
-    CommentFactory,
-    ProjectFactory,
-    TaskFactory,
-    add_member,
-    assign,
-    comment_payload,
-    mention,
-    project_payload,
-    task_payload,
-)
+from tests.factories.collaboration import CommentFactory, MentionFactory
+from tests.factories.notifications import comment_payload
+from tests.factories.projects import ProjectFactory
+from tests.factories.tasks import TaskFactory, assign
+from tests.factories.workspaces import WorkspaceMemberFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -25,16 +20,9 @@ def inbox(user):
     return list(Notification.objects.filter(user=user))
 
 
-def test_task_assigned_notifies_the_new_assignee_not_the_actor(world, fire):
+def test_task_assigned_notifies_the_new_assignee_not_the_actor(world, assign_event):
     assign(world.task, world.member, world.owner)
-    fire(
-        "task.assigned",
-        aggregate=world.task,
-        actor=world.owner,
-        workspace=world.workspace,
-        project=world.project,
-        payload=task_payload(world.task, assigned_user_ids=[str(world.member.pk), str(world.owner.pk)]),
-    )
+    assign_event(world.member, world.owner)
     [notification] = inbox(world.member)
     assert notification.type == "task_assigned"
     assert notification.title == "Task assigned to you"
@@ -44,27 +32,20 @@ def test_task_assigned_notifies_the_new_assignee_not_the_actor(world, fire):
     assert inbox(world.owner) == []
 
 
-def test_task_completed_notifies_creator_and_assignees_except_the_actor(world, fire):
+def test_task_completed_notifies_creator_and_assignees_except_the_actor(world, task_event):
     assign(world.task, world.member, world.admin)
-    fire(
-        "task.completed",
-        aggregate=world.task,
-        actor=world.member,
-        workspace=world.workspace,
-        project=world.project,
-        payload=task_payload(world.task, status="completed"),
-    )
+    task_event("task.completed", actor=world.member, status="completed")
     assert {n.user_id for n in Notification.objects.filter(type="task_completed")} == {world.owner.pk, world.admin.pk}
     assert inbox(world.member) == []
     assert inbox(world.owner)[0].message == "Mia Member completed task 'Design UI'"
 
 
 def test_comment_notifies_assignees_and_watchers_but_mentioned_users_get_only_the_mention(world, fire):
-    watcher = add_member(world.workspace, "member")
+    watcher = WorkspaceMemberFactory(workspace=world.workspace).user
     world.task.watchers.add(watcher, world.viewer)
     assign(world.task, world.admin)
     comment = CommentFactory(task=world.task, author=world.member, content="Looks good, @Vic check the header")
-    mention(comment, world.viewer)
+    MentionFactory(comment=comment, user=world.viewer)
     fire(
         "comment.created",
         aggregate=comment,
@@ -89,15 +70,8 @@ def test_comment_notifies_assignees_and_watchers_but_mentioned_users_get_only_th
     assert inbox(world.member) == []
 
 
-def test_project_updated_notifies_project_members_except_the_actor(world, fire):
-    fire(
-        "project.updated",
-        aggregate=world.project,
-        actor=world.owner,
-        workspace=world.workspace,
-        project=world.project,
-        payload=project_payload(world.project, changes={"name": {"old": "Site", "new": "Website"}}),
-    )
+def test_project_updated_notifies_project_members_except_the_actor(world, project_event):
+    project_event("project.updated", actor=world.owner, changes={"name": {"old": "Site", "new": "Website"}})
     assert {n.user_id for n in Notification.objects.filter(type="project_updated")} == {
         world.member.pk,
         world.viewer.pk,
@@ -107,34 +81,20 @@ def test_project_updated_notifies_project_members_except_the_actor(world, fire):
     assert note.action_url == f"/projects/{world.project.pk}"
 
 
-def test_project_archived_notifies_members_with_the_reason(world, fire):
-    fire(
-        "project.archived",
-        aggregate=world.project,
-        actor=world.owner,
-        workspace=world.workspace,
-        project=world.project,
-        payload=project_payload(world.project, status="archived", reason="Shipped"),
-    )
+def test_project_archived_notifies_members_with_the_reason(world, project_event):
+    project_event("project.archived", actor=world.owner, status="archived", reason="Shipped")
     note = inbox(world.viewer)[0]
     assert note.type == "project_archived"
     assert note.message == "Olivia Owner archived project 'Website': Shipped"
 
 
-def test_project_archived_without_notify_team_notifies_nobody(world, fire):
-    fire(
-        "project.archived",
-        aggregate=world.project,
-        actor=world.owner,
-        workspace=world.workspace,
-        project=world.project,
-        payload=project_payload(world.project, status="archived", reason="Quiet", notify_team=False),
-    )
+def test_project_archived_without_notify_team_notifies_nobody(world, project_event):
+    project_event("project.archived", actor=world.owner, status="archived", reason="Quiet", notify_team=False)
     assert not Notification.objects.filter(type="project_archived").exists()
 
 
 def test_user_joined_notifies_owners_and_admins_but_not_the_newcomer(world, fire):
-    newcomer = add_member(world.workspace, "member", UserFactory(full_name="Nina New"))
+    newcomer = WorkspaceMemberFactory(workspace=world.workspace, user=UserFactory(full_name="Nina New")).user
     fire(
         "user.joined",
         aggregate=world.workspace,
@@ -151,31 +111,19 @@ def test_user_joined_notifies_owners_and_admins_but_not_the_newcomer(world, fire
     assert inbox(world.owner)[0].message == "Nina New joined Acme as member"
 
 
-def test_recipients_who_cannot_see_a_private_project_are_skipped(world, fire):
+def test_recipients_who_cannot_see_a_private_project_are_skipped(world, task_event):
     private = ProjectFactory(workspace=world.workspace, created_by=world.owner, visibility="private")
     task = TaskFactory(project=private, created_by=world.owner)
-    fire(
-        "task.assigned",
-        aggregate=task,
-        actor=world.owner,
-        workspace=world.workspace,
-        project=private,
-        payload=task_payload(task, assigned_user_ids=[str(world.member.pk), str(world.outsider.pk)]),
+    task_event(
+        "task.assigned", actor=world.owner, task=task, assigned_user_ids=[str(world.member.pk), str(world.outsider.pk)]
     )
     assert Notification.objects.count() == 0
 
 
-def test_redispatch_of_an_event_never_duplicates_notifications(world, fire):
+def test_redispatch_of_an_event_never_duplicates_notifications(world, assign_event):
     from apps.events.services import event_dispatch
 
-    event = fire(
-        "task.assigned",
-        aggregate=world.task,
-        actor=world.owner,
-        workspace=world.workspace,
-        project=world.project,
-        payload=task_payload(world.task, assigned_user_ids=[str(world.member.pk)]),
-    )
+    event = assign_event(world.member)
     DomainEvent.objects.filter(pk=event.pk).update(dispatched_at=None)
     event_dispatch(event_id=event.pk)
     assert Notification.objects.filter(user=world.member).count() == 1

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from apps.notifications.models import Notification
-from tests.factories.notifications import NotificationFactory, task_payload
+from tests.factories.notifications import NotificationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ def read_until(chunks, predicate, limit=50):
     raise AssertionError(f"not found in {seen}")
 
 
-def test_stream_pushes_a_notification_created_after_connecting(world, fire, client_for, settings):
+def test_stream_pushes_a_notification_created_after_connecting(world, assign_event, client_for, settings):
     settings.NOTIFICATION_STREAM_HEARTBEAT_SECONDS = 1
     settings.NOTIFICATION_STREAM_MAX_SECONDS = 10
     response = client_for(world.member).get(URL, HTTP_ACCEPT="text/event-stream")
@@ -31,14 +31,7 @@ def test_stream_pushes_a_notification_created_after_connecting(world, fire, clie
     assert response["Content-Type"].startswith("text/event-stream")
     chunks = iter(response.streaming_content)
     read_until(chunks, lambda c: c.startswith("retry:"))
-    fire(
-        "task.assigned",
-        aggregate=world.task,
-        actor=world.owner,
-        workspace=world.workspace,
-        project=world.project,
-        payload=task_payload(world.task, assigned_user_ids=[str(world.member.pk)]),
-    )
+    assign_event(world.member)
     notification = Notification.objects.get(user=world.member)
     message, _ = read_until(chunks, lambda c: "event: notification" in c)
     assert f"id: {notification.pk}" in message

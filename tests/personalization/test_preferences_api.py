@@ -3,6 +3,7 @@
 import pytest
 
 from apps.personalization.models import Language, Theme
+from tests.helpers import assert_error
 
 pytestmark = pytest.mark.django_db
 
@@ -85,8 +86,7 @@ def test_patch_rejects_invalid_values_with_422_and_changes_nothing(user, client_
     client = client_for(user)
     before = client.get(URL).json()["data"]
     response = client.patch(URL, body, format="json")
-    assert response.status_code == 422
-    assert response.json()["error"]["code"] == "VALIDATION_ERROR"
+    assert_error(response, 422, "VALIDATION_ERROR")
     assert client.get(URL).json()["data"] == before
 
 

@@ -9,7 +9,7 @@ from apps.projects.models import Project, ProjectMember
 from apps.tasks.models import Task
 from tests.factories.projects import ProjectFactory, ProjectMemberFactory
 from tests.factories.workspaces import WorkspaceMemberFactory
-from tests.workspaces.helpers import assert_error, data, events
+from tests.helpers import assert_error, data, events
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ import pytest
 
 from apps.tasks.models import TaskAssignee
 from tests.factories.tasks import TaskFactory
-from tests.tasks.helpers import assert_error, events
+from tests.helpers import assert_error, events
 
 pytestmark = pytest.mark.django_db
 

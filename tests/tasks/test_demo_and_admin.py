@@ -13,7 +13,7 @@ from apps.tasks.models import Task, TaskDependency, TaskList
 from apps.workspaces import demo as workspaces_demo
 from tests.factories.accounts import UserFactory
 from tests.factories.workspaces import WorkspaceMemberFactory
-from tests.tasks.helpers import events
+from tests.helpers import events
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ import pytest
 from apps.tasks.models import TaskDependency
 from tests.factories.projects import ProjectFactory
 from tests.factories.tasks import TaskDependencyFactory, TaskFactory
-from tests.tasks.helpers import assert_error
+from tests.helpers import assert_error
 
 pytestmark = pytest.mark.django_db
 

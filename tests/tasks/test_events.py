@@ -7,7 +7,7 @@ from django.db import transaction
 
 from apps.events.models import DomainEvent
 from apps.tasks import services
-from tests.tasks.helpers import events
+from tests.helpers import events
 
 pytestmark = pytest.mark.django_db
 

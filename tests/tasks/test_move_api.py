@@ -6,7 +6,7 @@ from apps.projects.choices import ProjectStatus
 from apps.tasks.models import Task
 from tests.factories.projects import ProjectFactory
 from tests.factories.tasks import TaskFactory, TaskListFactory
-from tests.tasks.helpers import assert_error, events
+from tests.helpers import assert_error, events
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +55,7 @@ def test_move_to_a_project_of_another_workspace_is_rejected(client_for, team, ta
 
     WorkspaceMemberFactory(workspace=team.other_workspace, user=team.member)
     response = move(client_for(team.member), task, {"project_id": str(foreign_project.pk)})
-    assert "project_id" in assert_error(response, 422, "VALIDATION_ERROR")["error"]["details"]
+    assert_error(response, 422, "VALIDATION_ERROR", field="project_id")
     assert Task.objects.get(pk=task.pk).project_id == task.project_id
 
 

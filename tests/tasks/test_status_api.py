@@ -4,7 +4,7 @@ import pytest
 from freezegun import freeze_time
 
 from apps.tasks.models import Task
-from tests.tasks.helpers import assert_error, events
+from tests.helpers import assert_error, events
 
 pytestmark = pytest.mark.django_db
 

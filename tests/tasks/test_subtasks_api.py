@@ -4,7 +4,7 @@ import pytest
 
 from apps.tasks.models import Subtask
 from tests.factories.tasks import SubtaskFactory
-from tests.tasks.helpers import assert_error
+from tests.helpers import assert_error
 
 pytestmark = pytest.mark.django_db
 

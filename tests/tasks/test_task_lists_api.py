@@ -5,7 +5,7 @@ import pytest
 from apps.projects.choices import ProjectStatus
 from apps.tasks.models import Task, TaskList
 from tests.factories.tasks import TaskFactory, TaskListFactory
-from tests.tasks.helpers import assert_error, events
+from tests.helpers import assert_error, events
 
 pytestmark = pytest.mark.django_db
 

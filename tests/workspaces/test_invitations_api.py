@@ -13,7 +13,7 @@ from apps.workspaces.choices import InvitationStatus
 from apps.workspaces.models import Invitation, WorkspaceMember
 from tests.factories.accounts import UserFactory
 from tests.factories.workspaces import InvitationFactory
-from tests.workspaces.helpers import assert_error, data, events
+from tests.helpers import assert_error, data, events
 
 pytestmark = pytest.mark.django_db
 

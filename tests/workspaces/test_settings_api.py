@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.workspaces.helpers import assert_error, data
+from tests.helpers import assert_error, data
 
 pytestmark = pytest.mark.django_db
 

@@ -1,8 +1,0 @@
-import pytest
-
-from tests.factories.workspaces import Team
-
-
-@pytest.fixture
-def team(db) -> Team:
-    return Team()
