@@ -1,0 +1,386 @@
+"""The HTTP layer: authentication, the envelope, errors, retries, typed results, pagination."""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import os
+import random
+import re
+import time
+import uuid
+import warnings
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, Generic, TypeVar
+from urllib.parse import quote
+
+import httpx
+import pydantic
+
+from pronaflow import errors
+from pronaflow._operations import OPERATIONS
+
+DEFAULT_BASE_URL = "https://api.pronaflow.com"
+API_PREFIX = "/api/v1"
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+_PLACEHOLDER = re.compile(r"\{[^}]+\}")
+
+T = TypeVar("T")
+
+
+class SchemaWarning(UserWarning):
+    """An answer did not match the SDK's generated model; the raw data was returned instead."""
+
+
+def _version() -> str:
+    from pronaflow import __version__
+
+    return __version__
+
+
+def _clean(values: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Drops None values; lists stay lists (httpx repeats the parameter), booleans become true/false."""
+    out: dict[str, Any] = {}
+    for key, value in (values or {}).items():
+        if value is None:
+            continue
+        out[key] = ("true" if value else "false") if isinstance(value, bool) else value
+    return out
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, pydantic.BaseModel):
+        return value.model_dump(mode="json", exclude_unset=True)
+    if isinstance(value, Mapping):
+        return {key: _jsonable(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(item) for item in value]
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def _retry_after_seconds(response: httpx.Response) -> float | None:
+    value = response.headers.get("retry-after")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        parsed = email.utils.parsedate_to_datetime(value)
+        return max(0.0, parsed.timestamp() - time.time()) if parsed else None
+
+
+class BaseClient:
+    """Synchronous HTTP core shared by every resource (see `pronaflow.PronaFlow`)."""
+
+    def __init__(
+        self,
+        *,
+        api_token: str | None = None,
+        base_url: str | None = None,
+        access_token: str | None = None,
+        refresh_token: str | None = None,
+        timeout: float | httpx.Timeout = 30.0,
+        max_retries: int = 3,
+        backoff_factor: float = 0.5,
+        max_backoff: float = 30.0,
+        typed: bool = True,
+        transport: httpx.BaseTransport | None = None,
+        http_client: httpx.Client | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        self.base_url = (base_url or os.environ.get("PRONAFLOW_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
+        if api_token is None and access_token is None:
+            api_token = os.environ.get("PRONAFLOW_API_TOKEN") or None
+        self.api_token = api_token
+        self.access_token = access_token
+        self.refresh_token = refresh_token
+        self.max_retries = max(0, int(max_retries))
+        self.backoff_factor = backoff_factor
+        self.max_backoff = max_backoff
+        self.typed = typed
+        self._sleep = time.sleep
+        default_headers = {"User-Agent": f"pronaflow-python/{_version()}", "Accept": "application/json"}
+        default_headers.update(headers or {})
+        self._http = http_client or httpx.Client(timeout=timeout, transport=transport, headers=default_headers)
+        if http_client is not None:
+            self._http.headers.update(default_headers)
+
+    # --- lifecycle -------------------------------------------------------------------------------
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    # --- requests --------------------------------------------------------------------------------
+
+    def _url(self, path: str) -> str:
+        if path.startswith(("http://", "https://")):
+            return path
+        if path == "/health":
+            return self.base_url + path
+        return self.base_url + API_PREFIX + path
+
+    def _auth_headers(self) -> dict[str, str]:
+        bearer = self.api_token or self.access_token
+        return {"Authorization": f"Bearer {bearer}"} if bearer else {}
+
+    def _backoff(self, attempt: int) -> float:
+        delay = min(self.max_backoff, self.backoff_factor * (2**attempt))
+        return delay * (0.5 + random.random() / 2)
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json_body: Any = None,
+        idempotency_key: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        authenticated: bool = True,
+    ) -> httpx.Response:
+        """Sends one API call with retries; returns the successful httpx.Response or raises.
+
+        Retries (up to max_retries) on connection errors, timeouts, 429 (after Retry-After), 502,
+        503 and 504 with exponential backoff and jitter. Every POST carries an Idempotency-Key
+        (a uuid4 unless given) that stays the same across the retries, so a retried create cannot
+        create twice; a 409 answered to a retry of it (the first attempt is still running) is
+        retried as well.
+        """
+        method = method.upper()
+        request_headers = dict(headers or {})
+        if method == "POST":
+            request_headers[IDEMPOTENCY_HEADER] = idempotency_key or str(uuid.uuid4())
+        content = None
+        if json_body is not None:
+            content = json.dumps(_jsonable(json_body), separators=(",", ":")).encode()
+            request_headers["Content-Type"] = "application/json"
+        refreshed = False
+        attempt = 0
+        while True:
+            if authenticated:
+                request_headers.update(self._auth_headers())
+            try:
+                response = self._http.request(
+                    method, self._url(path), params=_clean(params), content=content, headers=request_headers
+                )
+            except httpx.TimeoutException as exc:
+                if attempt < self.max_retries:
+                    self._sleep(self._backoff(attempt))
+                    attempt += 1
+                    continue
+                raise errors.APITimeoutError(f"Request timed out: {exc}") from exc
+            except httpx.TransportError as exc:
+                if attempt < self.max_retries:
+                    self._sleep(self._backoff(attempt))
+                    attempt += 1
+                    continue
+                raise errors.APIConnectionError(f"Could not reach {self.base_url}: {exc}") from exc
+            status = response.status_code
+            if status < 400:
+                return response
+            if status == 401 and authenticated and not refreshed and self._can_refresh():
+                refreshed = True
+                self._refresh_access_token()
+                continue
+            retryable = status in RETRY_STATUSES or (
+                status == 409 and attempt > 0 and method == "POST" and _in_progress(response)
+            )
+            if retryable and attempt < self.max_retries:
+                wait = _retry_after_seconds(response)
+                self._sleep(min(self.max_backoff, wait) if wait is not None else self._backoff(attempt))
+                attempt += 1
+                continue
+            raise self._error(response)
+
+    def _can_refresh(self) -> bool:
+        return self.api_token is None and self.refresh_token is not None
+
+    def _refresh_access_token(self) -> None:
+        response = self.request(
+            "POST", "/auth/refresh", json_body={"refresh_token": self.refresh_token}, authenticated=False
+        )
+        data = response.json().get("data") or {}
+        self.access_token = data.get("access_token")
+        self.refresh_token = data.get("refresh_token") or self.refresh_token
+
+    @staticmethod
+    def _error(response: httpx.Response) -> errors.PronaFlowError:
+        request_id = response.headers.get("x-request-id")
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        error = body.get("error") if isinstance(body, dict) else None
+        if isinstance(error, dict):
+            code, message, details = error.get("code"), error.get("message") or "", error.get("details")
+        else:
+            code, message, details = None, response.reason_phrase or f"HTTP {response.status_code}", None
+        cls = errors.error_class(response.status_code, code)
+        return cls(
+            message,
+            status=response.status_code,
+            code=code,
+            details=details,
+            request_id=request_id,
+            headers={key.lower(): value for key, value in response.headers.items()},
+            body=body,
+        )
+
+    # --- operations ------------------------------------------------------------------------------
+
+    def call(
+        self,
+        method: str,
+        template: str,
+        path_params: Mapping[str, Any] | None = None,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json_body: Any = None,
+        idempotency_key: str | None = None,
+        shape: str | None = None,
+        model: str | None = None,
+        authenticated: bool = True,
+    ) -> Any:
+        """Calls the operation `method template` (path under /api/v1, with {placeholders}) and
+        returns its result: a model (or dict with typed=False), a Page, bytes, or None."""
+        path = template.format(**{key: quote(str(value), safe="") for key, value in (path_params or {}).items()})
+        known = OPERATIONS.get((method.upper(), template)) or _lookup_by_shape(method, template)
+        if known is not None:
+            model = model or known[1]
+            shape = shape or known[2]
+        response = self.request(
+            method,
+            path,
+            params=params,
+            json_body=json_body,
+            idempotency_key=idempotency_key,
+            authenticated=authenticated,
+        )
+        if response.status_code == 204 or not response.content:
+            return None
+        content_type = response.headers.get("content-type", "")
+        if "json" not in content_type:
+            return response.content
+        body = response.json()
+        if shape is None:  # an operation the generated table does not know yet: go by the body
+            shape = "object"
+            if isinstance(body, dict) and isinstance(body.get("data"), list):
+                shape = "page" if "pagination" in body else "offset" if "total" in body else "list"
+        if shape == "page":
+            return Page(self, method, path, dict(params or {}), body, model)
+        if shape == "offset":
+            return OffsetPage(self, method, path, dict(params or {}), body, model)
+        data = body.get("data") if isinstance(body, dict) and "success" in body else body
+        if shape == "list" and isinstance(data, list):
+            return [self._typed(item, model) for item in data]
+        return self._typed(data, model)
+
+    def _typed(self, data: Any, model: str | None) -> Any:
+        if not self.typed or model is None or not isinstance(data, dict):
+            return data
+        from pronaflow import models
+
+        cls = getattr(models, model, None)
+        if cls is None:
+            return data
+        try:
+            return cls.model_validate(data)
+        except pydantic.ValidationError as exc:
+            warnings.warn(f"answer does not match {model}: {exc}", SchemaWarning, stacklevel=3)
+            return data
+
+
+def _in_progress(response: httpx.Response) -> bool:
+    try:
+        return "still being processed" in response.json()["error"]["message"]
+    except (ValueError, KeyError, TypeError):
+        return False
+
+
+def _lookup_by_shape(method: str, template: str):
+    """The operation whose path matches `template` whatever its placeholder names."""
+    wanted = _PLACEHOLDER.sub("{}", template)
+    for (known_method, known_path), value in OPERATIONS.items():
+        if known_method == method.upper() and _PLACEHOLDER.sub("{}", known_path) == wanted:
+            return value
+    return None
+
+
+class Page(Sequence[T], Generic[T]):
+    """One page of a page/page_size list. Iterating it walks this page only;
+    `auto_paging_iter()` walks every page from this one on."""
+
+    def __init__(self, client: BaseClient, method: str, path: str, params: dict, body: dict, model: str | None):
+        self._client, self._method, self._path, self._params, self._model = client, method, path, params, model
+        self.raw = body
+        self.data: list[T] = [client._typed(item, model) for item in body.get("data") or []]
+        pagination = body.get("pagination") or {}
+        self.page: int = int(pagination.get("page") or params.get("page") or 1)
+        self.page_size: int = int(pagination.get("page_size") or len(self.data) or 1)
+        self.total: int = int(pagination.get("total") or 0)
+        self.total_pages: int = int(pagination.get("total_pages") or 0)
+
+    def __getitem__(self, index):
+        return self.data[index]
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def __repr__(self) -> str:
+        return f"<Page {self.page}/{self.total_pages} of {self.total}: {len(self.data)} items>"
+
+    def has_next_page(self) -> bool:
+        return bool(self.data) and self.page < self.total_pages
+
+    def next_page(self) -> Page[T] | None:
+        if not self.has_next_page():
+            return None
+        params = {**self._params, "page": self.page + 1, "page_size": self.page_size}
+        return self._client.call(self._method, self._path, params=params, shape="page", model=self._model)
+
+    def auto_paging_iter(self) -> Iterator[T]:
+        page: Page[T] | None = self
+        while page is not None:
+            yield from page.data
+            page = page.next_page()
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self.data)
+
+
+class OffsetPage(Page[T]):
+    """One slice of a limit/offset list (domain events, webhook deliveries)."""
+
+    def __init__(self, client: BaseClient, method: str, path: str, params: dict, body: dict, model: str | None):
+        self._client, self._method, self._path, self._params, self._model = client, method, path, params, model
+        self.raw = body
+        self.data = [client._typed(item, model) for item in body.get("data") or []]
+        self.total = int(body.get("total") or 0)
+        self.offset = int(params.get("offset") or 0)
+        self.limit = int(params.get("limit") or len(self.data) or 1)
+        self.page_size = self.limit
+        self.page = self.offset // self.limit + 1
+        self.total_pages = -(-self.total // self.limit) if self.limit else 0
+
+    def __repr__(self) -> str:
+        return f"<OffsetPage offset={self.offset} of {self.total}: {len(self.data)} items>"
+
+    def has_next_page(self) -> bool:
+        return bool(self.data) and self.offset + len(self.data) < self.total
+
+    def next_page(self) -> OffsetPage[T] | None:
+        if not self.has_next_page():
+            return None
+        params = {**self._params, "offset": self.offset + len(self.data), "limit": self.limit}
+        return self._client.call(self._method, self._path, params=params, shape="offset", model=self._model)
