@@ -122,13 +122,20 @@ def _claim(*, caller: str, method: str, path: str, key: str, fingerprint: str) -
             IdempotencyKey.objects.filter(pk=existing.pk, created_at=existing.created_at).delete()
             continue
         if existing.status_code is None:
-            raise Conflict("A request with this Idempotency-Key is still being processed; retry later.")
+            raise _in_progress()
         if existing.fingerprint != fingerprint:
             raise ValidationFailed(
                 {HEADER: ["This key was already used with a different request body; use a new key."]}
             )
         raise IdempotentReplay(existing)
-    raise Conflict("A request with this Idempotency-Key is still being processed; retry later.")
+    raise _in_progress()
+
+
+def _in_progress() -> Conflict:
+    return Conflict(
+        "A request with this Idempotency-Key is still being processed; retry later.",
+        details={HEADER: ["A request with this key is still being processed."]},
+    )
 
 
 class IdempotencyGate(BaseThrottle):

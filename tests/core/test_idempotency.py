@@ -108,7 +108,8 @@ def test_a_repeat_while_the_first_is_running_is_409(client_for, team, project):
     )
     response = post(client_for(team.member), TASKS, task_body(project), "busy")
     assert response.status_code == 409
-    assert response.json()["error"]["code"] == "CONFLICT"
+    error = response.json()["error"]
+    assert error["code"] == "CONFLICT" and list(error["details"]) == ["Idempotency-Key"]
     assert not Task.objects.filter(project=project).exists()
 
 
@@ -230,3 +231,24 @@ def test_concurrent_repeats_create_one_task(transactional_db, monkeypatch):
     statuses = sorted(results)
     assert statuses[0] == (201, None)
     assert statuses[1] in {(201, "true"), (409, None)}
+
+
+def test_every_api_view_that_accepts_post_runs_the_gate():
+    """The gate is a default throttle class: a view overriding throttle_classes would lose it."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    from apps.core.idempotency import IdempotencyGate
+
+    def views(patterns):
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                yield from views(entry.url_patterns)
+            elif isinstance(entry, URLPattern) and hasattr(entry.callback, "cls"):
+                yield entry.callback.cls
+
+    missing = [
+        cls.__name__
+        for cls in views(get_resolver().url_patterns)
+        if hasattr(cls, "post") and IdempotencyGate not in cls.throttle_classes
+    ]
+    assert not missing

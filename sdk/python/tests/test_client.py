@@ -148,7 +148,7 @@ def test_a_409_in_progress_on_a_retried_create_is_retried(make_client):
     answers = iter(
         [
             httpx.Response(502),
-            error(409, "CONFLICT", "A request with this Idempotency-Key is still being processed; retry later."),
+            error(409, "CONFLICT", "Still running.", {"Idempotency-Key": ["still being processed"]}),
             httpx.Response(201, json={"success": True, "data": TASK}, headers={"Idempotent-Replayed": "true"}),
         ]
     )

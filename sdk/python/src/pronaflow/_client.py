@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import email.utils
 import json
 import os
@@ -74,8 +75,9 @@ def _retry_after_seconds(response: httpx.Response) -> float | None:
         return max(0.0, parsed.timestamp() - time.time()) if parsed else None
 
 
-class BaseClient:
-    """Synchronous HTTP core shared by every resource (see `pronaflow.PronaFlow`)."""
+class _Core:
+    """Configuration and the transport-independent parts of a call, shared by the sync and async
+    clients: URLs, credentials, the retry policy, error mapping and result shaping."""
 
     def __init__(
         self,
@@ -84,14 +86,10 @@ class BaseClient:
         base_url: str | None = None,
         access_token: str | None = None,
         refresh_token: str | None = None,
-        timeout: float | httpx.Timeout = 30.0,
         max_retries: int = 3,
         backoff_factor: float = 0.5,
         max_backoff: float = 30.0,
         typed: bool = True,
-        transport: httpx.BaseTransport | None = None,
-        http_client: httpx.Client | None = None,
-        headers: Mapping[str, str] | None = None,
     ) -> None:
         self.base_url = (base_url or os.environ.get("PRONAFLOW_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
         if api_token is None and access_token is None:
@@ -103,25 +101,12 @@ class BaseClient:
         self.backoff_factor = backoff_factor
         self.max_backoff = max_backoff
         self.typed = typed
-        self._sleep = time.sleep
-        default_headers = {"User-Agent": f"pronaflow-python/{_version()}", "Accept": "application/json"}
-        default_headers.update(headers or {})
-        self._http = http_client or httpx.Client(timeout=timeout, transport=transport, headers=default_headers)
-        if http_client is not None:
-            self._http.headers.update(default_headers)
 
-    # --- lifecycle -------------------------------------------------------------------------------
-
-    def close(self) -> None:
-        self._http.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self.close()
-
-    # --- requests --------------------------------------------------------------------------------
+    @staticmethod
+    def _default_headers(extra: Mapping[str, str] | None) -> dict[str, str]:
+        headers = {"User-Agent": f"pronaflow-python/{_version()}", "Accept": "application/json"}
+        headers.update(extra or {})
+        return headers
 
     def _url(self, path: str) -> str:
         if path.startswith(("http://", "https://")):
@@ -138,26 +123,8 @@ class BaseClient:
         delay = min(self.max_backoff, self.backoff_factor * (2**attempt))
         return delay * (0.5 + random.random() / 2)
 
-    def request(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Mapping[str, Any] | None = None,
-        json_body: Any = None,
-        idempotency_key: str | None = None,
-        headers: Mapping[str, str] | None = None,
-        authenticated: bool = True,
-    ) -> httpx.Response:
-        """Sends one API call with retries; returns the successful httpx.Response or raises.
-
-        Retries (up to max_retries) on connection errors, timeouts, 429 (after Retry-After), 502,
-        503 and 504 with exponential backoff and jitter. Every POST carries an Idempotency-Key
-        (a uuid4 unless given) that stays the same across the retries, so a retried create cannot
-        create twice; a 409 answered to a retry of it (the first attempt is still running) is
-        retried as well.
-        """
-        method = method.upper()
+    @staticmethod
+    def _prepare(method: str, json_body: Any, idempotency_key: str | None, headers: Mapping[str, str] | None):
         request_headers = dict(headers or {})
         if method == "POST":
             request_headers[IDEMPOTENCY_HEADER] = idempotency_key or str(uuid.uuid4())
@@ -165,53 +132,32 @@ class BaseClient:
         if json_body is not None:
             content = json.dumps(_jsonable(json_body), separators=(",", ":")).encode()
             request_headers["Content-Type"] = "application/json"
-        refreshed = False
-        attempt = 0
-        while True:
-            if authenticated:
-                request_headers.update(self._auth_headers())
-            try:
-                response = self._http.request(
-                    method, self._url(path), params=_clean(params), content=content, headers=request_headers
-                )
-            except httpx.TimeoutException as exc:
-                if attempt < self.max_retries:
-                    self._sleep(self._backoff(attempt))
-                    attempt += 1
-                    continue
-                raise errors.APITimeoutError(f"Request timed out: {exc}") from exc
-            except httpx.TransportError as exc:
-                if attempt < self.max_retries:
-                    self._sleep(self._backoff(attempt))
-                    attempt += 1
-                    continue
-                raise errors.APIConnectionError(f"Could not reach {self.base_url}: {exc}") from exc
-            status = response.status_code
-            if status < 400:
-                return response
-            if status == 401 and authenticated and not refreshed and self._can_refresh():
-                refreshed = True
-                self._refresh_access_token()
-                continue
-            retryable = status in RETRY_STATUSES or (
-                status == 409 and attempt > 0 and method == "POST" and _in_progress(response)
-            )
-            if retryable and attempt < self.max_retries:
-                wait = _retry_after_seconds(response)
-                self._sleep(min(self.max_backoff, wait) if wait is not None else self._backoff(attempt))
-                attempt += 1
-                continue
-            raise self._error(response)
+        return request_headers, content
+
+    def _transport_failure(self, exc: httpx.TransportError, attempt: int) -> float:
+        """The wait before retrying after a transport error, or raises when out of retries."""
+        if attempt < self.max_retries:
+            return self._backoff(attempt)
+        if isinstance(exc, httpx.TimeoutException):
+            raise errors.APITimeoutError(f"Request timed out: {exc}") from exc
+        raise errors.APIConnectionError(f"Could not reach {self.base_url}: {exc}") from exc
+
+    def _status_failure(self, response: httpx.Response, attempt: int, method: str) -> float:
+        """The wait before retrying an error answer, or raises it as a PronaFlowError."""
+        status = response.status_code
+        retryable = status in RETRY_STATUSES or (
+            status == 409 and attempt > 0 and method == "POST" and _in_progress(response)
+        )
+        if retryable and attempt < self.max_retries:
+            wait = _retry_after_seconds(response)
+            return min(self.max_backoff, wait) if wait is not None else self._backoff(attempt)
+        raise self._error(response)
 
     def _can_refresh(self) -> bool:
         return self.api_token is None and self.refresh_token is not None
 
-    def _refresh_access_token(self) -> None:
-        response = self.request(
-            "POST", "/auth/refresh", json_body={"refresh_token": self.refresh_token}, authenticated=False
-        )
-        data = response.json().get("data") or {}
-        self.access_token = data.get("access_token")
+    def _store_tokens(self, data: Mapping[str, Any]) -> None:
+        self.access_token = data.get("access_token") or self.access_token
         self.refresh_token = data.get("refresh_token") or self.refresh_token
 
     @staticmethod
@@ -237,40 +183,22 @@ class BaseClient:
             body=body,
         )
 
-    # --- operations ------------------------------------------------------------------------------
+    @staticmethod
+    def _path(template: str, path_params: Mapping[str, Any] | None) -> str:
+        return template.format(**{key: quote(str(value), safe="") for key, value in (path_params or {}).items()})
 
-    def call(
-        self,
-        method: str,
-        template: str,
-        path_params: Mapping[str, Any] | None = None,
-        *,
-        params: Mapping[str, Any] | None = None,
-        json_body: Any = None,
-        idempotency_key: str | None = None,
-        shape: str | None = None,
-        model: str | None = None,
-        authenticated: bool = True,
-    ) -> Any:
-        """Calls the operation `method template` (path under /api/v1, with {placeholders}) and
-        returns its result: a model (or dict with typed=False), a Page, bytes, or None."""
-        path = template.format(**{key: quote(str(value), safe="") for key, value in (path_params or {}).items()})
+    @staticmethod
+    def _known(method: str, template: str, shape: str | None, model: str | None):
         known = OPERATIONS.get((method.upper(), template)) or _lookup_by_shape(method, template)
         if known is not None:
             model = model or known[1]
             shape = shape or known[2]
-        response = self.request(
-            method,
-            path,
-            params=params,
-            json_body=json_body,
-            idempotency_key=idempotency_key,
-            authenticated=authenticated,
-        )
+        return shape, model
+
+    def _result(self, response, method, path, params, shape, model, page_cls, offset_cls) -> Any:
         if response.status_code == 204 or not response.content:
             return None
-        content_type = response.headers.get("content-type", "")
-        if "json" not in content_type:
+        if "json" not in response.headers.get("content-type", ""):
             return response.content
         body = response.json()
         if shape is None:  # an operation the generated table does not know yet: go by the body
@@ -278,9 +206,9 @@ class BaseClient:
             if isinstance(body, dict) and isinstance(body.get("data"), list):
                 shape = "page" if "pagination" in body else "offset" if "total" in body else "list"
         if shape == "page":
-            return Page(self, method, path, dict(params or {}), body, model)
+            return page_cls(self, method, path, dict(params or {}), body, model)
         if shape == "offset":
-            return OffsetPage(self, method, path, dict(params or {}), body, model)
+            return offset_cls(self, method, path, dict(params or {}), body, model)
         data = body.get("data") if isinstance(body, dict) and "success" in body else body
         if shape == "list" and isinstance(data, list):
             return [self._typed(item, model) for item in data]
@@ -297,14 +225,225 @@ class BaseClient:
         try:
             return cls.model_validate(data)
         except pydantic.ValidationError as exc:
-            warnings.warn(f"answer does not match {model}: {exc}", SchemaWarning, stacklevel=3)
+            warnings.warn(f"answer does not match {model}: {exc}", SchemaWarning, stacklevel=4)
             return data
 
 
+class BaseClient(_Core):
+    """Synchronous HTTP core shared by every resource (see `pronaflow.PronaFlow`)."""
+
+    is_async = False
+
+    def __init__(
+        self,
+        *,
+        timeout: float | httpx.Timeout = 30.0,
+        transport: httpx.BaseTransport | None = None,
+        http_client: httpx.Client | None = None,
+        headers: Mapping[str, str] | None = None,
+        **config: Any,
+    ) -> None:
+        super().__init__(**config)
+        self._sleep = time.sleep
+        default_headers = self._default_headers(headers)
+        self._http = http_client or httpx.Client(timeout=timeout, transport=transport, headers=default_headers)
+        if http_client is not None:
+            self._http.headers.update(default_headers)
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json_body: Any = None,
+        idempotency_key: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        authenticated: bool = True,
+    ) -> httpx.Response:
+        """Sends one API call with retries; returns the successful httpx.Response or raises.
+
+        Retries (up to max_retries) on connection errors, timeouts, 429 (after Retry-After), 502,
+        503 and 504 with exponential backoff and jitter. Every POST carries an Idempotency-Key
+        (a uuid4 unless given) that stays the same across the retries, so a retried create cannot
+        create twice; a 409 answered to a retry of it (the first attempt is still running) is
+        retried as well. A 401 with JWT credentials refreshes the access token once.
+        """
+        method = method.upper()
+        request_headers, content = self._prepare(method, json_body, idempotency_key, headers)
+        refreshed = False
+        attempt = 0
+        while True:
+            if authenticated:
+                request_headers.update(self._auth_headers())
+            try:
+                response = self._http.request(
+                    method, self._url(path), params=_clean(params), content=content, headers=request_headers
+                )
+            except httpx.TransportError as exc:
+                self._sleep(self._transport_failure(exc, attempt))
+                attempt += 1
+                continue
+            if response.status_code < 400:
+                return response
+            if response.status_code == 401 and authenticated and not refreshed and self._can_refresh():
+                refreshed = True
+                self._refresh_access_token()
+                continue
+            self._sleep(self._status_failure(response, attempt, method))
+            attempt += 1
+
+    def _refresh_access_token(self) -> None:
+        body = {"refresh_token": self.refresh_token}
+        response = self.request("POST", "/auth/refresh", json_body=body, authenticated=False)
+        self._store_tokens(response.json().get("data") or {})
+
+    def call(
+        self,
+        method: str,
+        template: str,
+        path_params: Mapping[str, Any] | None = None,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json_body: Any = None,
+        idempotency_key: str | None = None,
+        shape: str | None = None,
+        model: str | None = None,
+        authenticated: bool = True,
+    ) -> Any:
+        """Calls the operation `method template` (path under /api/v1, with {placeholders}) and
+        returns its result: a model (or dict with typed=False), a Page, bytes, or None."""
+        path = self._path(template, path_params)
+        shape, model = self._known(method, template, shape, model)
+        response = self.request(
+            method,
+            path,
+            params=params,
+            json_body=json_body,
+            idempotency_key=idempotency_key,
+            authenticated=authenticated,
+        )
+        return self._result(response, method, path, params, shape, model, Page, OffsetPage)
+
+
+class AsyncBaseClient(_Core):
+    """The asyncio twin of BaseClient (see `pronaflow.AsyncPronaFlow`)."""
+
+    is_async = True
+
+    def __init__(
+        self,
+        *,
+        timeout: float | httpx.Timeout = 30.0,
+        transport: httpx.AsyncBaseTransport | None = None,
+        http_client: httpx.AsyncClient | None = None,
+        headers: Mapping[str, str] | None = None,
+        **config: Any,
+    ) -> None:
+        super().__init__(**config)
+        self._sleep = asyncio.sleep
+        default_headers = self._default_headers(headers)
+        self._http = http_client or httpx.AsyncClient(timeout=timeout, transport=transport, headers=default_headers)
+        if http_client is not None:
+            self._http.headers.update(default_headers)
+        self._credentials: tuple[str, str, str | None] | None = None
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def __aenter__(self):
+        return self
+
+    async def __aexit__(self, *exc_info) -> None:
+        await self.aclose()
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json_body: Any = None,
+        idempotency_key: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        authenticated: bool = True,
+    ) -> httpx.Response:
+        """See BaseClient.request."""
+        if authenticated and self._credentials is not None and not (self.api_token or self.access_token):
+            await self._sign_in(*self._credentials)
+        method = method.upper()
+        request_headers, content = self._prepare(method, json_body, idempotency_key, headers)
+        refreshed = False
+        attempt = 0
+        while True:
+            if authenticated:
+                request_headers.update(self._auth_headers())
+            try:
+                response = await self._http.request(
+                    method, self._url(path), params=_clean(params), content=content, headers=request_headers
+                )
+            except httpx.TransportError as exc:
+                await self._sleep(self._transport_failure(exc, attempt))
+                attempt += 1
+                continue
+            if response.status_code < 400:
+                return response
+            if response.status_code == 401 and authenticated and not refreshed and self._can_refresh():
+                refreshed = True
+                await self._refresh_access_token()
+                continue
+            await self._sleep(self._status_failure(response, attempt, method))
+            attempt += 1
+
+    async def _refresh_access_token(self) -> None:
+        body = {"refresh_token": self.refresh_token}
+        response = await self.request("POST", "/auth/refresh", json_body=body, authenticated=False)
+        self._store_tokens(response.json().get("data") or {})
+
+    async def _sign_in(self, email: str, password: str, totp_code: str | None) -> None:
+        raise NotImplementedError  # provided by AsyncPronaFlow
+
+    async def call(
+        self,
+        method: str,
+        template: str,
+        path_params: Mapping[str, Any] | None = None,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json_body: Any = None,
+        idempotency_key: str | None = None,
+        shape: str | None = None,
+        model: str | None = None,
+        authenticated: bool = True,
+    ) -> Any:
+        """See BaseClient.call."""
+        path = self._path(template, path_params)
+        shape, model = self._known(method, template, shape, model)
+        response = await self.request(
+            method,
+            path,
+            params=params,
+            json_body=json_body,
+            idempotency_key=idempotency_key,
+            authenticated=authenticated,
+        )
+        return self._result(response, method, path, params, shape, model, AsyncPage, AsyncOffsetPage)
+
+
 def _in_progress(response: httpx.Response) -> bool:
+    """A 409 about the Idempotency-Key itself: the first attempt of this request is still running."""
     try:
-        return "still being processed" in response.json()["error"]["message"]
-    except (ValueError, KeyError, TypeError):
+        return IDEMPOTENCY_HEADER in (response.json()["error"].get("details") or {})
+    except (ValueError, KeyError, TypeError, AttributeError):
         return False
 
 
@@ -384,3 +523,30 @@ class OffsetPage(Page[T]):
             return None
         params = {**self._params, "offset": self.offset + len(self.data), "limit": self.limit}
         return self._client.call(self._method, self._path, params=params, shape="offset", model=self._model)
+
+
+class AsyncPage(Page[T]):
+    """A page of an AsyncPronaFlow list: `await page.next_page()`, `async for x in page.auto_paging_iter()`."""
+
+    async def next_page(self) -> AsyncPage[T] | None:  # type: ignore[override]
+        if not self.has_next_page():
+            return None
+        params = {**self._params, "page": self.page + 1, "page_size": self.page_size}
+        return await self._client.call(self._method, self._path, params=params, shape="page", model=self._model)
+
+    async def auto_paging_iter(self):  # type: ignore[override]
+        page: AsyncPage[T] | None = self
+        while page is not None:
+            for item in page.data:
+                yield item
+            page = await page.next_page()
+
+
+class AsyncOffsetPage(OffsetPage[T]):
+    async def next_page(self) -> AsyncOffsetPage[T] | None:  # type: ignore[override]
+        if not self.has_next_page():
+            return None
+        params = {**self._params, "offset": self.offset + len(self.data), "limit": self.limit}
+        return await self._client.call(self._method, self._path, params=params, shape="offset", model=self._model)
+
+    auto_paging_iter = AsyncPage.auto_paging_iter  # type: ignore[assignment]

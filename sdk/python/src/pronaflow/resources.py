@@ -9,8 +9,9 @@ call, reused across that call's retries.
 from __future__ import annotations
 
 import contextlib
+import inspect
 import json
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -20,6 +21,12 @@ if TYPE_CHECKING:
 class Resource:
     def __init__(self, client: BaseClient) -> None:
         self._client = client
+
+    def _paging(self, page: Any) -> Any:
+        """Every item from `page` on: an iterator, or an async iterator with AsyncPronaFlow."""
+        if inspect.isawaitable(page):
+            return _async_items(page)
+        return page.auto_paging_iter()
 
     def _call(self, method: str, template: str, path_params: dict | None = None, **kwargs: Any) -> Any:
         if "json_body" in kwargs and isinstance(kwargs["json_body"], dict):
@@ -42,6 +49,12 @@ class Resource:
         return self._call("DELETE", template, path_params, params=params)
 
 
+async def _async_items(awaitable_page: Any) -> AsyncIterator:
+    page = await awaitable_page
+    async for item in page.auto_paging_iter():
+        yield item
+
+
 class _Collection(Resource):
     """list/iter/create/get/update/delete over `_path` and `_item` (`{id}` placeholder named `_id_name`)."""
 
@@ -55,7 +68,7 @@ class _Collection(Resource):
 
     def iter(self, **params: Any) -> Iterator:
         """Every item of every page."""
-        return self.list(**params).auto_paging_iter()
+        return self._paging(self.list(**params))
 
     auto_paging_iter = iter
 
@@ -149,7 +162,7 @@ class WorkspaceMembers(Resource):
         return self._get("/workspaces/{workspace_id}/members", {"workspace_id": workspace_id}, **params)
 
     def iter(self, workspace_id: str, **params: Any) -> Iterator:
-        return self.list(workspace_id, **params).auto_paging_iter()
+        return self._paging(self.list(workspace_id, **params))
 
     def add(self, workspace_id: str, *, idempotency_key: str | None = None, **fields: Any) -> Any:
         """Add an existing user by `user_id` or `email`, with a `role`."""
@@ -177,7 +190,7 @@ class Invitations(Resource):
         return self._get("/workspaces/{workspace_id}/invitations", {"workspace_id": workspace_id}, **params)
 
     def iter(self, workspace_id: str, **params: Any) -> Iterator:
-        return self.list(workspace_id, **params).auto_paging_iter()
+        return self._paging(self.list(workspace_id, **params))
 
     def create(self, workspace_id: str, *, idempotency_key: str | None = None, **fields: Any) -> Any:
         """Invite by `email` with a `role`."""
@@ -225,7 +238,7 @@ class ProjectMembers(Resource):
         return self._get("/projects/{project_id}/members", {"project_id": project_id}, **params)
 
     def iter(self, project_id: str, **params: Any) -> Iterator:
-        return self.list(project_id, **params).auto_paging_iter()
+        return self._paging(self.list(project_id, **params))
 
     def add(self, project_id: str, *, idempotency_key: str | None = None, **fields: Any) -> Any:
         ids = {"project_id": project_id}
@@ -267,7 +280,7 @@ class Subtasks(Resource):
         return self._get("/tasks/{task_id}/subtasks", {"task_id": task_id}, **params)
 
     def iter(self, task_id: str, **params: Any) -> Iterator:
-        return self.list(task_id, **params).auto_paging_iter()
+        return self._paging(self.list(task_id, **params))
 
     def create(self, task_id: str, *, idempotency_key: str | None = None, **fields: Any) -> Any:
         return self._post("/tasks/{task_id}/subtasks", {"task_id": task_id}, idempotency_key=idempotency_key, **fields)
@@ -284,7 +297,7 @@ class Dependencies(Resource):
         return self._get("/tasks/{task_id}/dependencies", {"task_id": task_id}, **params)
 
     def iter(self, task_id: str, **params: Any) -> Iterator:
-        return self.list(task_id, **params).auto_paging_iter()
+        return self._paging(self.list(task_id, **params))
 
     def create(self, task_id: str, *, idempotency_key: str | None = None, **fields: Any) -> Any:
         """`depends_on_task_id` and `type` (FS, SS, FF, SF)."""
@@ -373,7 +386,7 @@ class Comments(Resource):
         return self._get("/tasks/{task_id}/comments", {"task_id": task_id}, **params)
 
     def iter(self, task_id: str, **params: Any) -> Iterator:
-        return self.list(task_id, **params).auto_paging_iter()
+        return self._paging(self.list(task_id, **params))
 
     def create(self, task_id: str, content: str, *, idempotency_key: str | None = None, **fields: Any) -> Any:
         ids = {"task_id": task_id}
@@ -391,7 +404,7 @@ class Mentions(Resource):
         return self._get("/mentions", **params)
 
     def iter(self, **params: Any) -> Iterator:
-        return self.list(**params).auto_paging_iter()
+        return self._paging(self.list(**params))
 
     def mark_read(self, mention_id: str) -> Any:
         return self._patch("/mentions/{mention_id}/read", {"mention_id": mention_id})
@@ -403,7 +416,7 @@ class Search(Resource):
         return self._get("/search", q=q, **params)
 
     def iter(self, q: str, **params: Any) -> Iterator:
-        return self.query(q, **params).auto_paging_iter()
+        return self._paging(self.query(q, **params))
 
 
 # --- Module 7: notifications and events -----------------------------------------------------------
@@ -414,7 +427,7 @@ class Notifications(Resource):
         return self._get("/notifications", **params)
 
     def iter(self, **params: Any) -> Iterator:
-        return self.list(**params).auto_paging_iter()
+        return self._paging(self.list(**params))
 
     def mark_read(self, notification_id: str) -> Any:
         return self._patch("/notifications/{notification_id}/read", {"notification_id": notification_id})
@@ -434,7 +447,7 @@ class Notifications(Resource):
     def update_preferences(self, **fields: Any) -> Any:
         return self._patch("/notifications/preferences", **fields)
 
-    def stream(self, *, last_event_id: str | None = None, **params: Any) -> Iterator[dict]:
+    def stream(self, *, last_event_id: str | None = None, **params: Any) -> Any:
         """The live Server-Sent Events stream: yields {"id", "event", "data"} (data parsed as JSON
         when it is JSON) until the server closes the stream; heartbeats are skipped."""
         client = self._client
@@ -442,25 +455,50 @@ class Notifications(Resource):
         if last_event_id:
             headers["Last-Event-ID"] = last_event_id
         url = client._url("/notifications/stream")
+        if client.is_async:
+            return self._astream(url, params, headers)
+        return self._stream(url, params, headers)
+
+    def _stream(self, url: str, params: dict, headers: dict) -> Iterator[dict]:
+        client = self._client
         with client._http.stream("GET", url, params=params or None, headers=headers, timeout=None) as response:
             if response.status_code >= 400:
                 response.read()
                 raise client._error(response)
-            event: dict[str, Any] = {}
+            parser = _SSEParser()
             for line in response.iter_lines():
-                if not line:
-                    if "data" in event:
-                        yield _sse_event(event)
-                    event = {}
-                elif line.startswith(":"):
-                    continue
-                else:
-                    name, _, value = line.partition(":")
-                    value = value[1:] if value.startswith(" ") else value
-                    if name == "data":
-                        event["data"] = event["data"] + "\n" + value if "data" in event else value
-                    elif name in {"id", "event", "retry"}:
-                        event[name] = value
+                yield from parser.feed(line)
+
+    async def _astream(self, url: str, params: dict, headers: dict) -> AsyncIterator[dict]:
+        client = self._client
+        async with client._http.stream("GET", url, params=params or None, headers=headers, timeout=None) as response:
+            if response.status_code >= 400:
+                await response.aread()
+                raise client._error(response)
+            parser = _SSEParser()
+            async for line in response.aiter_lines():
+                for event in parser.feed(line):
+                    yield event
+
+
+class _SSEParser:
+    """text/event-stream lines -> events (comments and heartbeats skipped)."""
+
+    def __init__(self) -> None:
+        self.event: dict[str, Any] = {}
+
+    def feed(self, line: str) -> list[dict]:
+        if not line:
+            event, self.event = self.event, {}
+            return [_sse_event(event)] if "data" in event else []
+        if not line.startswith(":"):
+            name, _, value = line.partition(":")
+            value = value[1:] if value.startswith(" ") else value
+            if name == "data":
+                self.event["data"] = self.event["data"] + "\n" + value if "data" in self.event else value
+            elif name in {"id", "event", "retry"}:
+                self.event[name] = value
+        return []
 
 
 def _sse_event(event: dict[str, Any]) -> dict[str, Any]:
@@ -476,7 +514,7 @@ class Events(Resource):
         return self._get("/events", **params)
 
     def iter(self, **params: Any) -> Iterator:
-        return self.list(**params).auto_paging_iter()
+        return self._paging(self.list(**params))
 
     def types(self) -> Any:
         return self._get("/event-types")
@@ -501,7 +539,7 @@ class Archive(Resource):
         return self._get("/archive/projects/{project_id}/history", {"project_id": project_id}, **params)
 
     def iter_history(self, project_id: str, **params: Any) -> Iterator:
-        return self.history(project_id, **params).auto_paging_iter()
+        return self._paging(self.history(project_id, **params))
 
 
 class Trash(Resource):
@@ -509,7 +547,7 @@ class Trash(Resource):
         return self._get("/archive/trash", **params)
 
     def iter(self, **params: Any) -> Iterator:
-        return self.list(**params).auto_paging_iter()
+        return self._paging(self.list(**params))
 
     def create(self, resource_type: str, resource_id: str, *, idempotency_key: str | None = None, **fields: Any) -> Any:
         """Move a resource to the trash."""
@@ -533,7 +571,7 @@ class AuditLogs(Resource):
         return self._get("/audit-logs", **params)
 
     def iter(self, **params: Any) -> Iterator:
-        return self.list(**params).auto_paging_iter()
+        return self._paging(self.list(**params))
 
     def verify(self) -> Any:
         return self._get("/audit-logs/verify")
@@ -627,7 +665,7 @@ class Webhooks(_Collection):
         return self._get("/integration/webhooks/{webhook_id}/deliveries", {"webhook_id": webhook_id}, **params)
 
     def iter_deliveries(self, webhook_id: str, **params: Any) -> Iterator:
-        return self.deliveries(webhook_id, **params).auto_paging_iter()
+        return self._paging(self.deliveries(webhook_id, **params))
 
 
 class OAuth(Resource):
@@ -641,7 +679,7 @@ class OAuth(Resource):
         return self._get("/integration/oauth/connections", **params)
 
     def iter_connections(self, **params: Any) -> Iterator:
-        return self.connections(**params).auto_paging_iter()
+        return self._paging(self.connections(**params))
 
     def connect(self, *, idempotency_key: str | None = None, **fields: Any) -> Any:
         """`oauth_app_id`, `access_token`, `refresh_token`, `external_user_id`."""
@@ -659,7 +697,7 @@ class Plugins(Resource):
         return self._get("/integration/plugins", **params)
 
     def iter(self, **params: Any) -> Iterator:
-        return self.list(**params).auto_paging_iter()
+        return self._paging(self.list(**params))
 
     def get(self, plugin_id: str) -> Any:
         return self._get("/integration/plugins/{plugin_id}", {"plugin_id": plugin_id})
