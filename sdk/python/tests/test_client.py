@@ -367,3 +367,45 @@ def test_login_classmethod_and_mfa(monkeypatch):
     with pytest.raises(pronaflow.MFARequiredError) as caught:
         pronaflow.PronaFlow.login("a@b.c", "pw", base_url="https://x.test", transport=httpx.MockTransport(handler))
     assert caught.value.mfa_token == "m1"
+
+
+def test_anonymous_posts_are_not_replayed_after_an_ambiguous_failure(make_client):
+    calls = []
+
+    def handler(request):
+        calls.append(1)
+        if len(calls) == 1:
+            raise httpx.ConnectError("refused", request=request)  # never sent: safe to retry
+        return httpx.Response(504)
+
+    client, _ = make_client(handler)
+    with pytest.raises(pronaflow.APIStatusError) as caught:
+        client.auth.request_password_reset("a@b.c")
+    assert caught.value.status == 504 and len(calls) == 2
+
+
+def test_enums_decimals_and_dates_are_serialised(make_client):
+    import datetime as dt
+    import decimal
+
+    bodies = []
+
+    def handler(request):
+        bodies.append(json.loads(request.content))
+        return envelope(TASK, 201)
+
+    client, _ = make_client(handler)
+    client.tasks.create(
+        title="x",
+        project_id=uuid.UUID(TASK["project_id"]),
+        priority=models.TaskPriorityEnum.high,
+        estimated_hours=decimal.Decimal("6.5"),
+        due_date=dt.date(2030, 1, 10),
+    )
+    assert bodies[0] == {
+        "title": "x",
+        "project_id": TASK["project_id"],
+        "priority": "high",
+        "estimated_hours": "6.5",
+        "due_date": "2030-01-10",
+    }

@@ -91,3 +91,18 @@ def test_a_malformed_timestamp_is_refused():
 def test_uses_the_current_time_by_default():
     with pytest.raises(WebhookVerificationError, match="too old"):
         webhooks.verify(WHSEC, headers(signature(RAW_KEY)), BODY)  # NOW is in the past
+
+
+def test_interoperates_with_the_standard_webhooks_reference_library():
+    """What a sender using the `standardwebhooks` package signs, verify() accepts, and back."""
+    standardwebhooks = pytest.importorskip("standardwebhooks")
+    import datetime as dt
+
+    sender = standardwebhooks.Webhook(WHSEC)
+    sent_at = dt.datetime.now(tz=dt.timezone.utc).replace(microsecond=0)
+    signed = sender.sign("msg_ref", sent_at, BODY.decode())
+    h = {"webhook-id": "msg_ref", "webhook-timestamp": str(int(sent_at.timestamp())), "webhook-signature": signed}
+    assert webhooks.verify(WHSEC, h, BODY)["type"] == "task.created"
+
+    ours = webhooks.sign(WHSEC, "msg_ref", int(sent_at.timestamp()), BODY)
+    assert sender.verify(BODY, {**h, "webhook-signature": ours}) == json.loads(BODY)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import decimal
 import email.utils
+import enum
 import json
 import os
 import random
@@ -57,7 +59,9 @@ def _jsonable(value: Any) -> Any:
         return {key: _jsonable(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
         return [_jsonable(item) for item in value]
-    if isinstance(value, uuid.UUID):
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, (uuid.UUID, decimal.Decimal)):
         return str(value)
     if hasattr(value, "isoformat"):
         return value.isoformat()
@@ -134,19 +138,24 @@ class _Core:
             request_headers["Content-Type"] = "application/json"
         return request_headers, content
 
-    def _transport_failure(self, exc: httpx.TransportError, attempt: int) -> float:
-        """The wait before retrying after a transport error, or raises when out of retries."""
-        if attempt < self.max_retries:
+    def _transport_failure(self, exc: httpx.TransportError, attempt: int, replay_safe: bool) -> float:
+        """The wait before retrying after a transport error, or raises when out of retries.
+        A request the server may have processed is retried only when that is safe."""
+        never_sent = isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout))
+        if attempt < self.max_retries and (replay_safe or never_sent):
             return self._backoff(attempt)
         if isinstance(exc, httpx.TimeoutException):
             raise errors.APITimeoutError(f"Request timed out: {exc}") from exc
         raise errors.APIConnectionError(f"Could not reach {self.base_url}: {exc}") from exc
 
-    def _status_failure(self, response: httpx.Response, attempt: int, method: str) -> float:
-        """The wait before retrying an error answer, or raises it as a PronaFlowError."""
+    def _status_failure(self, response: httpx.Response, attempt: int, method: str, replay_safe: bool) -> float:
+        """The wait before retrying an error answer, or raises it as a PronaFlowError.
+        429 and 503 mean the request was not processed; 502 and 504 may hide a processed one."""
         status = response.status_code
-        retryable = status in RETRY_STATUSES or (
-            status == 409 and attempt > 0 and method == "POST" and _in_progress(response)
+        retryable = (
+            status in (429, 503)
+            or (status in RETRY_STATUSES and replay_safe)
+            or (status == 409 and attempt > 0 and method == "POST" and _in_progress(response))
         )
         if retryable and attempt < self.max_retries:
             wait = _retry_after_seconds(response)
@@ -280,6 +289,8 @@ class BaseClient(_Core):
         """
         method = method.upper()
         request_headers, content = self._prepare(method, json_body, idempotency_key, headers)
+        # POSTs are deduplicated by their Idempotency-Key only for signed-in callers.
+        replay_safe = method != "POST" or authenticated
         refreshed = False
         attempt = 0
         while True:
@@ -290,7 +301,7 @@ class BaseClient(_Core):
                     method, self._url(path), params=_clean(params), content=content, headers=request_headers
                 )
             except httpx.TransportError as exc:
-                self._sleep(self._transport_failure(exc, attempt))
+                self._sleep(self._transport_failure(exc, attempt, replay_safe))
                 attempt += 1
                 continue
             if response.status_code < 400:
@@ -299,7 +310,7 @@ class BaseClient(_Core):
                 refreshed = True
                 self._refresh_access_token()
                 continue
-            self._sleep(self._status_failure(response, attempt, method))
+            self._sleep(self._status_failure(response, attempt, method, replay_safe))
             attempt += 1
 
     def _refresh_access_token(self) -> None:
@@ -382,6 +393,8 @@ class AsyncBaseClient(_Core):
             await self._sign_in(*self._credentials)
         method = method.upper()
         request_headers, content = self._prepare(method, json_body, idempotency_key, headers)
+        # POSTs are deduplicated by their Idempotency-Key only for signed-in callers.
+        replay_safe = method != "POST" or authenticated
         refreshed = False
         attempt = 0
         while True:
@@ -392,7 +405,7 @@ class AsyncBaseClient(_Core):
                     method, self._url(path), params=_clean(params), content=content, headers=request_headers
                 )
             except httpx.TransportError as exc:
-                await self._sleep(self._transport_failure(exc, attempt))
+                await self._sleep(self._transport_failure(exc, attempt, replay_safe))
                 attempt += 1
                 continue
             if response.status_code < 400:
@@ -401,7 +414,7 @@ class AsyncBaseClient(_Core):
                 refreshed = True
                 await self._refresh_access_token()
                 continue
-            await self._sleep(self._status_failure(response, attempt, method))
+            await self._sleep(self._status_failure(response, attempt, method, replay_safe))
             attempt += 1
 
     async def _refresh_access_token(self) -> None:
