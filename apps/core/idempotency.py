@@ -200,7 +200,11 @@ class IdempotencyMiddleware:
             if response.status_code >= 500 or response.streaming:
                 _release(request)
             else:
-                _complete(record, response)
+                try:
+                    _complete(record, response)
+                except Exception:  # the answer stands; without a stored copy the key must not stay claimed
+                    logger.exception("Idempotency-Key: could not store the answer; releasing the key")
+                    _release(request)
         return response
 
 
