@@ -1,6 +1,7 @@
 # The Python example of the API documentation (pronaflow-api-v1.2.md, "SDK Examples"), verbatim
-# except that the token, the server and the project come from the environment:
-# PRONAFLOW_API_TOKEN, PRONAFLOW_BASE_URL and PRONAFLOW_PROJECT_ID.
+# except that the token and the server come from the environment (PRONAFLOW_API_TOKEN,
+# PRONAFLOW_BASE_URL), and so does the project, PRONAFLOW_PROJECT_ID: the documentation's
+# placeholder 'project_uuid' is not a project a real server knows.
 import os
 
 from pronaflow import PronaFlow
@@ -14,7 +15,7 @@ client = PronaFlow(
 task = client.tasks.create(
     title='Design UI',
     priority='high',
-    project_id=os.environ['PRONAFLOW_PROJECT_ID']
+    project_id=os.environ.get('PRONAFLOW_PROJECT_ID', 'project_uuid')
 )
 
 # List projects
