@@ -246,6 +246,10 @@ def add_idempotency_key_parameter(result, generator, request, public):
         ),
         "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": KEY_SCHEMA_PATTERN},
     }
+    replayed = {
+        "description": "`true` when this is the stored answer of an earlier request with the same Idempotency-Key.",
+        "schema": {"type": "string", "enum": ["true"]},
+    }
     for path_item in result.get("paths", {}).values():
         operation = path_item.get("post")
         responses = operation.get("responses", {}) if operation else {}
@@ -254,4 +258,7 @@ def add_idempotency_key_parameter(result, generator, request, public):
         parameters = operation.setdefault("parameters", [])
         if not any(p.get("in") == "header" and p.get("name") == HEADER for p in parameters):
             parameters.append(dict(parameter))
+        for status, response in responses.items():
+            if status.startswith("2"):
+                response.setdefault("headers", {}).setdefault(REPLAYED_HEADER, dict(replayed))
     return result

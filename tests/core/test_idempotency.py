@@ -252,3 +252,17 @@ def test_every_api_view_that_accepts_post_runs_the_gate():
         if hasattr(cls, "post") and IdempotencyGate not in cls.throttle_classes
     ]
     assert not missing
+
+
+def test_the_schema_documents_the_header_on_creates_only():
+    from drf_spectacular.generators import SchemaGenerator
+
+    paths = SchemaGenerator().get_schema(request=None, public=True)["paths"]
+
+    def documented(path, method="post"):
+        return any(p["name"] == "Idempotency-Key" for p in paths[path][method].get("parameters", []))
+
+    assert documented("/api/v1/tasks") and documented("/api/v1/projects")
+    assert "Idempotent-Replayed" in paths["/api/v1/tasks"]["post"]["responses"]["201"]["headers"]
+    assert not documented("/api/v1/auth/login")
+    assert not documented("/api/v1/tasks", "get")
