@@ -409,3 +409,11 @@ def test_enums_decimals_and_dates_are_serialised(make_client):
         "estimated_hours": "6.5",
         "due_date": "2030-01-10",
     }
+
+
+@pytest.mark.parametrize(("value", "expected"), [("3", 3.0), ("soon", None), ("Wed, 21 Oct 2015 07:28:00 GMT", 0.0)])
+def test_retry_after_forms(make_client, value, expected):
+    answers = iter([error(429, "RATE_LIMITED", headers={"Retry-After": value}), envelope({"count": 1})])
+    client, sleeps = make_client(lambda request: next(answers), backoff_factor=0.25)
+    client.notifications.unread_count()
+    assert sleeps[0] == expected if expected is not None else 0.125 <= sleeps[0] <= 0.25
