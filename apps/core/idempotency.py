@@ -23,9 +23,10 @@ pieces, both configured once in settings and both in this module:
 
 1. `IdempotencyGate` is listed last in REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"]. Throttles are
    the one per-view hook DRF runs from its default settings *after* authentication and permission
-   checks and *before* the handler (no view overrides `throttle_classes`). It validates the key,
-   claims it by inserting the row first (the unique constraint arbitrates concurrent requests, no
-   lock is held while the view runs), or answers the replay / 409 / 422 by raising.
+   checks and *before* the handler (no view overrides `throttle_classes`; a test keeps it so). It
+   validates the key, claims it by inserting the row first (the unique constraint arbitrates
+   concurrent requests, no lock is held while the view runs), or answers the replay / 409 / 422
+   by raising.
 2. `IdempotencyMiddleware` (last in MIDDLEWARE, so it sees the rendered response before the
    request-id and rate-limit headers are added) reads the raw body for the fingerprint before DRF
    parses it, and after the view stores the status and body on the claimed row, or deletes the row
@@ -34,6 +35,8 @@ pieces, both configured once in settings and both in this module:
 A replay is raised as `IdempotentReplay`, which `api_exception_handler` turns back into the stored
 response. Requests refused before the gate (401, 403 by a permission class, 429) never claim a
 key, so they are not stored; everything the view answers below 500 is (Stripe stores 4xx too).
+Every signed-in POST honours the header; the schema documents it on the operations that create
+something (201, or 202 for a queued job), via the `add_idempotency_key_parameter` hook.
 
 A claim left unfinished by a crashed worker is taken over after IDEMPOTENCY_LOCK_SECONDS.
 `idempotency_keys_expire()` (beat job `apps.core.tasks.idempotency_key_expire_task`) deletes keys
