@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "apps.core.middleware.RateLimitHeadersMiddleware",
     "apps.core.audit.AuditContextMiddleware",
+    "apps.core.idempotency.IdempotencyMiddleware",
 ]
 
 ROOT_URLCONF = "pronaflow.urls"
@@ -201,7 +202,10 @@ REST_FRAMEWORK = {
         "rest_framework.permissions.IsAuthenticated",
         "apps.integrations.permissions.TokenScopePermission",
     ],
-    "DEFAULT_THROTTLE_CLASSES": ["apps.core.api.throttling.ApiRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "apps.core.api.throttling.ApiRateThrottle",
+        "apps.core.idempotency.IdempotencyGate",  # Idempotency-Key on POSTs, once authenticated
+    ],
     "DEFAULT_RENDERER_CLASSES": ["apps.core.api.renderers.EnvelopeJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "apps.core.api.pagination.PagePagination",
@@ -267,6 +271,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "apps.core.api.schema.add_error_envelope_component",
+        "apps.core.idempotency.add_idempotency_key_parameter",
     ],
 }
 
@@ -284,6 +289,11 @@ NOTIFICATION_RETENTION_DAYS = env.int("NOTIFICATION_RETENTION_DAYS", default=90)
 EVENT_RETENTION_DAYS = env.int("EVENT_RETENTION_DAYS", default=365)
 # Fernet key(s) for third-party secrets stored at rest; derived from SECRET_KEY when unset.
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
+
+# Idempotency-Key (apps.core.idempotency): how long answers are kept for replay, and after how long
+# an unfinished claim (a crashed worker) may be taken over.
+IDEMPOTENCY_KEY_TTL_HOURS = env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=24)
+IDEMPOTENCY_LOCK_SECONDS = env.int("IDEMPOTENCY_LOCK_SECONDS", default=300)
 
 # --- Internationalisation, static files ----------------------------------------------------
 
@@ -386,5 +396,6 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": HOURLY,
     },
     "webhook-retries": {"task": "apps.integrations.tasks.webhook_deliveries_retry_due_task", "schedule": 60.0},
+    "idempotency-keys-expire": {"task": "apps.core.tasks.idempotency_key_expire_task", "schedule": HOURLY},
     "integrations-retention": {"task": "apps.integrations.tasks.integration_records_purge_old_task", "schedule": DAILY},
 }

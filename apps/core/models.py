@@ -4,6 +4,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class UUIDModel(models.Model):
@@ -59,3 +60,31 @@ class SoftDeleteModel(models.Model):
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+
+class IdempotencyKey(models.Model):
+    """One `Idempotency-Key` of one caller on one POST route (see apps.core.idempotency).
+
+    The row is inserted before the view runs (the unique constraint makes the claim atomic); it is
+    completed with the response's status and body, or deleted when the response is a 5xx.
+    `status_code` is null while the first request is still running.
+    """
+
+    caller = models.CharField(max_length=80)  # "user:<id>" or "token:<id>"
+    method = models.CharField(max_length=10)
+    path = models.CharField(max_length=1024)
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64)  # SHA-256 (hex) of the request body
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    content_type = models.CharField(max_length=150, blank=True, default="")
+    response_body = models.BinaryField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["caller", "method", "path", "key"], name="core_idempotency_key_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.caller} {self.method} {self.path} {self.key}"

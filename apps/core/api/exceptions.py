@@ -12,6 +12,7 @@ from rest_framework.views import set_rollback
 
 from apps.core.api.envelope import error_body
 from apps.core.exceptions import DomainError, RateLimited
+from apps.core.idempotency import IdempotentReplay
 
 logger = logging.getLogger("pronaflow.api")
 
@@ -58,6 +59,8 @@ def _respond(status: int, code: str, message: str, details=None, headers=None) -
 
 
 def api_exception_handler(exc, context):
+    if isinstance(exc, IdempotentReplay):  # not an error: the stored answer of an Idempotency-Key
+        return exc.as_response()
     if isinstance(exc, DomainError):
         headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
         return _respond(exc.status, exc.code, exc.message, exc.details, headers)
