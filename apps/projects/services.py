@@ -20,14 +20,15 @@ from apps.workspaces.models import WorkspaceMember
 EDITABLE_FIELDS = ("name", "description", "visibility", "start_date", "end_date")
 
 
-def project_payload(project: Project) -> dict:
-    """The common part of every project.* event payload."""
+def project_payload(project: Project, **extra) -> dict:
+    """The common part of every project.* event payload, plus `extra` (e.g. `changes`, `reason`)."""
     return {
-        "project_id": project.pk,
-        "workspace_id": project.workspace_id,
+        "project_id": str(project.pk),
+        "workspace_id": str(project.workspace_id),
         "name": project.name,
         "status": project.status,
         "visibility": project.visibility,
+        **extra,
     }
 
 

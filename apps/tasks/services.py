@@ -29,7 +29,7 @@ UNSET = object()
 # --- Rights and helpers ---------------------------------------------------------------------
 
 
-def task_payload(task: Task, assignee_ids: list[str] | None = None) -> dict[str, Any]:
+def task_payload(task: Task, assignee_ids: list[str] | None = None, **extra: Any) -> dict[str, Any]:
     """The event payload of a task (the contract shared by task.* events)."""
     if assignee_ids is None:
         assignee_ids = _assignee_ids(task)
@@ -44,6 +44,7 @@ def task_payload(task: Task, assignee_ids: list[str] | None = None) -> dict[str,
         "assignee_ids": assignee_ids,
         "created_by_id": str(task.created_by_id) if task.created_by_id else None,
         "due_date": task.due_date,
+        **extra,
     }
 
 

@@ -197,8 +197,10 @@ def test_the_longest_valid_key_is_accepted(client_for, team, project):
     assert response.status_code == 201
 
 
-@pytest.mark.django_db(transaction=True)
-def test_concurrent_repeats_create_one_task(transactional_db, monkeypatch):
+# Committed rows are needed for two connections to race; serialized_rollback restores the rows the
+# data migrations seed (like the other transactional tests), so later tests find them.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_concurrent_repeats_create_one_task(monkeypatch):
     team = Team()
     project = ProjectFactory(workspace=team.workspace, created_by=team.owner)
     real_create = task_services.task_create
