@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from apps.archive.models import TrashItem
 from apps.archive.services.payloads import project_payload, task_payload
-from apps.core import policies, tenancy
+from apps.core import access, policies, tenancy
 from apps.core import trash as core_trash
 from apps.core.audit import record_action
 from apps.core.exceptions import NotFound
@@ -110,13 +110,24 @@ def trash_items_for(user) -> QuerySet:
         .all_objects.filter(Q(author_id=user.pk, workspace_id__in=ws_all) | Q(task__project_id__in=projects_managed))
         .values("id")
     )
+    # Resources whose app registered its own lifecycle: whoever may delete the row sees its item.
+    lifecycle = Q(pk__in=[])
+    for spec in _lifecycle_specs():
+        deletable = access.restrict(spec.model.all_objects.all(), user, "delete").values("pk")
+        lifecycle |= Q(resource_type=spec.resource_type, resource_id__in=deletable)
     return TrashItem.objects.filter(
-        Q(resource_type="workspace", workspace_id__in=ws_owner)
+        lifecycle
+        | Q(resource_type="workspace", workspace_id__in=ws_owner)
         | Q(resource_type="project", resource_id__in=projects_managed)
         | Q(resource_type="task_list", resource_id__in=task_lists)
         | Q(resource_type="task", resource_id__in=tasks)
         | Q(resource_type="comment", resource_id__in=comments)
     )
+
+
+def _lifecycle_specs() -> list[core_trash.TrashSpec]:
+    """Trash specs whose app registered delete/restore services (and access rules for the model)."""
+    return [spec for spec in map(core_trash.spec_for, core_trash.resource_types()) if spec.delete is not None]
 
 
 def _require_item_right(actor, item: TrashItem, permission: str) -> None:
@@ -199,9 +210,15 @@ def trash_item_create(*, actor, resource_type: str, resource_id) -> TrashItem:
 
     Events: project.deleted / task.deleted. Raises InvalidRequest (unknown type), NotFound (not
     visible, already trashed), PermissionDenied (no right to delete), Conflict (archived project).
+    A resource whose app registered lifecycle services (`TrashSpec.delete`, e.g. milestone) is
+    looked up through its access rules and handed to that service, which checks rights and emits.
     """
-    core_trash.spec_for(resource_type)
+    spec = core_trash.spec_for(resource_type)
     with transaction.atomic():
+        if spec.delete is not None:
+            obj = access.get_or_404(spec.model.objects.all(), actor, resource_id, "view")
+            deletion_id = spec.delete(actor=actor, obj=obj)
+            return TrashItem.objects.select_related("deleted_by").get(deletion_id=deletion_id)
         obj = _resolve_for_delete(actor, resource_type, resource_id)
         deletion_id = core_trash.soft_delete(obj, actor=actor)
         _emit_lifecycle("deleted", obj, actor)
@@ -242,11 +259,15 @@ def trash_item_restore(*, actor, trash_item: TrashItem) -> dict:
         if obj is None:
             trash_item.delete()
             raise NotFound("The resource of this trash item no longer exists.")
-        project = _project_of(obj)
-        if project is not None and project.pk != obj.pk and project.deleted_at is None:
-            policies.require_project_writable(project)
-        core_trash.restore(obj, actor=actor)
-        _emit_lifecycle("restored", obj, actor)
+        spec = core_trash.spec_for(trash_item.resource_type)
+        if spec.restore is not None:
+            spec.restore(actor=actor, obj=obj)
+        else:
+            project = _project_of(obj)
+            if project is not None and project.pk != obj.pk and project.deleted_at is None:
+                policies.require_project_writable(project)
+            core_trash.restore(obj, actor=actor)
+            _emit_lifecycle("restored", obj, actor)
     return {
         "id": str(obj.pk),
         "resource_type": trash_item.resource_type,
