@@ -18,12 +18,13 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from apps.collaboration.models import Comment, Mention
 from apps.events.models import DomainEvent
 from apps.projects.models import Project, ProjectMember
+from apps.scheduling.models import Baseline, Milestone, ProjectPlan
 from apps.tasks.models import Subtask, Task, TaskAssignee, TaskDependency, TaskList
 from apps.workspaces.models import Invitation, Workspace, WorkspaceMember
 from tests.factories.projects import ProjectFactory, ProjectMemberFactory
 from tests.factories.workspaces import InvitationFactory, Team
 
-APPS = ("workspaces", "projects", "tasks", "collaboration")
+APPS = ("workspaces", "projects", "tasks", "scheduling", "collaboration")
 METHODS = ("get", "post", "put", "patch", "delete")
 PREFIX = "api/v1/"
 MARKER = "Zanzibar"  # in every victim name and text, so searches would find them
@@ -40,6 +41,7 @@ FILLERS = (
     "mention_id",
     "invitation_id",
     "user_id",
+    "milestone_id",
 )
 # Parents an outsider may legitimately hold; used to pair an own parent with a foreign child.
 OWN_PARENTS = ("workspace_id", "project_id", "task_id")
@@ -53,6 +55,7 @@ COLLECTION_ROUTES = {
     "tasks:task-list-collection": "GET: list contents with a foreign project_id; POST: foreign project_id in the body",
     "tasks:task-collection": "GET: list contents with foreign filters; POST: foreign project_id and task_list_id "
     "in the body",
+    "scheduling:milestone-list": "GET: list contents with a foreign project_id; POST: foreign project_id in the body",
     "collaboration:mention-list": "GET: list contents (the victim's mentions never show)",
     "collaboration:search": "GET: results for a term only the victim's objects contain",
 }
@@ -129,6 +132,10 @@ class World:
         comment = Comment.objects.create(workspace=ws, task=task, author=team.member, content=f"{MARKER} @admin")
         mention = Mention.objects.create(workspace=ws, comment=comment, user=team.admin)
         invitation = InvitationFactory(workspace=ws)
+        milestone = Milestone.objects.create(
+            workspace=ws, project=project, name=f"{MARKER} milestone", due_date="2026-01-09"
+        )
+        Baseline.objects.create(workspace=ws, project=project, name=f"{MARKER} baseline")
         self.ids = {
             "workspace_id": ws.pk,
             "project_id": project.pk,
@@ -140,6 +147,7 @@ class World:
             "mention_id": mention.pk,
             "invitation_id": invitation.pk,
             "user_id": team.member.pk,
+            "milestone_id": milestone.pk,
         }
         own_ws = team.other_workspace
         own_project = ProjectFactory(workspace=own_ws, created_by=self.outsider)
@@ -190,6 +198,9 @@ class World:
             "dependencies": list(TaskDependency.objects.filter(task__workspace_id=ws).values()),
             "comments": list(Comment.all_objects.filter(workspace_id=ws).values()),
             "mentions": list(Mention.objects.filter(workspace_id=ws).values()),
+            "milestones": list(Milestone.all_objects.filter(workspace_id=ws).values()),
+            "plans": list(ProjectPlan.objects.filter(workspace_id=ws).values()),
+            "baselines": list(Baseline.objects.filter(workspace_id=ws).values()),
         }
         return json.dumps(state, default=str, sort_keys=True)
 
