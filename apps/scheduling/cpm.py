@@ -37,6 +37,8 @@ from typing import NamedTuple
 HOURS_PER_DAY = 8
 ALL_DAYS = (1, 2, 3, 4, 5, 6, 7)
 FS, SS, FF, SF = "FS", "SS", "FF", "SF"
+_FS, _SS, _FF, _SF = range(4)
+_LINK_CODES = {FS: _FS, SS: _SS, FF: _FF, SF: _SF}  # unknown types count as finish-to-start
 _ONE_DAY = dt.timedelta(days=1)
 
 
@@ -169,14 +171,15 @@ def critical_path(
     successors: list[list[tuple]] = [[] for _ in range(count)]
     predecessors: list[list[int]] = [[] for _ in range(count)]
     indegree = [0] * count
+    get = position.get
     for row in dependencies:
-        succ, pred = position.get(row[0]), position.get(row[1])
+        succ, pred = get(row[0]), get(row[1])
         if succ is None or pred is None:
             continue
         if succ == pred:
             raise CycleError([row[0]])
         lag = int(row[3] or 0) if len(row) > 3 else 0
-        successors[pred].append((succ, row[2], lag))
+        successors[pred].append((succ, _LINK_CODES.get(row[2], _FS), lag))
         predecessors[succ].append(pred)
         indegree[succ] += 1
 
@@ -189,40 +192,42 @@ def critical_path(
         pred_start = earliest[pred]
         pred_finish = pred_start + duration[pred]
         for succ, link, lag in successors[pred]:
-            if link == SS:
-                bound = pred_start + lag
-            elif link == FF:
-                bound = pred_finish + lag - duration[succ]
-            elif link == SF:
-                bound = pred_start + lag - duration[succ]
-            else:
+            if link == _FS:
                 bound = pred_finish + lag
+            elif link == _SS:
+                bound = pred_start + lag
+            elif link == _FF:
+                bound = pred_finish + lag - duration[succ]
+            else:
+                bound = pred_start + lag - duration[succ]
             if bound > earliest[succ]:
                 earliest[succ] = bound
 
-    finish = max((earliest[i] + duration[i] for i in range(count)), default=0)
+    finish = max(map(sum, zip(earliest, duration, strict=True)), default=0)
 
     # Backward pass: latest (exclusive) finishes, from the project finish.
     latest = [finish] * count
     for pred in reversed(order):
         bound_min = latest[pred]
         for succ, link, lag in successors[pred]:
-            succ_finish = latest[succ]
-            if link == SS:
-                bound = succ_finish - duration[succ] - lag + duration[pred]
-            elif link == FF:
-                bound = succ_finish - lag
-            elif link == SF:
-                bound = succ_finish - lag + duration[pred]
+            if link == _FS:
+                bound = latest[succ] - duration[succ] - lag
+            elif link == _SS:
+                bound = latest[succ] - duration[succ] - lag + duration[pred]
+            elif link == _FF:
+                bound = latest[succ] - lag
             else:
-                bound = succ_finish - duration[succ] - lag
+                bound = latest[succ] - lag + duration[pred]
             if bound < bound_min:
                 bound_min = bound
         latest[pred] = bound_min
 
-    rank = {node: n for n, node in enumerate(order)}
+    rank = [0] * count
+    for n, node in enumerate(order):
+        rank[node] = n
     ordered = sorted(range(count), key=lambda i: (earliest[i], rank[i]))
-    to_date = calendar.date
+    # Every index used below lies in [0, finish]: one date per working day of the schedule.
+    day = [calendar.date(index) for index in range(finish + 1)]
     scheduled = []
     critical = []
     for i in ordered:
@@ -235,12 +240,12 @@ def critical_path(
             ScheduledTask(
                 task_id,
                 length,
-                to_date(start),
-                to_date(start + length - 1),
-                to_date(late_finish - length),
-                to_date(late_finish - 1),
+                day[start],
+                day[start + length - 1],
+                day[late_finish - length],
+                day[late_finish - 1],
                 slack,
                 slack == 0,
             )
         )
-    return Schedule(calendar.anchor, to_date(finish - 1) if count else None, scheduled, critical)
+    return Schedule(calendar.anchor, day[finish - 1] if count else None, scheduled, critical)
