@@ -2,8 +2,10 @@
 milestone's round trip through the trash (/archive/trash)."""
 
 import pytest
+from freezegun import freeze_time
 
 from apps.archive.models import TrashItem
+from apps.archive.tasks import purge_expired_trash_task
 from apps.projects.choices import ProjectRole, ProjectVisibility
 from apps.scheduling.models import Milestone
 from tests.factories.projects import ProjectFactory, ProjectMemberFactory
@@ -178,3 +180,13 @@ def test_the_trash_can_purge_a_milestone(client_for, team, project):
     trash_item = TrashItem.objects.get()
     assert client.delete(f"{TRASH}/{trash_item.pk}").status_code == 204
     assert not Milestone.all_objects.filter(pk=item.pk).exists()
+
+
+def test_an_expired_milestone_is_purged_by_the_trash_job(client_for, team, project):
+    item = milestone(project)
+    with freeze_time("2026-01-01T10:00:00Z"):
+        assert client_for(team.member).delete(f"{MILESTONES}/{item.pk}").status_code == 204
+    with freeze_time("2026-02-15T00:00:00Z"):
+        assert purge_expired_trash_task.delay().get() == 1
+    assert not Milestone.all_objects.filter(pk=item.pk).exists()
+    assert not TrashItem.objects.exists()

@@ -5,6 +5,7 @@ import pytest
 
 from apps.scheduling.models import ProjectPlan
 from apps.tasks.models import Task, TaskDependency
+from tests.factories.projects import ProjectFactory
 from tests.scheduling.helpers import assert_error, events, iso, link, project_url, task
 
 pytestmark = pytest.mark.django_db
@@ -144,8 +145,6 @@ def test_unlocking_lets_dates_and_dependencies_change_again(client_for, team, pr
 
 
 def test_a_lock_in_one_project_does_not_freeze_another(client_for, team, project):
-    from tests.factories.projects import ProjectFactory
-
     other = ProjectFactory(workspace=team.workspace)
     lock(team, project, client_for)
     item = task(other, "Free", start=0, due=1)

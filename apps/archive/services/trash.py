@@ -297,7 +297,9 @@ def trash_purge_expired(*, now: dt.datetime | None = None) -> int:
     number of items purged. One transaction per item, so one failure does not block the rest."""
     now = now or timezone.now()
     purged = 0
-    for resource_type in PURGE_ORDER:
+    # Types registered by other apps (milestones, ...) live inside projects: purge them first.
+    others = [resource_type for resource_type in core_trash.resource_types() if resource_type not in PURGE_ORDER]
+    for resource_type in (*others, *PURGE_ORDER):
         ids = list(
             TrashItem.objects.filter(resource_type=resource_type, expires_at__lte=now).values_list("pk", flat=True)
         )
