@@ -290,6 +290,7 @@ def plan_get(*, project: Project) -> dict[str, Any]:
 
 
 def plan_body(project: Project, plan: ProjectPlan | None) -> dict[str, Any]:
+    """The plan response of `project` from its plan row (None: a draft that never moved)."""
     return {
         "project_id": str(project.pk),
         "state": plan.state if plan else PlanState.DRAFT,

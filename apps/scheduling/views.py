@@ -53,6 +53,8 @@ class CriticalPathView(_View):
         responses=CriticalPathSerializer,
     )
     def get(self, request, project_id):
+        """The project's CPM schedule (see `selectors.critical_path_get` for the shape). 404 when the
+        project is not visible, 409 on a dependency cycle."""
         project = selectors.project_get(actor=request.user, project_id=project_id)
         return Response(selectors.critical_path_get(project=project))
 
@@ -67,6 +69,8 @@ class GanttView(_View):
         responses=GanttSerializer,
     )
     def get(self, request, project_id):
+        """Tasks (dates, progress 0-100, assignees, predecessors, critical flag, variance in calendar
+        days against the latest baseline) and milestones of the project. 404 when not visible."""
         project = selectors.project_get(actor=request.user, project_id=project_id)
         return Response(selectors.gantt_get(project=project))
 
@@ -79,6 +83,8 @@ class PlanView(_View):
 
     @extend_schema(operation_id="scheduling_plan_retrieve", tags=TAGS, responses=PlanSerializer)
     def get(self, request, project_id):
+        """The plan state (draft, submitted, approved, locked) with its UTC stamps. 404 when the
+        project is not visible."""
         project = selectors.project_get(actor=request.user, project_id=project_id)
         return Response(selectors.plan_get(project=project))
 
@@ -88,6 +94,9 @@ class _PlanTransitionView(_View):
     transition: str = ""
 
     def post(self, request, project_id):
+        """Run the route's plan transition; answers the new plan state. 404 when the project is not
+        visible, 403 without the right (approve/lock/unlock: workspace owner or admin), 409 on an
+        archived project or from a state the transition does not start from."""
         project = selectors.project_get(actor=request.user, project_id=project_id)
         plan = services.plan_transition(actor=request.user, project=project, transition=self.transition)
         return Response(selectors.plan_body(project, plan))
@@ -105,6 +114,7 @@ def _transition_view(transition: str, summary: str) -> type[_PlanTransitionView]
             responses=PlanSerializer,
         )
         def post(self, request, project_id):
+            """Run this transition of the plan (rights and errors as on the parent view)."""
             return super().post(request, project_id)
 
     View.transition = transition
@@ -135,6 +145,8 @@ class BaselineCollectionView(_View):
         responses=BaselineOverviewSerializer,
     )
     def get(self, request, project_id):
+        """Baselines (newest first) and every task against the latest one (`variance_days`: due date
+        minus baseline due date, calendar days). 404 when the project is not visible."""
         project = selectors.project_get(actor=request.user, project_id=project_id)
         return Response(selectors.baseline_overview(project=project))
 
@@ -146,6 +158,8 @@ class BaselineCollectionView(_View):
         responses={201: BaselineSerializer},
     )
     def post(self, request, project_id):
+        """Snapshot every task's start and due dates under `name` (201). 404 / 403 (not a task
+        editor) / 409 (archived project) / 422 (blank name)."""
         project = selectors.project_get(actor=request.user, project_id=project_id)
         services.require_schedule_editor(request.user, project)
         data = self.validated(BaselineCreateSerializer)
@@ -175,6 +189,8 @@ class MilestoneCollectionView(_View):
 
     @extend_schema(operation_id="scheduling_milestones_list", tags=TAGS, responses=MilestoneSerializer(many=True))
     def get(self, request):
+        """Milestones of the projects the caller can see, a page at a time (filters project_id,
+        workspace_id, completed, due_before, due_after; sort due_date, name, created_at, completed_at)."""
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(MilestoneSerializer(page, many=True).data)
 
@@ -185,6 +201,9 @@ class MilestoneCollectionView(_View):
         responses={201: MilestoneSerializer},
     )
     def post(self, request):
+        """Create a milestone (201); emits milestone.created (and milestone.completed when created
+        completed). 422 for an invalid body or a project the caller cannot see, 403 without task
+        rights, 409 on an archived project."""
         data = dict(self.validated(MilestoneCreateSerializer))
         milestone = services.milestone_create(actor=request.user, project=data.pop("project_id"), **data)
         return Response(MilestoneSerializer(milestone).data, status=status.HTTP_201_CREATED)
@@ -195,6 +214,7 @@ class MilestoneDetailView(_View):
 
     @extend_schema(operation_id="scheduling_milestones_retrieve", tags=TAGS, responses=MilestoneSerializer)
     def get(self, request, milestone_id):
+        """One milestone; 404 when missing, trashed or not visible."""
         milestone = selectors.milestone_get(actor=request.user, milestone_id=milestone_id)
         return Response(MilestoneSerializer(milestone).data)
 
@@ -205,6 +225,8 @@ class MilestoneDetailView(_View):
         responses=MilestoneSerializer,
     )
     def patch(self, request, milestone_id):
+        """Change name, due_date, completed_at (UTC; null reopens). Emits milestone.completed when it
+        becomes completed. 404 / 403 / 409 (archived project) / 422."""
         milestone = selectors.milestone_get(actor=request.user, milestone_id=milestone_id)
         services.require_schedule_editor(request.user, milestone.project)
         data = self.validated(MilestoneUpdateSerializer)
@@ -213,6 +235,8 @@ class MilestoneDetailView(_View):
 
     @extend_schema(operation_id="scheduling_milestones_destroy", tags=TAGS, responses=NO_CONTENT)
     def delete(self, request, milestone_id):
+        """Move the milestone to the trash (204; restorable through /archive/trash for 30 days).
+        404 / 403 / 409 (archived project)."""
         milestone = selectors.milestone_get(actor=request.user, milestone_id=milestone_id)
         services.milestone_delete(actor=request.user, obj=milestone)
         return Response(status=status.HTTP_204_NO_CONTENT)
