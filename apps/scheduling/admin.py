@@ -1,8 +1,11 @@
-"""Admin for module 5: read-only views of plans and baselines, milestones editable by name and
-dates. Deleting goes through the trash (API or archive console), never straight to the database."""
+"""Admin for module 5: read-only views of plans and baselines; milestones are edited and moved to
+the trash through the services, so the same rules, events and audit entries apply as through the
+API (a refused change is reported, not forced)."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 
+from apps.core.exceptions import DomainError
+from apps.scheduling import services
 from apps.scheduling.models import Baseline, Milestone, ProjectPlan
 
 
@@ -50,8 +53,27 @@ class MilestoneAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return Milestone.all_objects.select_related("project")
 
+    actions = ["move_to_trash"]
+
     def has_add_permission(self, request):
         return False  # created through the API so rights are checked and milestone.created is emitted
 
     def has_delete_permission(self, request, obj=None):
-        return False
+        return False  # deleting goes to the trash (action below), never straight to the database
+
+    def save_model(self, request, obj, form, change):
+        data = {
+            name: form.cleaned_data[name] for name in form.changed_data if name in ("name", "due_date", "completed_at")
+        }
+        try:
+            services.milestone_update(actor=request.user, milestone=Milestone.objects.get(pk=obj.pk), data=data)
+        except DomainError as exc:
+            self.message_user(request, f"Not saved: {exc.message}", level=messages.ERROR)
+
+    @admin.action(description="Move to trash")
+    def move_to_trash(self, request, queryset):
+        for milestone in queryset.filter(deleted_at__isnull=True):
+            try:
+                services.milestone_delete(actor=request.user, obj=milestone)
+            except DomainError as exc:
+                self.message_user(request, f"{milestone}: {exc.message}", level=messages.ERROR)

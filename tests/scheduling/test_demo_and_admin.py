@@ -4,6 +4,7 @@ import pytest
 from django.contrib import admin
 
 from apps.accounts import demo as accounts_demo
+from apps.archive.models import TrashItem
 from apps.projects import demo as projects_demo
 from apps.projects.models import Project
 from apps.scheduling import demo as scheduling_demo
@@ -12,6 +13,7 @@ from apps.scheduling.models import Baseline, Milestone, ProjectPlan
 from apps.tasks import demo as tasks_demo
 from apps.tasks.models import TaskDependency
 from apps.workspaces import demo as workspaces_demo
+from tests.scheduling.helpers import day
 
 pytestmark = pytest.mark.django_db
 
@@ -41,3 +43,16 @@ def test_the_demo_project_has_a_critical_path_a_baseline_and_milestones_and_is_i
 def test_the_models_are_in_the_admin():
     for model in (Milestone, Baseline, ProjectPlan):
         assert admin.site.is_registered(model)
+
+
+def test_the_admin_trash_action_goes_through_the_service(client, team, project):
+    team.owner.is_staff = team.owner.is_superuser = True
+    team.owner.save(update_fields=["is_staff", "is_superuser"])
+    milestone = Milestone.objects.create(workspace=team.workspace, project=project, name="Beta", due_date=day(3))
+    client.force_login(team.owner)
+    response = client.post(
+        "/admin/scheduling/milestone/", {"action": "move_to_trash", "_selected_action": [str(milestone.pk)]}
+    )
+    assert response.status_code == 302
+    assert Milestone.all_objects.get(pk=milestone.pk).deleted_at is not None
+    assert TrashItem.objects.filter(resource_type="milestone").exists()
