@@ -5,9 +5,11 @@ import pytest
 from freezegun import freeze_time
 
 from apps.archive.models import TrashItem
+from apps.archive.services.trash import trash_item_restore
 from apps.archive.tasks import purge_expired_trash_task
 from apps.projects.choices import ProjectRole, ProjectVisibility
 from apps.scheduling.models import Milestone
+from tests.factories.archive import compliance_officer
 from tests.factories.projects import ProjectFactory, ProjectMemberFactory
 from tests.scheduling.helpers import BASE, assert_error, day, events, iso
 
@@ -190,3 +192,10 @@ def test_an_expired_milestone_is_purged_by_the_trash_job(client_for, team, proje
         assert purge_expired_trash_task.delay().get() == 1
     assert not Milestone.all_objects.filter(pk=item.pk).exists()
     assert not TrashItem.objects.exists()
+
+
+def test_a_compliance_officer_restores_a_milestone_from_the_console(client_for, team, project):
+    item = milestone(project)
+    client_for(team.member).delete(f"{MILESTONES}/{item.pk}")
+    trash_item_restore(actor=compliance_officer(), trash_item=TrashItem.objects.get())
+    assert Milestone.objects.filter(pk=item.pk).exists()
