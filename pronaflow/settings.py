@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "apps.workspaces",
     "apps.projects",
     "apps.tasks",
+    "apps.scheduling",
     "apps.collaboration",
     "apps.events",
     "apps.notifications",

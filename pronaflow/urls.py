@@ -12,6 +12,7 @@ API_APPS = [
     "apps.workspaces.urls",
     "apps.projects.urls",
     "apps.tasks.urls",
+    "apps.scheduling.urls",
     "apps.collaboration.urls",
     "apps.events.urls",
     "apps.notifications.urls",

@@ -16,6 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from apps.collaboration.models import Comment, Mention
 from apps.events.models import DomainEvent
 from apps.projects.models import Project, ProjectMember
+from apps.scheduling.models import Baseline, Milestone, ProjectPlan
 from apps.tasks.models import Subtask, Task, TaskAssignee, TaskDependency, TaskList
 from apps.workspaces.models import Invitation, Workspace, WorkspaceMember
 from tests.factories.projects import ProjectFactory, ProjectMemberFactory
@@ -91,6 +92,10 @@ class World:
         comment = Comment.objects.create(workspace=ws, task=task, author=team.member, content=f"{MARKER} @admin")
         mention = Mention.objects.create(workspace=ws, comment=comment, user=team.admin)
         invitation = InvitationFactory(workspace=ws)
+        milestone = Milestone.objects.create(
+            workspace=ws, project=project, name=f"{MARKER} milestone", due_date="2026-01-09"
+        )
+        Baseline.objects.create(workspace=ws, project=project, name=f"{MARKER} baseline")
         self.ids = {
             "workspace_id": ws.pk,
             "project_id": project.pk,
@@ -100,6 +105,7 @@ class World:
             "dependency_id": dependency.pk,
             "comment_id": comment.pk,
             "mention_id": mention.pk,
+            "milestone_id": milestone.pk,
             "invitation_id": invitation.pk,
             "user_id": team.member.pk,
         }
@@ -152,5 +158,8 @@ class World:
             "dependencies": list(TaskDependency.objects.filter(task__workspace_id=ws).values()),
             "comments": list(Comment.all_objects.filter(workspace_id=ws).values()),
             "mentions": list(Mention.objects.filter(workspace_id=ws).values()),
+            "milestones": list(Milestone.all_objects.filter(workspace_id=ws).values()),
+            "plans": list(ProjectPlan.objects.filter(workspace_id=ws).values()),
+            "baselines": list(Baseline.objects.filter(workspace_id=ws).values()),
         }
         return json.dumps(state, default=str, sort_keys=True)

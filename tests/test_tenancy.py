@@ -16,7 +16,7 @@ from apps.projects.models import Project
 from apps.tasks.models import Task, TaskList
 from tests.tenancy_walker import MARKER, World, api_routes, call, case_id, fill
 
-APPS = ("workspaces", "projects", "tasks", "collaboration")
+APPS = ("workspaces", "projects", "tasks", "scheduling", "collaboration")
 
 # Path kwargs the matrix knows how to fill with a foreign object's id.
 FILLERS = (
@@ -30,6 +30,7 @@ FILLERS = (
     "mention_id",
     "invitation_id",
     "user_id",
+    "milestone_id",
 )
 # Parents an outsider may legitimately hold; used to pair an own parent with a foreign child.
 OWN_PARENTS = ("workspace_id", "project_id", "task_id")
@@ -43,6 +44,7 @@ COLLECTION_ROUTES = {
     "tasks:task-list-collection": "GET: list contents with a foreign project_id; POST: foreign project_id in the body",
     "tasks:task-collection": "GET: list contents with foreign filters; POST: foreign project_id and task_list_id "
     "in the body",
+    "scheduling:milestone-list": "GET: list contents with a foreign project_id; POST: foreign project_id in the body",
     "collaboration:mention-list": "GET: list contents (the victim's mentions never show)",
     "collaboration:search": "GET: results for a term only the victim's objects contain",
 }

@@ -21,6 +21,8 @@ TASK_FIELDS = (
     "created_by_id",
     "due_date",
 )
+MILESTONE_FIELDS = ("milestone_id", "project_id", "workspace_id", "name", "due_date", "completed_at")
+PLAN_FIELDS = ("plan_id", "project_id", "workspace_id", "state", "approved_by_id", "locked_by_id")
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,10 @@ _TYPES = [
     EventType("task.deleted", "Task", "A task was moved to the trash.", TASK_FIELDS),
     EventType("task.restored", "Task", "A task was restored from the trash.", TASK_FIELDS),
     EventType("task.assigned", "Task", "Users were assigned to a task.", (*TASK_FIELDS, "assigned_user_ids")),
+    EventType("milestone.created", "Milestone", "A project milestone was created.", MILESTONE_FIELDS),
+    EventType("milestone.completed", "Milestone", "A project milestone was completed.", MILESTONE_FIELDS),
+    EventType("plan.approved", "ProjectPlan", "A project's plan was approved.", PLAN_FIELDS),
+    EventType("plan.locked", "ProjectPlan", "A project's plan was locked (task dates frozen).", PLAN_FIELDS),
     EventType(
         "comment.created",
         "Comment",

@@ -17,6 +17,7 @@ from apps.events.services import emit
 from apps.projects.models import Project
 from apps.projects.policies import require_task_editor
 from apps.tasks.choices import DependencyType, TaskPriority, TaskStatus
+from apps.tasks.guards import check_change
 from apps.tasks.models import Subtask, Task, TaskAssignee, TaskDependency, TaskList
 from apps.tasks.selectors import users_who_can_see_project
 from apps.workspaces.models import Workspace
@@ -217,6 +218,7 @@ def task_update(*, actor, task: Task, data: dict[str, Any]) -> Task:
         fields: list[str] = list(changes)
         if task.start_date and task.due_date and task.due_date < task.start_date:
             raise ValidationFailed.field("due_date", "The due date cannot be before the start date.")
+        check_change(task, fields)
 
         if "status" in data and data["status"] != task.status:
             changes["status"] = {"old": task.status, "new": data["status"]}
@@ -413,6 +415,7 @@ def dependency_create(
         raise ValidationFailed.field("depends_on_task_id", "Dependencies stay within one workspace.")
     if depends_on.pk == task.pk:
         raise Conflict("A task cannot depend on itself.")
+    check_change(task, ("dependencies",))
     with transaction.atomic():
         Workspace.all_objects.select_for_update().filter(pk=task.workspace_id).first()
         if TaskDependency.objects.filter(task=task, depends_on=depends_on).exists():
@@ -432,4 +435,5 @@ def dependency_create(
 def dependency_delete(*, actor, dependency: TaskDependency) -> None:
     """Remove a dependency. 403 / 409 as for task edits of the dependent task's project."""
     require_task_editor(actor, dependency.task.project)
+    check_change(dependency.task, ("dependencies",))
     dependency.delete()

@@ -82,6 +82,11 @@ def trash_items_for(user) -> QuerySet:
     return TrashItem.objects.filter(condition)
 
 
+def _lifecycle_specs() -> list[core_trash.TrashSpec]:
+    """Trash specs whose app registered delete/restore services (and access rules for the model)."""
+    return [spec for spec in map(core_trash.spec_for, core_trash.resource_types()) if spec.delete is not None]
+
+
 def _require_item_right(actor, item: TrashItem, permission: str) -> None:
     if getattr(actor, "has_perm", None) and actor.has_perm(permission):
         return
