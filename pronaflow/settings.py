@@ -273,6 +273,7 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "apps.core.api.schema.add_error_envelope_component",
         "apps.core.idempotency.add_idempotency_key_parameter",
+        "apps.core.api.schema.order_tags",
     ],
 }
 

@@ -2,9 +2,9 @@
 
 from django.contrib import admin
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularJSONAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
 
-from apps.core.views import ApiNotFoundView, HealthView
+from apps.core.views import ApiNotFoundView, HealthView, SchemaView
 
 # Each app owns its routes; paths inside are relative to /api/v1/.
 API_APPS = [
@@ -27,7 +27,7 @@ api_v1 = [path("", include(module)) for module in API_APPS]
 urlpatterns = [
     path("api/v1/", include(api_v1)),
     re_path(r"^api/", ApiNotFoundView.as_view()),
-    path("openapi.json", SpectacularJSONAPIView.as_view(throttle_classes=[]), name="openapi-schema"),
+    path("openapi.json", SchemaView.as_view(), name="openapi-schema"),
     path("docs", SpectacularSwaggerView.as_view(url_name="openapi-schema", throttle_classes=[]), name="swagger-ui"),
     path("redoc", SpectacularRedocView.as_view(url_name="openapi-schema", throttle_classes=[]), name="redoc"),
     path("health", HealthView.as_view(), name="health"),

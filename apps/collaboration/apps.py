@@ -7,13 +7,13 @@ class CollaborationConfig(AppConfig):
     verbose_name = "Collaboration"
 
     def ready(self) -> None:
-        from auditlog.registry import auditlog
         from django.db.models import OuterRef
 
         from apps.collaboration import lifecycle
         from apps.collaboration.access import CommentRules, MentionRules
         from apps.collaboration.models import Comment, Mention
         from apps.core import access, trash
+        from apps.core.audit import register_audited
         from apps.projects.models import Project
         from apps.tasks.models import Task, TaskList
         from apps.tasks.selectors import count_subquery, register_task_annotation
@@ -22,8 +22,8 @@ class CollaborationConfig(AppConfig):
         register_task_annotation(
             "comments_count", lambda: count_subquery(Comment.objects.filter(task=OuterRef("pk")), "task")
         )
-        auditlog.register(Comment)
-        auditlog.register(Mention)
+        register_audited(Comment)
+        register_audited(Mention)
         access.register(Comment, CommentRules())
         access.register(Mention, MentionRules())
         comments = Comment.all_objects

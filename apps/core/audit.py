@@ -82,3 +82,13 @@ class WorkspaceScopedAudit:
 
     def get_additional_data(self) -> dict[str, str]:
         return {"workspace_id": str(self.workspace_id)}
+
+
+def register_audited(model, *, exclude_fields=(), **options) -> None:
+    """Register `model` with django-auditlog, recording its own fields only: reverse relations
+    (a task's `subtasks`, a project's `task_lists`) are left out, or a created row would be logged
+    with changes like `"subtasks": {"new": "tasks.Subtask.None"}` (also in compliance exports)."""
+    from auditlog.registry import auditlog
+
+    reverse = [field.name for field in model._meta.get_fields() if field.auto_created and not field.concrete]
+    auditlog.register(model, exclude_fields=[*exclude_fields, *reverse], **options)

@@ -1,4 +1,7 @@
+from django.utils.decorators import method_decorator
+from django.views.decorators.gzip import gzip_page
 from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.views import SpectacularJSONAPIView
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -59,3 +62,19 @@ class ApiNotFoundView(APIView):
         raise NotFound("No API route matches this path.")
 
     post = put = patch = delete = head = options = get
+
+
+class SchemaView(SpectacularJSONAPIView):
+    """`/openapi.json`: the OpenAPI schema, generated once per process (it takes seconds and only
+    changes with the code) and sent gzip-compressed to clients that accept it (about 1 MB raw)."""
+
+    _schema: dict | None = None
+    throttle_classes = []
+
+    @extend_schema(exclude=True)
+    @method_decorator(gzip_page)
+    def get(self, request, *args, **kwargs):
+        if SchemaView._schema is None:
+            generator = self.generator_class(urlconf=self.urlconf, api_version=self.api_version)
+            SchemaView._schema = generator.get_schema(request=None, public=self.serve_public)
+        return Response(data=SchemaView._schema, headers={"Content-Disposition": 'inline; filename="openapi.json"'})

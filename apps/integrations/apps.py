@@ -7,17 +7,16 @@ class IntegrationsConfig(AppConfig):
     verbose_name = "Integrations"
 
     def ready(self) -> None:
-        from auditlog.registry import auditlog
-
+        from apps.core.audit import register_audited
         from apps.integrations import schema  # noqa: F401  (registers the OpenAPI bearer scheme)
         from apps.integrations.models import ApiToken, Consent, OAuthConnection, PluginInstallation, Webhook
         from apps.integrations.webhooks import handlers  # noqa: F401  (registers the event handler)
 
-        auditlog.register(ApiToken, exclude_fields=["token_hash", "last_used_at", "updated_at"])
-        auditlog.register(
+        register_audited(ApiToken, exclude_fields=["token_hash", "last_used_at", "updated_at"])
+        register_audited(
             Webhook,
             exclude_fields=["secret_encrypted", "last_triggered_at", "consecutive_failures", "updated_at"],
         )
-        auditlog.register(OAuthConnection, exclude_fields=["access_token_encrypted", "refresh_token_encrypted"])
-        auditlog.register(PluginInstallation)
-        auditlog.register(Consent)
+        register_audited(OAuthConnection, exclude_fields=["access_token_encrypted", "refresh_token_encrypted"])
+        register_audited(PluginInstallation)
+        register_audited(Consent)

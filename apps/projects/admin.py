@@ -3,6 +3,7 @@ and audit entries apply as through the API; a refused action is reported, not fo
 
 from django.contrib import admin, messages
 
+from apps.core.admin import ServiceSaveMixin
 from apps.core.exceptions import DomainError
 from apps.projects import lifecycle, services
 from apps.projects.models import Project, ProjectMember
@@ -20,7 +21,7 @@ class ProjectMemberInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(ServiceSaveMixin, admin.ModelAdmin):
     list_display = ["name", "workspace", "status", "visibility", "start_date", "end_date", "created_at", "deleted_at"]
     list_filter = ["status", "visibility", ("deleted_at", admin.EmptyFieldListFilter)]
     search_fields = ["name", "description", "workspace__name"]
@@ -53,12 +54,9 @@ class ProjectAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # deleting goes to the trash (action below), never straight to the database
 
-    def save_model(self, request, obj, form, change):
+    def save_through_service(self, request, obj, form):
         data = {name: form.cleaned_data[name] for name in form.changed_data if name in services.EDITABLE_FIELDS}
-        try:
-            services.project_update(actor=request.user, project=Project.objects.get(pk=obj.pk), data=data)
-        except DomainError as exc:
-            self.message_user(request, f"Not saved: {exc.message}", level=messages.ERROR)
+        services.project_update(actor=request.user, project=Project.objects.get(pk=obj.pk), data=data)
 
     @admin.action(description="Move to trash")
     def move_to_trash(self, request, queryset):
@@ -70,7 +68,7 @@ class ProjectAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProjectMember)
-class ProjectMemberAdmin(admin.ModelAdmin):
+class ProjectMemberAdmin(ServiceSaveMixin, admin.ModelAdmin):
     list_display = ["user", "project", "role", "added_at"]
     list_filter = ["role"]
     search_fields = ["user__email", "user__username", "project__name"]
@@ -83,13 +81,10 @@ class ProjectMemberAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def save_model(self, request, obj, form, change):
-        try:
-            services.project_member_update(
-                actor=request.user,
-                project=obj.project,
-                member=ProjectMember.objects.get(pk=obj.pk),
-                role=form.cleaned_data["role"],
-            )
-        except DomainError as exc:
-            self.message_user(request, f"Not saved: {exc.message}", level=messages.ERROR)
+    def save_through_service(self, request, obj, form):
+        services.project_member_update(
+            actor=request.user,
+            project=obj.project,
+            member=ProjectMember.objects.get(pk=obj.pk),
+            role=form.cleaned_data["role"],
+        )

@@ -7,9 +7,8 @@ class ProjectsConfig(AppConfig):
     verbose_name = "Projects"
 
     def ready(self) -> None:
-        from auditlog.registry import auditlog
-
         from apps.core import access, trash
+        from apps.core.audit import register_audited
         from apps.events.models import DomainEvent
         from apps.events.registry import register_directory
         from apps.projects import lifecycle
@@ -17,8 +16,8 @@ class ProjectsConfig(AppConfig):
         from apps.projects.models import Project, ProjectMember
         from apps.workspaces.models import Workspace
 
-        auditlog.register(Project)
-        auditlog.register(ProjectMember)
+        register_audited(Project)
+        register_audited(ProjectMember)
         access.register(Project, ProjectRules())
         # Who sees an event is a question of workspace and project visibility: this app answers it.
         access.register(DomainEvent, DomainEventRules())

@@ -4,6 +4,7 @@ API (a refused change is reported, not forced)."""
 
 from django.contrib import admin, messages
 
+from apps.core.admin import ServiceSaveMixin
 from apps.core.exceptions import DomainError
 from apps.scheduling import lifecycle, services
 from apps.scheduling.models import Baseline, Milestone, ProjectPlan
@@ -42,7 +43,7 @@ class BaselineAdmin(admin.ModelAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(admin.ModelAdmin):
+class MilestoneAdmin(ServiceSaveMixin, admin.ModelAdmin):
     list_display = ["name", "project", "due_date", "completed_at", "deleted_at"]
     list_filter = [("completed_at", admin.EmptyFieldListFilter), ("deleted_at", admin.EmptyFieldListFilter)]
     list_select_related = ["project"]
@@ -61,14 +62,11 @@ class MilestoneAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # deleting goes to the trash (action below), never straight to the database
 
-    def save_model(self, request, obj, form, change):
+    def save_through_service(self, request, obj, form):
         data = {
             name: form.cleaned_data[name] for name in form.changed_data if name in ("name", "due_date", "completed_at")
         }
-        try:
-            services.milestone_update(actor=request.user, milestone=Milestone.objects.get(pk=obj.pk), data=data)
-        except DomainError as exc:
-            self.message_user(request, f"Not saved: {exc.message}", level=messages.ERROR)
+        services.milestone_update(actor=request.user, milestone=Milestone.objects.get(pk=obj.pk), data=data)
 
     @admin.action(description="Move to trash")
     def move_to_trash(self, request, queryset):

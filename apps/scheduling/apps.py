@@ -7,16 +7,15 @@ class SchedulingConfig(AppConfig):
     verbose_name = "Scheduling"
 
     def ready(self) -> None:
-        from auditlog.registry import auditlog
-
         from apps.core import access as core_access
         from apps.core import trash
+        from apps.core.audit import register_audited
         from apps.scheduling import access, lifecycle, services
         from apps.scheduling.models import Baseline, Milestone, ProjectPlan
         from apps.tasks.guards import register_change_guard
 
         for model in (ProjectPlan, Baseline, Milestone):
-            auditlog.register(model)
+            register_audited(model)
         core_access.register(Milestone, access.MilestoneRules())
         core_access.register(Baseline, access.BaselineRules())
         core_access.register(ProjectPlan, access.ProjectPlanRules())

@@ -3,6 +3,7 @@ events and audit entries as the API); a refused action is reported, not forced."
 
 from django.contrib import admin, messages
 
+from apps.core.admin import ServiceSaveMixin
 from apps.core.exceptions import DomainError
 from apps.tasks import lifecycle, services
 from apps.tasks.choices import TaskStatus
@@ -45,7 +46,7 @@ class DependencyInline(ReadOnlyInline):
 
 
 @admin.register(TaskList)
-class TaskListAdmin(admin.ModelAdmin):
+class TaskListAdmin(ServiceSaveMixin, admin.ModelAdmin):
     list_display = ["name", "project", "workspace", "position", "created_at", "deleted_at"]
     list_filter = [("deleted_at", admin.EmptyFieldListFilter)]
     search_fields = ["name", "project__name", "workspace__name"]
@@ -63,12 +64,9 @@ class TaskListAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def save_model(self, request, obj, form, change):
+    def save_through_service(self, request, obj, form):
         data = {name: form.cleaned_data[name] for name in form.changed_data if name in ("name", "position")}
-        try:
-            services.task_list_update(actor=request.user, task_list=TaskList.objects.get(pk=obj.pk), **data)
-        except DomainError as exc:
-            _report(self, request, "Not saved", exc)
+        services.task_list_update(actor=request.user, task_list=TaskList.objects.get(pk=obj.pk), **data)
 
     @admin.action(description="Move to trash (with their tasks)")
     def move_to_trash(self, request, queryset):
@@ -80,7 +78,7 @@ class TaskListAdmin(admin.ModelAdmin):
 
 
 @admin.register(Task)
-class TaskAdmin(admin.ModelAdmin):
+class TaskAdmin(ServiceSaveMixin, admin.ModelAdmin):
     list_display = ["title", "project", "status", "priority", "due_date", "completed_at", "created_at", "deleted_at"]
     list_filter = ["status", "priority", ("deleted_at", admin.EmptyFieldListFilter)]
     search_fields = ["title", "description", "project__name", "workspace__name"]
@@ -123,16 +121,11 @@ class TaskAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def save_model(self, request, obj, form, change):
+    def save_through_service(self, request, obj, form):
         data = {name: form.cleaned_data[name] for name in form.changed_data if name in services.PLAIN_FIELDS}
         if "position" in form.changed_data:
             data["position"] = form.cleaned_data["position"]
-        try:
-            services.task_update(
-                actor=request.user, task=Task.objects.select_related("project").get(pk=obj.pk), data=data
-            )
-        except DomainError as exc:
-            _report(self, request, "Not saved", exc)
+        services.task_update(actor=request.user, task=Task.objects.select_related("project").get(pk=obj.pk), data=data)
 
     def _set_status(self, request, queryset, status):
         for task in queryset.filter(deleted_at__isnull=True).select_related("project"):

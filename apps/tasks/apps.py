@@ -7,9 +7,8 @@ class TasksConfig(AppConfig):
     verbose_name = "Tasks"
 
     def ready(self) -> None:
-        from auditlog.registry import auditlog
-
         from apps.core import access, trash
+        from apps.core.audit import register_audited
         from apps.projects.models import Project
         from apps.tasks import lifecycle
         from apps.tasks.access import ProjectChildRules, TaskChildRules
@@ -17,8 +16,8 @@ class TasksConfig(AppConfig):
         from apps.workspaces.models import Workspace
 
         for model in (TaskList, Subtask, TaskAssignee, TaskDependency):
-            auditlog.register(model)
-        auditlog.register(Task, m2m_fields={"watchers"})
+            register_audited(model)
+        register_audited(Task, m2m_fields={"watchers"})
         access.register(TaskList, ProjectChildRules())
         access.register(Task, ProjectChildRules())
         for model in (Subtask, TaskAssignee, TaskDependency):

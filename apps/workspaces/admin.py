@@ -3,6 +3,7 @@ events and audit entries apply as through the API; a refused action is reported,
 
 from django.contrib import admin, messages
 
+from apps.core.admin import ServiceSaveMixin
 from apps.core.exceptions import DomainError
 from apps.workspaces import lifecycle, services
 from apps.workspaces.models import Invitation, Workspace, WorkspaceMember
@@ -33,7 +34,7 @@ class WorkspaceMemberInline(admin.TabularInline):
 
 
 @admin.register(Workspace)
-class WorkspaceAdmin(admin.ModelAdmin):
+class WorkspaceAdmin(ServiceSaveMixin, admin.ModelAdmin):
     list_display = ["name", "type", "created_by", "created_at", "deleted_at"]
     list_filter = ["type", "allow_member_invitations", ("deleted_at", admin.EmptyFieldListFilter)]
     search_fields = ["name", "description", "created_by__email"]
@@ -51,14 +52,11 @@ class WorkspaceAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # deleting goes to the trash (action below), never straight to the database
 
-    def save_model(self, request, obj, form, change):
+    def save_through_service(self, request, obj, form):
         data = {name: form.cleaned_data[name] for name in form.changed_data}
         workspace = Workspace.objects.get(pk=obj.pk)
-        try:
-            services.workspace_update(actor=request.user, workspace=workspace, data=data)
-            services.workspace_settings_update(actor=request.user, workspace=workspace, data=data)
-        except DomainError as exc:
-            self.message_user(request, f"Not saved: {exc.message}", level=messages.ERROR)
+        services.workspace_update(actor=request.user, workspace=workspace, data=data)
+        services.workspace_settings_update(actor=request.user, workspace=workspace, data=data)
 
     @admin.action(description="Move to trash (owner only)")
     def move_to_trash(self, request, queryset):

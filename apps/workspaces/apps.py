@@ -7,16 +7,15 @@ class WorkspacesConfig(AppConfig):
     verbose_name = "Workspaces"
 
     def ready(self) -> None:
-        from auditlog.registry import auditlog
-
         from apps.core import access, trash
+        from apps.core.audit import register_audited
         from apps.workspaces import lifecycle
         from apps.workspaces.access import MemberRules, WorkspaceRules
         from apps.workspaces.models import Invitation, Workspace, WorkspaceMember
 
-        auditlog.register(Workspace)
-        auditlog.register(WorkspaceMember)
-        auditlog.register(Invitation, exclude_fields=["token_hash"])
+        register_audited(Workspace)
+        register_audited(WorkspaceMember)
+        register_audited(Invitation, exclude_fields=["token_hash"])
         access.register(Workspace, WorkspaceRules())
         access.register(WorkspaceMember, MemberRules())
         trash.register(

@@ -86,3 +86,47 @@ def add_error_envelope_component(result, generator, request, public):
         },
     }
     return result
+
+
+# The documentation's sections, in module order, with one naming style (the views declare short
+# lower-case tags; this is where they get their documented names and order).
+TAG_ORDER = (
+    ("auth", "Auth", "Module 1: registration, login, sessions, MFA"),
+    ("workspaces", "Workspaces", "Module 2: workspaces, members, invitations"),
+    ("projects", "Projects", "Module 3: projects and project members"),
+    ("tasks", "Tasks", "Module 4: task lists, tasks, subtasks, assignees, dependencies"),
+    ("scheduling", "Scheduling", "Module 5: critical path, Gantt, plan workflow, baselines, milestones"),
+    ("collaboration", "Collaboration", "Module 6: comments, mentions, search"),
+    ("notifications", "Notifications", "Module 7: in-app notifications, preferences, live stream"),
+    ("events", "Events", "Module 7: the domain-event log and event consumers"),
+    ("archive", "Archive", "Module 8: archiving projects"),
+    ("trash", "Trash", "Module 8: the trash bin"),
+    ("audit logs", "Audit logs", "Module 8: the tamper-evident audit log"),
+    ("compliance", "Compliance", "Module 8: compliance exports and GDPR tools"),
+    ("preferences", "Preferences", "Module 9: personalization"),
+    ("analytics", "Analytics", "Module 11: project metrics and burndown"),
+    ("reports", "Reports", "Module 11: reports, runs and exports"),
+    ("integration: api tokens", "Integrations: API tokens", "Module 12: personal API tokens"),
+    ("integration: webhooks", "Integrations: webhooks", "Module 12: webhooks and their deliveries"),
+    ("integration: oauth", "Integrations: OAuth", "Module 12: OAuth apps and connections"),
+    ("integration: plugins", "Integrations: plugins", "Module 12: the plugin catalogue and installations"),
+    ("integration: consents", "Integrations: consents", "Module 12: versioned consents"),
+    ("integration: status", "Integrations: status", "Module 12: integration status and health"),
+    ("health", "Health", "Service health"),
+)
+
+
+def order_tags(result, generator, request, public):
+    """Postprocessing hook: give every operation's tag its documented name and list the tags in
+    module order, so Swagger UI and ReDoc show one naming style in the spec's order. A tag not in
+    TAG_ORDER keeps its name, capitalised, after the known ones."""
+    names = {key: name for key, name, _ in TAG_ORDER}
+    seen = []
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            if isinstance(operation, dict) and "tags" in operation:
+                operation["tags"] = [names.get(tag.lower(), tag[:1].upper() + tag[1:]) for tag in operation["tags"]]
+                seen += [tag for tag in operation["tags"] if tag not in seen]
+    known = [{"name": name, "description": text} for _, name, text in TAG_ORDER if name in seen]
+    result["tags"] = known + [{"name": tag} for tag in seen if tag not in {t["name"] for t in known}]
+    return result
