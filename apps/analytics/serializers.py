@@ -59,13 +59,27 @@ class BurndownPointSerializer(serializers.Serializer):
     remaining_work = serializers.FloatField(help_text="Open (not completed, not cancelled) tasks.")
 
 
+class ScopePointSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    tasks = serializers.IntegerField(help_text="Tasks in scope at the end of the day (open or done, not trashed).")
+
+
 class BurndownSerializer(serializers.Serializer):
     project_id = serializers.UUIDField()
     start_date = serializers.DateField()
     end_date = serializers.DateField()
-    ideal_line = BurndownPointSerializer(many=True, help_text="Straight line from the work open on day one to 0.")
+    ideal_line = BurndownPointSerializer(
+        many=True,
+        help_text="Straight line from the work open at the end of day one (the current scope when no task existed "
+        "yet) to 0 on the end date.",
+    )
     actual_line = BurndownPointSerializer(
-        many=True, help_text="Tasks open at the end of each day up to today (tasks added later raise it)."
+        many=True,
+        help_text="Tasks open at the end of each day up to today, read from the daily snapshots: a closed day never "
+        "changes afterwards; today is live.",
+    )
+    scope_line = ScopePointSerializer(
+        many=True, help_text="Tasks in scope each day, so work added or removed shows as scope, not progress."
     )
 
 

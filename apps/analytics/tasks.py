@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from apps.analytics import services
+from apps.analytics import burndown, services
 from apps.analytics.choices import ExecutionTrigger
 from apps.analytics.models import Report
 
@@ -25,3 +25,10 @@ def report_execute_scheduled_task(report_id: str) -> str | None:
         return None
     execution = services.report_run_now(actor=None, report=report, trigger=ExecutionTrigger.SCHEDULED)
     return execution.status if execution else None
+
+
+@shared_task(name="apps.analytics.tasks.burndown_snapshots_record_task")
+def burndown_snapshots_record_task() -> int:
+    """Hourly beat job: record yesterday's burndown snapshot of every project whose workspace day
+    has closed (rows already there are left alone). Returns the number of rows written."""
+    return burndown.burndown_snapshots_record()

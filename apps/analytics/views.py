@@ -99,11 +99,13 @@ class ProjectBurndownView(APIView):
     @extend_schema(
         operation_id="analytics_project_burndown",
         tags=ANALYTICS_TAGS,
-        summary="Burndown: ideal and actual remaining work per day",
+        summary="Burndown: ideal, actual and scope lines per day, from daily snapshots",
         description=(
             "Defaults: the project's start and end dates, else from the day its first task was created to today. "
-            "Remaining work counts open tasks (cancelled and trashed ones excluded); tasks created during the range "
-            "raise the actual line. The actual line stops at today. The range is limited to 3660 days."
+            "Remaining work counts open tasks (cancelled and trashed ones excluded). Each closed day (workspace time "
+            "zone) is read from a snapshot taken when it closed, so deleting or moving tasks later never changes it; "
+            "days nobody recorded are reconstructed once from the tasks' history and then frozen. Today is live; "
+            "the actual and scope lines stop at today. The range is limited to 3660 days."
         ),
         parameters=DATE_PARAMS,
         responses=BurndownSerializer,
