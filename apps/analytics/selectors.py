@@ -101,6 +101,20 @@ def report_get(*, actor, report_id) -> Report:
     return report
 
 
+def report_execution_list(*, actor, report: Report) -> QuerySet:
+    """Every execution of `report` (already scoped to `actor`), newest first."""
+    return ReportExecution.objects.filter(report=report).order_by("-created_at", "id")
+
+
+def report_visible_project_ids(*, actor, report: Report) -> set[str]:
+    """Ids (strings) of the projects of the report's workspace `actor` can see: what a row of its
+    results needs to be shown to them."""
+    return {
+        str(pk)
+        for pk in restrict(Project.objects, actor).filter(workspace_id=report.workspace_id).values_list("pk", flat=True)
+    }
+
+
 def report_results_get(*, actor, report: Report, execution_id=None) -> dict:
     """The latest execution of `report` (or the one asked for) with the rows `actor` can see.
 

@@ -7,7 +7,7 @@ import re
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from apps.analytics.choices import ExecutionStatus, Metric, ReportType, ScheduleType
+from apps.analytics.choices import ExecutionStatus, ExecutionTrigger, Metric, ReportType, ScheduleType
 from apps.analytics.models import Report, ReportExecution
 from apps.core.access import restrict
 from apps.core.api.fields import VisibleIdField
@@ -271,6 +271,44 @@ class ReportExecutionSerializer(serializers.ModelSerializer):
         model = ReportExecution
         fields = ["execution_id", "report_id", "status", "created_at"]
         read_only_fields = fields
+
+
+class ReportExecutionHistorySerializer(serializers.ModelSerializer):
+    """One run of a report: when and how it ran, how long it took, what it found or why it failed."""
+
+    # The context carries `visible_project_ids`: row_count counts only rows the reader may see.
+    status = serializers.ChoiceField(choices=ExecutionStatus.choices, read_only=True)
+    trigger = serializers.ChoiceField(
+        choices=ExecutionTrigger.choices,
+        read_only=True,
+        help_text="manual: POST /execute (or the admin); scheduled: the report's schedule; export: an export of a "
+        "report that had never run.",
+    )
+    started_at = serializers.DateTimeField(source="created_at", read_only=True)
+    finished_at = serializers.DateTimeField(read_only=True, allow_null=True, help_text="Null while processing.")
+    duration_ms = serializers.SerializerMethodField(
+        help_text="Milliseconds from start to finish; null while processing."
+    )
+    row_count = serializers.SerializerMethodField(
+        help_text="Result rows you can see (as GET /results shows them); null unless completed."
+    )
+    error = serializers.CharField(read_only=True, help_text="Why a failed run failed; empty otherwise.")
+
+    class Meta:
+        model = ReportExecution
+        fields = ["id", "status", "trigger", "started_at", "finished_at", "duration_ms", "row_count", "error"]
+        read_only_fields = fields
+
+    def get_duration_ms(self, execution: ReportExecution) -> int | None:
+        if execution.finished_at is None:
+            return None
+        return max(int((execution.finished_at - execution.created_at).total_seconds() * 1000), 0)
+
+    def get_row_count(self, execution: ReportExecution) -> int | None:
+        if execution.status != ExecutionStatus.COMPLETED or execution.results is None:
+            return None
+        visible = self.context["visible_project_ids"]
+        return sum(1 for row in execution.results.get("details", []) if row.get("project_id") in visible)
 
 
 class ReportResultsSerializer(serializers.Serializer):

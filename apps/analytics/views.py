@@ -22,6 +22,7 @@ from apps.analytics.serializers import (
     BurndownSerializer,
     ProjectMetricsSerializer,
     ReportCreateSerializer,
+    ReportExecutionHistorySerializer,
     ReportExecutionSerializer,
     ReportResultsSerializer,
     ReportSerializer,
@@ -199,6 +200,37 @@ class ReportExecuteView(ReportScopedView):
         execution = services.report_execute(actor=request.user, report=self.report)
         execution.refresh_from_db(fields=["status"])
         return Response(ReportExecutionSerializer(execution).data, status=status.HTTP_202_ACCEPTED)
+
+
+class ReportExecutionListView(generics.ListAPIView):
+    serializer_class = ReportExecutionHistorySerializer
+    ordering_fields = ["created_at"]
+    ordering = ["-created_at", "id"]
+    queryset = Report.objects.none()
+
+    @cached_property
+    def report(self) -> Report:
+        return selectors.report_get(actor=self.request.user, report_id=self.kwargs["report_id"])
+
+    def get_queryset(self):
+        return selectors.report_execution_list(actor=self.request.user, report=self.report)
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if getattr(self, "swagger_fake_view", False):
+            return context
+        context["visible_project_ids"] = selectors.report_visible_project_ids(
+            actor=self.request.user, report=self.report
+        )
+        return context
+
+    @extend_schema(
+        operation_id="reports_executions",
+        tags=REPORT_TAGS,
+        summary="Run history of a report, newest first (each run's results: GET /results?execution_id=)",
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
 
 class ReportResultsView(ReportScopedView):
