@@ -16,8 +16,11 @@ class Report(WorkspaceScopedAudit, UUIDModel, TimeStampedModel):
     # {"project_ids": [uuid, ...] (empty: every project of the workspace), "start_date", "end_date"}
     filters = models.JSONField(default=dict, blank=True)
     metrics = models.JSONField(default=list)
-    # None, or {"type": daily|weekly|monthly, "time": "HH:MM", "day_of_week": 1-7, "day_of_month": 1-28}
+    # None, or {"type": daily|weekly|monthly, "time": "HH:MM", "day_of_week": 1-7, "day_of_month": 1-28,
+    # "timezone": IANA name or absent (the workspace's), "enabled": bool, "paused_reason": str | None}
     schedule = models.JSONField(null=True, blank=True)
+    # Scheduled runs that failed in a row since the last success or since the schedule was saved.
+    consecutive_failures = models.PositiveIntegerField(default=0)
     periodic_task = models.OneToOneField(
         "django_celery_beat.PeriodicTask", null=True, blank=True, on_delete=models.SET_NULL, related_name="report"
     )

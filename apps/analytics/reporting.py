@@ -24,19 +24,22 @@ def ordered_metrics(metrics) -> list[str]:
     return [metric.value for metric in Metric if metric.value in set(metrics)]
 
 
-def report_projects(report):
-    """The report's projects: the chosen ones still alive in its workspace, else all of them."""
+def report_projects(report, actor=None):
+    """The report's projects: the chosen ones still alive in its workspace, else all of them;
+    with `actor`, only those `actor` can see."""
     projects = apps.get_model("projects.Project").objects.filter(workspace_id=report.workspace_id)
+    if actor is not None:
+        projects = restrict(projects, actor)
     project_ids = (report.filters or {}).get("project_ids") or []
     if project_ids:
         projects = projects.filter(pk__in=project_ids)
     return projects.order_by("name", "pk")
 
 
-def compute(report, period: Period) -> dict:
-    """Rows and summary of `report` over `period`."""
+def compute(report, period: Period, actor=None) -> dict:
+    """Rows and summary of `report` over `period` (with `actor`: the projects they can see)."""
     metrics = ordered_metrics(report.metrics)
-    projects = list(report_projects(report).values_list("pk", "name"))
+    projects = list(report_projects(report, actor).values_list("pk", "name"))
     names = {pk: name for pk, name in projects}
     tasks = apps.get_model("tasks.Task").objects.filter(project_id__in=names.keys())
     counted = with_done_day(counted_tasks(tasks), period.tz)

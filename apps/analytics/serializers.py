@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -88,7 +89,16 @@ class BurndownSerializer(serializers.Serializer):
 
 class ReportScheduleSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=ScheduleType.choices)
-    time = serializers.CharField(default="09:00", help_text="HH:MM (24 h) in the workspace's time zone.")
+    time = serializers.CharField(
+        default="09:00", help_text="HH:MM (24 h) in the schedule's time zone (default: the workspace's)."
+    )
+    timezone = serializers.CharField(
+        required=False,
+        allow_null=True,
+        max_length=64,
+        help_text="IANA time zone of this schedule; absent or null: follow the workspace's time zone, "
+        "including later changes of it.",
+    )
     day_of_week = serializers.IntegerField(
         min_value=1, max_value=7, required=False, help_text="Weekly: ISO weekday, 1 = Monday ... 7 = Sunday."
     )
@@ -99,6 +109,15 @@ class ReportScheduleSerializer(serializers.Serializer):
     def validate_time(self, value: str) -> str:
         if not TIME_PATTERN.match(value):
             raise serializers.ValidationError("Use HH:MM (24-hour clock).")
+        return value
+
+    def validate_timezone(self, value: str | None) -> str | None:
+        if not value:
+            return None
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise serializers.ValidationError("Unknown time zone (use an IANA name such as Europe/Berlin).") from None
         return value
 
     def validate(self, attrs):
@@ -112,6 +131,8 @@ class ReportScheduleSerializer(serializers.Serializer):
         if kind == ScheduleType.MONTHLY and attrs.get("day_of_month") is None:
             raise serializers.ValidationError({"day_of_month": ["Required for a monthly schedule."]})
         schedule = {"type": kind, "time": attrs["time"]}
+        if attrs.get("timezone"):
+            schedule["timezone"] = attrs["timezone"]
         if kind == ScheduleType.WEEKLY:
             schedule["day_of_week"] = attrs["day_of_week"]
         if kind == ScheduleType.MONTHLY:
@@ -211,6 +232,14 @@ class ReportScheduleOutputSerializer(serializers.Serializer):
     time = serializers.CharField()
     day_of_week = serializers.IntegerField(required=False)
     day_of_month = serializers.IntegerField(required=False)
+    timezone = serializers.CharField(
+        allow_null=True, help_text="The schedule's own time zone; null: it follows the workspace's."
+    )
+    enabled = serializers.BooleanField(
+        help_text="False once the schedule paused itself after 5 scheduled runs failed in a row; saving the "
+        "schedule again (PATCH with `schedule`) resumes it."
+    )
+    paused_reason = serializers.CharField(allow_null=True, help_text="Why the schedule is paused; null while enabled.")
 
 
 class ReportFiltersOutputSerializer(serializers.Serializer):
@@ -259,7 +288,9 @@ class ReportSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(ReportScheduleOutputSerializer(allow_null=True))
     def get_schedule(self, report: Report) -> dict | None:
-        return report.schedule or None
+        if not report.schedule:
+            return None
+        return {"timezone": None, "enabled": True, "paused_reason": None, **report.schedule}
 
 
 class ReportExecutionSerializer(serializers.ModelSerializer):

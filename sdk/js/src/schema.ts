@@ -2755,10 +2755,11 @@ export interface components {
          *     * `project_updated` - Project updated
          *     * `project_archived` - Project archived
          *     * `user_joined` - Member joined
+         *     * `report_schedule_paused` - Scheduled report paused
          *     * `event` - Subscribed event
          * @enum {string}
          */
-        NotificationTypeEnum: "task_assigned" | "task_completed" | "comment" | "mention" | "project_updated" | "project_archived" | "user_joined" | "event";
+        NotificationTypeEnum: "task_assigned" | "task_completed" | "comment" | "mention" | "project_updated" | "project_archived" | "user_joined" | "report_schedule_paused" | "event";
         /** @enum {unknown} */
         NullEnum: null;
         OAuthApp: {
@@ -3650,14 +3651,22 @@ export interface components {
             time: string;
             day_of_week?: number;
             day_of_month?: number;
+            /** @description The schedule's own time zone; null: it follows the workspace's. */
+            timezone: string | null;
+            /** @description False once the schedule paused itself after 5 scheduled runs failed in a row; saving the schedule again (PATCH with `schedule`) resumes it. */
+            enabled: boolean;
+            /** @description Why the schedule is paused; null while enabled. */
+            paused_reason: string | null;
         };
         ReportScheduleRequest: {
             type: components["schemas"]["ReportScheduleTypeEnum"];
             /**
-             * @description HH:MM (24 h) in the workspace's time zone.
+             * @description HH:MM (24 h) in the schedule's time zone (default: the workspace's).
              * @default 09:00
              */
             time?: string;
+            /** @description IANA time zone of this schedule; absent or null: follow the workspace's time zone, including later changes of it. */
+            timezone?: string | null;
             /** @description Weekly: ISO weekday, 1 = Monday ... 7 = Sunday. */
             day_of_week?: number;
             /** @description Monthly: 1-28, so every month has the day. */
@@ -11356,7 +11365,7 @@ export interface operations {
                  *     * `read` - Read
                  */
                 status?: "read" | "unread";
-                /** @description One of: task_assigned, task_completed, comment, mention, project_updated, project_archived, user_joined, event (others match nothing). */
+                /** @description One of: task_assigned, task_completed, comment, mention, project_updated, project_archived, user_joined, report_schedule_paused, event (others match nothing). */
                 type?: string;
                 workspace_id?: string;
             };
