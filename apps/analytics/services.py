@@ -214,6 +214,23 @@ def report_delete(*, actor, report: Report) -> None:
         PeriodicTask.objects.filter(pk=task_id).delete()
 
 
+def report_schedules_follow_workspace(*, workspace, changes: dict) -> int:
+    """Re-time the PeriodicTasks of `workspace`'s scheduled reports after its time zone changed,
+    in the caller's transaction (registered with `apps.workspaces.hooks` in `ready()`). Schedules
+    that name their own `timezone` are left alone. Returns the number of reports re-synced."""
+    if "timezone" not in changes:
+        return 0
+    synced = 0
+    reports = Report.objects.select_for_update(of=("self",)).select_related("periodic_task")
+    for report in reports.filter(workspace=workspace, schedule__isnull=False):
+        if not report.schedule or report.schedule.get("timezone"):
+            continue
+        report.workspace = workspace
+        _sync_schedule(report)
+        synced += 1
+    return synced
+
+
 # --- Executions -----------------------------------------------------------------------------------
 
 
