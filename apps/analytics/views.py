@@ -268,7 +268,12 @@ class ReportExportView(ReportScopedView):
         parameters=[
             OpenApiParameter("format", str, enum=ExportFormat.values, default=ExportFormat.CSV, required=False),
             OpenApiParameter(
-                "include_charts", bool, default=True, required=False, description="PDF: a completion-rate bar chart."
+                "include_charts",
+                bool,
+                default=True,
+                required=False,
+                description="PDF: a completion-rate bar chart. Excel: native charts (completion rate by project, "
+                "velocity trend, and the burndown of a one-project report).",
             ),
         ],
         responses={

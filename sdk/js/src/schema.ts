@@ -14039,7 +14039,7 @@ export interface operations {
         parameters: {
             query?: {
                 format?: "csv" | "excel" | "pdf";
-                /** @description PDF: a completion-rate bar chart. */
+                /** @description PDF: a completion-rate bar chart. Excel: native charts (completion rate by project, velocity trend, and the burndown of a one-project report). */
                 include_charts?: boolean;
             };
             header?: never;
