@@ -16,6 +16,7 @@ from django.utils.text import slugify
 
 from apps.analytics.choices import ExportFormat, Metric, ReportType
 from apps.analytics.reporting import STATUSES
+from apps.core.csvsafe import safe_cell
 
 CONTENT_TYPES = {
     ExportFormat.CSV: "text/csv; charset=utf-8",
@@ -38,8 +39,6 @@ LABELS = {
         if not metric.value.startswith("avg_")
     },
 }
-# Leading characters that make spreadsheet software evaluate a cell as a formula.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
 # Bars drawn in the PDF chart; the table always lists every row.
 CHART_MAX_BARS = 30
 
@@ -49,14 +48,6 @@ class ExportFile:
     filename: str
     content_type: str
     content: bytes
-
-
-def safe_cell(value):
-    """Text that a spreadsheet would run as a formula is quoted; numbers (and None: an empty
-    cell) stay as they are."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def columns(report_type: str, metrics: list[str], *, with_ids: bool) -> list[str]:
