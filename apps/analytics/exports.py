@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import unicodedata
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -228,6 +229,27 @@ def _chart(results: dict) -> dict | None:
     }
 
 
+def text_direction(text: str) -> str:
+    """ "rtl" when the first strongly directional character of `text` is right-to-left (Arabic,
+    Hebrew, ...), else "ltr" (also for text without any, such as numbers)."""
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return "rtl"
+        if kind == "L":
+            return "ltr"
+    return "ltr"
+
+
+def _chart_labels(chart: dict | None) -> dict | None:
+    """The chart with each bar's label direction. The labels are laid out as HTML over the SVG:
+    WeasyPrint draws SVG text glyph by glyph, which reverses right-to-left scripts and leaves
+    Arabic letters unjoined, while HTML text is shaped and reordered by Pango."""
+    if chart is None:
+        return None
+    return {**chart, "bars": [{**bar, "dir": text_direction(bar["label"])} for bar in chart["bars"]]}
+
+
 def _pdf(report, execution, results: dict, include_charts: bool) -> bytes:
     from weasyprint import HTML
 
@@ -243,7 +265,7 @@ def _pdf(report, execution, results: dict, include_charts: bool) -> bytes:
             "rows": [
                 [(row.get(key), isinstance(row.get(key), int | float)) for key in keys] for row in results["details"]
             ],
-            "chart": _chart(results) if include_charts else None,
+            "chart": _chart_labels(_chart(results)) if include_charts else None,
         },
     )
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
