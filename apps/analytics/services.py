@@ -197,9 +197,13 @@ def report_update(*, actor, report: Report, data: dict) -> Report:
         data["metrics"] = reporting.ordered_metrics(data["metrics"])
     if "schedule" in data:
         data["schedule"] = _fresh_schedule(data["schedule"])
+    _, changes = model_update(instance=report, fields=EDITABLE_FIELDS, data=data, save=False)
+    update_fields = list(changes)
+    if "schedule" in data and report.consecutive_failures:
         report.consecutive_failures = 0
-    model_update(instance=report, fields=EDITABLE_FIELDS, data=data, save=False)
-    report.save()
+        update_fields.append("consecutive_failures")
+    if update_fields:
+        report.save(update_fields=[*update_fields, "updated_at"])
     _sync_schedule(report)
     return report
 
