@@ -65,7 +65,7 @@ def test_a_success_clears_the_count(team, report):
 
 
 def test_the_fifth_failure_pauses_the_schedule_and_tells_the_creator_in_app_and_by_email(
-    team, client_for, report, django_capture_on_commit_callbacks
+    team, client_for, report, django_capture_on_commit_callbacks, mailoutbox
 ):
     set_role(team, team.admin, "viewer")
     for _ in range(4):
@@ -88,6 +88,8 @@ def test_the_fifth_failure_pauses_the_schedule_and_tells_the_creator_in_app_and_
     assert notification.user == team.admin
     assert notification.action_url == f"/reports/{report.pk}"
     assert EmailNotification.objects.filter(user=team.admin, type="report_schedule_paused").exists()
+    (mail,) = [m for m in mailoutbox if "Scheduled report paused" in m.subject]
+    assert mail.to == [team.admin.email]
     # Beat-fired runs of a paused schedule are skipped.
     assert run(report) is None
     assert ReportExecution.objects.filter(report=report).count() == 5
