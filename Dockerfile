@@ -9,10 +9,11 @@ COPY requirements.txt /tmp/requirements.txt
 RUN pip install -r /tmp/requirements.txt
 
 FROM python:3.11-slim-bookworm AS runtime
-# WeasyPrint's libraries (Pango, HarfBuzz) and fonts for PDF exports; curl for health checks.
+# WeasyPrint's libraries (Pango, HarfBuzz) and fonts for PDF exports (Noto: CJK, Arabic and other
+# scripts, colour emoji); curl for health checks.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
-      fontconfig fonts-dejavu-core curl \
+      fontconfig fonts-dejavu-core fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji curl \
  && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system pronaflow && useradd --system --gid pronaflow --home /app pronaflow
 COPY --from=build /opt/venv /opt/venv

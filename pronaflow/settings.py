@@ -402,4 +402,5 @@ CELERY_BEAT_SCHEDULE = {
     "webhook-retries": {"task": "apps.integrations.tasks.webhook_deliveries_retry_due_task", "schedule": 60.0},
     "idempotency-keys-expire": {"task": "apps.core.tasks.idempotency_key_expire_task", "schedule": HOURLY},
     "integrations-retention": {"task": "apps.integrations.tasks.integration_records_purge_old_task", "schedule": DAILY},
+    "analytics-burndown-snapshots": {"task": "apps.analytics.tasks.burndown_snapshots_record_task", "schedule": HOURLY},
 }

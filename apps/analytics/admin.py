@@ -38,6 +38,7 @@ class ReportAdmin(admin.ModelAdmin):
         "metrics",
         "schedule",
         "periodic_task",
+        "consecutive_failures",
         "created_by",
         "last_executed_at",
         "created_at",

@@ -16,8 +16,11 @@ class Report(WorkspaceScopedAudit, UUIDModel, TimeStampedModel):
     # {"project_ids": [uuid, ...] (empty: every project of the workspace), "start_date", "end_date"}
     filters = models.JSONField(default=dict, blank=True)
     metrics = models.JSONField(default=list)
-    # None, or {"type": daily|weekly|monthly, "time": "HH:MM", "day_of_week": 1-7, "day_of_month": 1-28}
+    # None, or {"type": daily|weekly|monthly, "time": "HH:MM", "day_of_week": 1-7, "day_of_month": 1-28,
+    # "timezone": IANA name or absent (the workspace's), "enabled": bool, "paused_reason": str | None}
     schedule = models.JSONField(null=True, blank=True)
+    # Scheduled runs that failed in a row since the last success or since the schedule was saved.
+    consecutive_failures = models.PositiveIntegerField(default=0)
     periodic_task = models.OneToOneField(
         "django_celery_beat.PeriodicTask", null=True, blank=True, on_delete=models.SET_NULL, related_name="report"
     )
@@ -52,3 +55,27 @@ class ReportExecution(UUIDModel, TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.report_id} at {self.created_at:%Y-%m-%d %H:%M} ({self.status})"
+
+
+class BurndownSnapshot(models.Model):
+    """A project's work at the end of one closed day (workspace time zone), frozen once written.
+
+    `scope` counts the tasks in the project that day (created by its end, not trashed by then,
+    cancelled ones left out); `remaining` those of them not completed by then. Days are recorded by
+    the beat job and by the first burndown request after a day closes; days nobody recorded are
+    reconstructed once from the tasks' history (`reconstructed`).
+    """
+
+    project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="burndown_snapshots")
+    day = models.DateField()
+    scope = models.PositiveIntegerField()
+    remaining = models.PositiveIntegerField()
+    reconstructed = models.BooleanField(default=False)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["project", "day"]
+        constraints = [models.UniqueConstraint(fields=["project", "day"], name="burndown_snapshot_once_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} {self.day}: {self.remaining}/{self.scope}"

@@ -7,11 +7,23 @@ projects gets a summary of exactly those (see `visible_results`).
 
 from __future__ import annotations
 
-from django.apps import apps
-from django.db.models import Count, Q
+import datetime as dt
 
-from apps.analytics.choices import COUNT_METRICS, Metric, ReportType
-from apps.analytics.metrics import Period, aggregates, counted_tasks, figures, with_done_day
+from django.apps import apps
+from django.db.models import Count, DateTimeField, Q
+from django.db.models.functions import Trunc
+from django.utils import timezone
+
+from apps.analytics import burndown
+from apps.analytics.choices import COUNT_METRICS, Granularity, Metric, ReportType
+from apps.analytics.metrics import (
+    Period,
+    aggregates,
+    bucket_starts,
+    counted_tasks,
+    figures,
+    with_done_day,
+)
 from apps.core.access import restrict
 from apps.projects.models import Project
 
@@ -24,19 +36,22 @@ def ordered_metrics(metrics) -> list[str]:
     return [metric.value for metric in Metric if metric.value in set(metrics)]
 
 
-def report_projects(report):
-    """The report's projects: the chosen ones still alive in its workspace, else all of them."""
+def report_projects(report, actor=None):
+    """The report's projects: the chosen ones still alive in its workspace, else all of them;
+    with `actor`, only those `actor` can see."""
     projects = apps.get_model("projects.Project").objects.filter(workspace_id=report.workspace_id)
+    if actor is not None:
+        projects = restrict(projects, actor)
     project_ids = (report.filters or {}).get("project_ids") or []
     if project_ids:
         projects = projects.filter(pk__in=project_ids)
     return projects.order_by("name", "pk")
 
 
-def compute(report, period: Period) -> dict:
-    """Rows and summary of `report` over `period`."""
+def compute(report, period: Period, actor=None) -> dict:
+    """Rows and summary of `report` over `period` (with `actor`: the projects they can see)."""
     metrics = ordered_metrics(report.metrics)
-    projects = list(report_projects(report).values_list("pk", "name"))
+    projects = list(report_projects(report, actor).values_list("pk", "name"))
     names = {pk: name for pk, name in projects}
     tasks = apps.get_model("tasks.Task").objects.filter(project_id__in=names.keys())
     counted = with_done_day(counted_tasks(tasks), period.tz)
@@ -93,6 +108,55 @@ def compute(report, period: Period) -> dict:
         "metrics": metrics,
         "summary": summarize(report.type, metrics, details),
         "details": details,
+        "trend": velocity_trend(counted, period, names),
+        "burndown": report_burndown(report, period, [pk for pk, _ in projects]),
+    }
+
+
+def velocity_trend(counted, period: Period, names: dict) -> dict:
+    """Tasks completed per Monday-based week of the period, per project (one query):
+    `{"weeks": [iso date, ...], "completed": {project_id: [count per week]}}` (projects without
+    completions left out)."""
+    weeks = bucket_starts(period, Granularity.WEEKLY)
+    index = {week: i for i, week in enumerate(weeks)}
+    rows = (
+        counted.filter(done_at__gte=period.start_dt, done_at__lt=period.end_dt)
+        .annotate(bucket=Trunc("done_at", "week", output_field=DateTimeField(), tzinfo=period.tz))
+        .order_by()
+        .values("project_id", "bucket")
+        .annotate(n=Count("pk"))
+    )
+    completed: dict[str, list[int]] = {}
+    for row in rows:
+        day = row["bucket"].astimezone(period.tz).date() if row["bucket"].tzinfo else row["bucket"].date()
+        if day in index and row["project_id"] in names:
+            completed.setdefault(str(row["project_id"]), [0] * len(weeks))[index[day]] += row["n"]
+    return {"weeks": [week.isoformat() for week in weeks], "completed": completed}
+
+
+def report_burndown(report, period: Period, project_ids: list) -> dict | None:
+    """The burndown of a report that covers exactly one project (the only case where one line
+    means something), read from the project's daily snapshots; None otherwise:
+    `{"project_id", "points": [{"date", "ideal", "actual", "scope"}]}` (actual and scope null after
+    today)."""
+    if len(project_ids) != 1:
+        return None
+    project = apps.get_model("projects.Project").objects.select_related("workspace").get(pk=project_ids[0])
+    today = timezone.now().astimezone(period.tz).date()
+    lines = burndown.project_burndown(project, period, today)
+    actual = {point["date"]: point["remaining_work"] for point in lines["actual_line"]}
+    scope = {point["date"]: point["tasks"] for point in lines["scope_line"]}
+    return {
+        "project_id": str(project.pk),
+        "points": [
+            {
+                "date": point["date"].isoformat(),
+                "ideal": point["remaining_work"],
+                "actual": actual.get(point["date"]),
+                "scope": scope.get(point["date"]),
+            }
+            for point in lines["ideal_line"]
+        ],
     }
 
 
@@ -133,9 +197,20 @@ def visible_results(report, results: dict | None, user) -> dict | None:
     }
     kept = [row for row in details if row["project_id"] in allowed]
     report_type, metrics = results.get("type", report.type), results.get("metrics", report.metrics)
+    trend = results.get("trend") or {"weeks": [], "completed": {}}
+    velocity = [
+        {
+            "week": dt.date.fromisoformat(week),
+            "completed": sum(counts[i] for pid, counts in trend["completed"].items() if pid in allowed),
+        }
+        for i, week in enumerate(trend["weeks"])
+    ]
+    chart = results.get("burndown")
     return {
         "type": report_type,
         "metrics": metrics,
         "summary": summarize(report_type, metrics, kept),
         "details": kept,
+        "velocity_trend": velocity,
+        "burndown": chart if chart and chart["project_id"] in allowed else None,
     }

@@ -8,7 +8,7 @@ from django.apps import apps
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from apps.analytics import metrics, reporting
+from apps.analytics import burndown, metrics, reporting
 from apps.analytics.choices import ExecutionStatus, Granularity
 from apps.analytics.models import Report, ReportExecution
 from apps.core.access import restrict
@@ -62,8 +62,12 @@ def project_metrics_get(
 
 
 def project_burndown_get(*, actor, project_id, start: dt.date | None, end: dt.date | None) -> dict:
-    """Burndown of a project. Defaults: the project's start and end dates, else from the day its
-    first task was created (today when it has none) to today. Raises NotFound, InvalidRequest."""
+    """Burndown of a project from its daily snapshots (see `apps.analytics.burndown`).
+
+    Defaults: the project's start and end dates, else from the day its first task was created
+    (today when it has none) to today. The first request after a day closes records that day's
+    snapshot. Raises NotFound, InvalidRequest.
+    """
     project = analytics_project_get(actor=actor, project_id=project_id)
     tz = metrics.workspace_tz(project.workspace)
     today = _today(tz)
@@ -81,7 +85,7 @@ def project_burndown_get(*, actor, project_id, start: dt.date | None, end: dt.da
     if end is None:
         end = project.end_date if project.end_date and project.end_date >= start else max(today, start)
     _check_range(start, end, MAX_BURNDOWN_DAYS)
-    return metrics.project_burndown(project, metrics.Period(start=start, end=end, tz=tz), today)
+    return burndown.project_burndown(project, metrics.Period(start=start, end=end, tz=tz), today)
 
 
 def report_list(*, actor) -> QuerySet:
@@ -95,6 +99,20 @@ def report_get(*, actor, report_id) -> Report:
     if report is None:
         raise NotFound("Report not found.")
     return report
+
+
+def report_execution_list(*, actor, report: Report) -> QuerySet:
+    """Every execution of `report` (already scoped to `actor`), newest first."""
+    return ReportExecution.objects.filter(report=report).order_by("-created_at", "id")
+
+
+def report_visible_project_ids(*, actor, report: Report) -> set[str]:
+    """Ids (strings) of the projects of the report's workspace `actor` can see: what a row of its
+    results needs to be shown to them."""
+    return {
+        str(pk)
+        for pk in restrict(Project.objects, actor).filter(workspace_id=report.workspace_id).values_list("pk", flat=True)
+    }
 
 
 def report_results_get(*, actor, report: Report, execution_id=None) -> dict:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from apps.analytics.choices import ExecutionStatus, Metric, ReportType, ScheduleType
+from apps.analytics.choices import ExecutionStatus, ExecutionTrigger, Metric, ReportType, ScheduleType
 from apps.analytics.models import Report, ReportExecution
 from apps.core.access import restrict
 from apps.core.api.fields import VisibleIdField
@@ -59,13 +60,27 @@ class BurndownPointSerializer(serializers.Serializer):
     remaining_work = serializers.FloatField(help_text="Open (not completed, not cancelled) tasks.")
 
 
+class ScopePointSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    tasks = serializers.IntegerField(help_text="Tasks in scope at the end of the day (open or done, not trashed).")
+
+
 class BurndownSerializer(serializers.Serializer):
     project_id = serializers.UUIDField()
     start_date = serializers.DateField()
     end_date = serializers.DateField()
-    ideal_line = BurndownPointSerializer(many=True, help_text="Straight line from the work open on day one to 0.")
+    ideal_line = BurndownPointSerializer(
+        many=True,
+        help_text="Straight line from the work open at the end of day one (the current scope when no task existed "
+        "yet) to 0 on the end date.",
+    )
     actual_line = BurndownPointSerializer(
-        many=True, help_text="Tasks open at the end of each day up to today (tasks added later raise it)."
+        many=True,
+        help_text="Tasks open at the end of each day up to today, read from the daily snapshots: a closed day never "
+        "changes afterwards; today is live.",
+    )
+    scope_line = ScopePointSerializer(
+        many=True, help_text="Tasks in scope each day, so work added or removed shows as scope, not progress."
     )
 
 
@@ -74,7 +89,16 @@ class BurndownSerializer(serializers.Serializer):
 
 class ReportScheduleSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=ScheduleType.choices)
-    time = serializers.CharField(default="09:00", help_text="HH:MM (24 h) in the workspace's time zone.")
+    time = serializers.CharField(
+        default="09:00", help_text="HH:MM (24 h) in the schedule's time zone (default: the workspace's)."
+    )
+    timezone = serializers.CharField(
+        required=False,
+        allow_null=True,
+        max_length=64,
+        help_text="IANA time zone of this schedule; absent or null: follow the workspace's time zone, "
+        "including later changes of it.",
+    )
     day_of_week = serializers.IntegerField(
         min_value=1, max_value=7, required=False, help_text="Weekly: ISO weekday, 1 = Monday ... 7 = Sunday."
     )
@@ -85,6 +109,15 @@ class ReportScheduleSerializer(serializers.Serializer):
     def validate_time(self, value: str) -> str:
         if not TIME_PATTERN.match(value):
             raise serializers.ValidationError("Use HH:MM (24-hour clock).")
+        return value
+
+    def validate_timezone(self, value: str | None) -> str | None:
+        if not value:
+            return None
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise serializers.ValidationError("Unknown time zone (use an IANA name such as Europe/Berlin).") from None
         return value
 
     def validate(self, attrs):
@@ -98,6 +131,8 @@ class ReportScheduleSerializer(serializers.Serializer):
         if kind == ScheduleType.MONTHLY and attrs.get("day_of_month") is None:
             raise serializers.ValidationError({"day_of_month": ["Required for a monthly schedule."]})
         schedule = {"type": kind, "time": attrs["time"]}
+        if attrs.get("timezone"):
+            schedule["timezone"] = attrs["timezone"]
         if kind == ScheduleType.WEEKLY:
             schedule["day_of_week"] = attrs["day_of_week"]
         if kind == ScheduleType.MONTHLY:
@@ -197,6 +232,14 @@ class ReportScheduleOutputSerializer(serializers.Serializer):
     time = serializers.CharField()
     day_of_week = serializers.IntegerField(required=False)
     day_of_month = serializers.IntegerField(required=False)
+    timezone = serializers.CharField(
+        allow_null=True, help_text="The schedule's own time zone; null: it follows the workspace's."
+    )
+    enabled = serializers.BooleanField(
+        help_text="False once the schedule paused itself after 5 scheduled runs failed in a row; saving the "
+        "schedule again (PATCH with `schedule`) resumes it."
+    )
+    paused_reason = serializers.CharField(allow_null=True, help_text="Why the schedule is paused; null while enabled.")
 
 
 class ReportFiltersOutputSerializer(serializers.Serializer):
@@ -245,7 +288,9 @@ class ReportSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(ReportScheduleOutputSerializer(allow_null=True))
     def get_schedule(self, report: Report) -> dict | None:
-        return report.schedule or None
+        if not report.schedule:
+            return None
+        return {"timezone": None, "enabled": True, "paused_reason": None, **report.schedule}
 
 
 class ReportExecutionSerializer(serializers.ModelSerializer):
@@ -257,6 +302,44 @@ class ReportExecutionSerializer(serializers.ModelSerializer):
         model = ReportExecution
         fields = ["execution_id", "report_id", "status", "created_at"]
         read_only_fields = fields
+
+
+class ReportExecutionHistorySerializer(serializers.ModelSerializer):
+    """One run of a report: when and how it ran, how long it took, what it found or why it failed."""
+
+    # The context carries `visible_project_ids`: row_count counts only rows the reader may see.
+    status = serializers.ChoiceField(choices=ExecutionStatus.choices, read_only=True)
+    trigger = serializers.ChoiceField(
+        choices=ExecutionTrigger.choices,
+        read_only=True,
+        help_text="manual: POST /execute (or the admin); scheduled: the report's schedule; export: an export of a "
+        "report that had never run.",
+    )
+    started_at = serializers.DateTimeField(source="created_at", read_only=True)
+    finished_at = serializers.DateTimeField(read_only=True, allow_null=True, help_text="Null while processing.")
+    duration_ms = serializers.SerializerMethodField(
+        help_text="Milliseconds from start to finish; null while processing."
+    )
+    row_count = serializers.SerializerMethodField(
+        help_text="Result rows you can see (as GET /results shows them); null unless completed."
+    )
+    error = serializers.CharField(read_only=True, help_text="Why a failed run failed; empty otherwise.")
+
+    class Meta:
+        model = ReportExecution
+        fields = ["id", "status", "trigger", "started_at", "finished_at", "duration_ms", "row_count", "error"]
+        read_only_fields = fields
+
+    def get_duration_ms(self, execution: ReportExecution) -> int | None:
+        if execution.finished_at is None:
+            return None
+        return max(int((execution.finished_at - execution.created_at).total_seconds() * 1000), 0)
+
+    def get_row_count(self, execution: ReportExecution) -> int | None:
+        if execution.status != ExecutionStatus.COMPLETED or execution.results is None:
+            return None
+        visible = self.context["visible_project_ids"]
+        return sum(1 for row in execution.results.get("details", []) if row.get("project_id") in visible)
 
 
 class ReportResultsSerializer(serializers.Serializer):

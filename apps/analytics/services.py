@@ -25,16 +25,20 @@ from apps.core.access import require, restrict
 from apps.core.audit import record_action
 from apps.core.exceptions import Conflict, ValidationFailed
 from apps.core.services import model_update
+from apps.events.services import emit
 from apps.projects.models import Project
 from apps.workspaces.access import workspace_role
 from apps.workspaces.choices import WorkspaceRole
-from apps.workspaces.policies import MANAGERS, require_role_at_least
+from apps.workspaces.policies import MANAGERS, require_role_at_least, role_at_least
 
 logger = logging.getLogger("pronaflow.analytics")
 
 SCHEDULED_TASK = "apps.analytics.tasks.report_execute_scheduled_task"
 EDITABLE_FIELDS = ("name", "description", "type", "filters", "metrics", "schedule")
 DEFAULT_PERIOD_DAYS = 30
+# Scheduled runs that may fail in a row before the schedule pauses itself.
+SCHEDULE_MAX_CONSECUTIVE_FAILURES = 5
+LOST_ACCESS = "The report's creator can no longer run reports in this workspace."
 
 
 # --- Rights --------------------------------------------------------------------------------
@@ -80,6 +84,11 @@ def _check_projects(actor, workspace, filters: dict) -> None:
         raise ValidationFailed({"filters": {"project_ids": [f"Unknown project: {pk}" for pk in missing]}})
 
 
+def schedule_tz(schedule: dict, workspace) -> str:
+    """The IANA time zone a schedule runs in: its own `timezone`, else the workspace's."""
+    return schedule.get("timezone") or str(workspace_tz(workspace))
+
+
 def _crontab(schedule: dict, workspace) -> CrontabSchedule:
     hour, minute = (int(part) for part in schedule["time"].split(":"))
     day_of_week, day_of_month = "*", "*"
@@ -93,7 +102,7 @@ def _crontab(schedule: dict, workspace) -> CrontabSchedule:
         day_of_week=day_of_week,
         day_of_month=day_of_month,
         month_of_year="*",
-        timezone=str(workspace_tz(workspace)),
+        timezone=schedule_tz(schedule, workspace),
     )
     return crontab
 
@@ -111,7 +120,7 @@ def _sync_schedule(report: Report) -> None:
         "task": SCHEDULED_TASK,
         "kwargs": json.dumps({"report_id": str(report.pk)}),
         "crontab": _crontab(report.schedule, report.workspace),
-        "enabled": True,
+        "enabled": report.schedule.get("enabled", True),
         "description": f"Scheduled run of report '{report.name}' ({report.workspace.name})"[:200],
     }
     if task is None:
@@ -121,6 +130,14 @@ def _sync_schedule(report: Report) -> None:
     else:
         model_update(instance=task, fields=values, data=values, save=False)
         task.save()
+
+
+def _fresh_schedule(schedule: dict | None) -> dict | None:
+    """A schedule as saved by its editor: running (a paused one stores `enabled` false and a
+    `paused_reason`; saving it again drops both)."""
+    if not schedule:
+        return None
+    return {key: value for key, value in schedule.items() if key not in ("enabled", "paused_reason")}
 
 
 # --- Reports -----------------------------------------------------------------------------------
@@ -153,7 +170,7 @@ def report_create(
         type=type,
         filters=filters,
         metrics=reporting.ordered_metrics(metrics),
-        schedule=schedule or None,
+        schedule=_fresh_schedule(schedule),
         created_by=actor,
     )
     _sync_schedule(report)
@@ -163,6 +180,8 @@ def report_create(
 @transaction.atomic
 def report_update(*, actor, report: Report, data: dict) -> Report:
     """Change a report; its PeriodicTask follows the schedule (created, retimed or removed).
+
+    Saving a schedule (even unchanged) resumes a paused one and clears its failure count.
 
     Raises PermissionDenied (see the module rules) and ValidationFailed (foreign projects).
     """
@@ -177,8 +196,14 @@ def report_update(*, actor, report: Report, data: dict) -> Report:
     if "metrics" in data:
         data["metrics"] = reporting.ordered_metrics(data["metrics"])
     if "schedule" in data:
-        data["schedule"] = data["schedule"] or None
-    model_update(instance=report, fields=EDITABLE_FIELDS, data=data)
+        data["schedule"] = _fresh_schedule(data["schedule"])
+    _, changes = model_update(instance=report, fields=EDITABLE_FIELDS, data=data, save=False)
+    update_fields = list(changes)
+    if "schedule" in data and report.consecutive_failures:
+        report.consecutive_failures = 0
+        update_fields.append("consecutive_failures")
+    if update_fields:
+        report.save(update_fields=[*update_fields, "updated_at"])
     _sync_schedule(report)
     return report
 
@@ -191,6 +216,23 @@ def report_delete(*, actor, report: Report) -> None:
     report.delete()
     if task_id is not None:
         PeriodicTask.objects.filter(pk=task_id).delete()
+
+
+def report_schedules_follow_workspace(*, workspace, changes: dict) -> int:
+    """Re-time the PeriodicTasks of `workspace`'s scheduled reports after its time zone changed,
+    in the caller's transaction (registered with `apps.workspaces.hooks` in `ready()`). Schedules
+    that name their own `timezone` are left alone. Returns the number of reports re-synced."""
+    if "timezone" not in changes:
+        return 0
+    synced = 0
+    reports = Report.objects.select_for_update(of=("self",)).select_related("periodic_task")
+    for report in reports.filter(workspace=workspace, schedule__isnull=False):
+        if not report.schedule or report.schedule.get("timezone"):
+            continue
+        report.workspace = workspace
+        _sync_schedule(report)
+        synced += 1
+    return synced
 
 
 # --- Executions -----------------------------------------------------------------------------------
@@ -237,38 +279,105 @@ def report_execute(*, actor, report: Report) -> ReportExecution:
     return execution
 
 
+def _creator_may_run(report: Report) -> bool:
+    """Whether the report's creator may still run it: an active user with the member role or higher."""
+    creator = report.created_by
+    if creator is None or not creator.is_active:
+        return False
+    return role_at_least(workspace_role(creator, report.workspace_id), WorkspaceRole.MEMBER)
+
+
 def report_execution_run(*, execution_id) -> ReportExecution | None:
     """Compute an execution's results: processing -> completed (or failed, with the reason logged).
 
     Idempotent: an execution that is no longer processing is left alone, so a retried task does
-    not run twice. Stamps the report's last_executed_at on success.
+    not run twice. Stamps the report's last_executed_at on success. A scheduled execution runs
+    with its creator's current rights (only the projects they can see now) and fails when they
+    may no longer run reports in the workspace; its outcome feeds the schedule's failure count
+    (see `_record_scheduled_outcome`).
     """
     with transaction.atomic():
         execution = (
             ReportExecution.objects.select_for_update(of=("self",))
-            .select_related("report__workspace")
+            .select_related("report__workspace", "report__created_by")
             .filter(pk=execution_id)
             .first()
         )
         if execution is None or execution.status != ExecutionStatus.PROCESSING:
             return execution
         report = execution.report
+        scheduled = execution.trigger == ExecutionTrigger.SCHEDULED
         period = Period(start=execution.start_date, end=execution.end_date, tz=workspace_tz(report.workspace))
-        try:
-            with transaction.atomic():
-                results = reporting.compute(report, period)
-        except Exception:
-            logger.exception("Report execution %s failed", execution.pk)
+        if scheduled and not _creator_may_run(report):
             execution.status = ExecutionStatus.FAILED
-            execution.error = "The report could not be computed; the error was logged."
+            execution.error = LOST_ACCESS
         else:
-            execution.status = ExecutionStatus.COMPLETED
-            execution.results = results
+            try:
+                with transaction.atomic():
+                    results = reporting.compute(report, period, actor=report.created_by if scheduled else None)
+            except Exception:
+                logger.exception("Report execution %s failed", execution.pk)
+                execution.status = ExecutionStatus.FAILED
+                execution.error = "The report could not be computed; the error was logged."
+            else:
+                execution.status = ExecutionStatus.COMPLETED
+                execution.results = results
         execution.finished_at = timezone.now()
         execution.save(update_fields=["status", "results", "error", "finished_at", "updated_at"])
         if execution.status == ExecutionStatus.COMPLETED:
             Report.objects.filter(pk=report.pk).update(last_executed_at=execution.finished_at)
+        if scheduled:
+            _record_scheduled_outcome(report_id=report.pk, execution=execution)
     return execution
+
+
+def _record_scheduled_outcome(*, report_id, execution: ReportExecution) -> None:
+    """Count a scheduled run: a success clears the count; the fifth failure in a row pauses the
+    schedule (`schedule.enabled` false with a `paused_reason`, PeriodicTask disabled) and emits
+    `report.schedule_paused`, which notifies the creator in-app and by e-mail."""
+    report = Report.objects.select_for_update(of=("self",)).select_related("workspace").get(pk=report_id)
+    if execution.status == ExecutionStatus.COMPLETED:
+        if report.consecutive_failures:
+            report.consecutive_failures = 0
+            report.save(update_fields=["consecutive_failures", "updated_at"])
+        return
+    report.consecutive_failures += 1
+    report.save(update_fields=["consecutive_failures", "updated_at"])
+    schedule = report.schedule or {}
+    if report.consecutive_failures < SCHEDULE_MAX_CONSECUTIVE_FAILURES or not schedule.get("enabled", True):
+        return
+    reason = f"Paused after {report.consecutive_failures} scheduled runs failed in a row. Last error: {execution.error}"
+    report_schedule_pause(report=report, reason=reason)
+
+
+def report_schedule_pause(*, report: Report, reason: str) -> Report:
+    """Pause a report's schedule (system action): `schedule.enabled` false with `paused_reason`,
+    its PeriodicTask disabled (beat notices through the task's save), and `report.schedule_paused`
+    emitted in the same transaction. A report without a schedule is returned unchanged."""
+    if not report.schedule:
+        return report
+    with transaction.atomic():
+        report.schedule = {**report.schedule, "enabled": False, "paused_reason": reason}
+        report.save(update_fields=["schedule", "updated_at"])
+        task = PeriodicTask.objects.filter(pk=report.periodic_task_id).first()
+        if task is not None and task.enabled:
+            task.enabled = False
+            task.save(update_fields=["enabled"])
+        emit(
+            "report.schedule_paused",
+            aggregate=report,
+            actor=None,
+            workspace=report.workspace,
+            payload={
+                "report_id": report.pk,
+                "workspace_id": report.workspace_id,
+                "name": report.name,
+                "created_by_id": report.created_by_id,
+                "consecutive_failures": report.consecutive_failures,
+                "reason": reason,
+            },
+        )
+    return report
 
 
 def report_run_now(*, actor, report: Report, trigger: str) -> ReportExecution:
@@ -276,6 +385,17 @@ def report_run_now(*, actor, report: Report, trigger: str) -> ReportExecution:
     with transaction.atomic():
         execution = _start(actor=actor, report=report, trigger=trigger)
     return report_execution_run(execution_id=execution.pk)
+
+
+def report_run_scheduled(*, report_id) -> ReportExecution | None:
+    """A beat-fired run of a scheduled report, as its creator (see `report_execution_run`).
+
+    Skipped (None) when the report was deleted or its schedule paused since the beat fired.
+    """
+    report = Report.objects.select_related("workspace", "created_by").filter(pk=report_id).first()
+    if report is None or (report.schedule and not report.schedule.get("enabled", True)):
+        return None
+    return report_run_now(actor=None, report=report, trigger=ExecutionTrigger.SCHEDULED)
 
 
 def report_export(*, actor, report: Report, fmt: str, include_charts: bool = True) -> exports.ExportFile:

@@ -2,9 +2,7 @@
 
 from celery import shared_task
 
-from apps.analytics import services
-from apps.analytics.choices import ExecutionTrigger
-from apps.analytics.models import Report
+from apps.analytics import burndown, services
 
 
 @shared_task(name="apps.analytics.tasks.report_run_task")
@@ -16,12 +14,14 @@ def report_run_task(execution_id: str) -> str | None:
 
 @shared_task(name="apps.analytics.tasks.report_execute_scheduled_task")
 def report_execute_scheduled_task(report_id: str) -> str | None:
-    """Run a scheduled report (started by its django-celery-beat PeriodicTask); returns the status.
-
-    A report deleted since the beat fired is skipped.
-    """
-    report = Report.objects.select_related("workspace").filter(pk=report_id).first()
-    if report is None:
-        return None
-    execution = services.report_run_now(actor=None, report=report, trigger=ExecutionTrigger.SCHEDULED)
+    """Run a scheduled report as its creator (started by its django-celery-beat PeriodicTask);
+    returns the status. A report deleted or paused since the beat fired is skipped (None)."""
+    execution = services.report_run_scheduled(report_id=report_id)
     return execution.status if execution else None
+
+
+@shared_task(name="apps.analytics.tasks.burndown_snapshots_record_task")
+def burndown_snapshots_record_task() -> int:
+    """Hourly beat job: record yesterday's burndown snapshot of every project whose workspace day
+    has closed (rows already there are left alone). Returns the number of rows written."""
+    return burndown.burndown_snapshots_record()

@@ -22,6 +22,7 @@ from apps.analytics.serializers import (
     BurndownSerializer,
     ProjectMetricsSerializer,
     ReportCreateSerializer,
+    ReportExecutionHistorySerializer,
     ReportExecutionSerializer,
     ReportResultsSerializer,
     ReportSerializer,
@@ -99,11 +100,13 @@ class ProjectBurndownView(APIView):
     @extend_schema(
         operation_id="analytics_project_burndown",
         tags=ANALYTICS_TAGS,
-        summary="Burndown: ideal and actual remaining work per day",
+        summary="Burndown: ideal, actual and scope lines per day, from daily snapshots",
         description=(
             "Defaults: the project's start and end dates, else from the day its first task was created to today. "
-            "Remaining work counts open tasks (cancelled and trashed ones excluded); tasks created during the range "
-            "raise the actual line. The actual line stops at today. The range is limited to 3660 days."
+            "Remaining work counts open tasks (cancelled and trashed ones excluded). Each closed day (workspace time "
+            "zone) is read from a snapshot taken when it closed, so deleting or moving tasks later never changes it; "
+            "days nobody recorded are reconstructed once from the tasks' history and then frozen. Today is live; "
+            "the actual and scope lines stop at today. The range is limited to 3660 days."
         ),
         parameters=DATE_PARAMS,
         responses=BurndownSerializer,
@@ -199,6 +202,37 @@ class ReportExecuteView(ReportScopedView):
         return Response(ReportExecutionSerializer(execution).data, status=status.HTTP_202_ACCEPTED)
 
 
+class ReportExecutionListView(generics.ListAPIView):
+    serializer_class = ReportExecutionHistorySerializer
+    ordering_fields = ["created_at"]
+    ordering = ["-created_at", "id"]
+    queryset = Report.objects.none()
+
+    @cached_property
+    def report(self) -> Report:
+        return selectors.report_get(actor=self.request.user, report_id=self.kwargs["report_id"])
+
+    def get_queryset(self):
+        return selectors.report_execution_list(actor=self.request.user, report=self.report)
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if getattr(self, "swagger_fake_view", False):
+            return context
+        context["visible_project_ids"] = selectors.report_visible_project_ids(
+            actor=self.request.user, report=self.report
+        )
+        return context
+
+    @extend_schema(
+        operation_id="reports_executions",
+        tags=REPORT_TAGS,
+        summary="Run history of a report, newest first (each run's results: GET /results?execution_id=)",
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
 class ReportResultsView(ReportScopedView):
     @extend_schema(
         operation_id="reports_results",
@@ -234,7 +268,12 @@ class ReportExportView(ReportScopedView):
         parameters=[
             OpenApiParameter("format", str, enum=ExportFormat.values, default=ExportFormat.CSV, required=False),
             OpenApiParameter(
-                "include_charts", bool, default=True, required=False, description="PDF: a completion-rate bar chart."
+                "include_charts",
+                bool,
+                default=True,
+                required=False,
+                description="PDF: a completion-rate bar chart. Excel: native charts (completion rate by project, "
+                "velocity trend, and the burndown of a one-project report).",
             ),
         ],
         responses={

@@ -69,6 +69,12 @@ _TYPES = [
         "Users were mentioned in a comment.",
         ("comment_id", "task_id", "project_id", "workspace_id", "author_id", "mentioned_user_ids"),
     ),
+    EventType(
+        "report.schedule_paused",
+        "Report",
+        "A report's schedule paused itself after its scheduled runs failed 5 times in a row.",
+        ("report_id", "workspace_id", "name", "created_by_id", "consecutive_failures", "reason"),
+    ),
 ]
 
 EVENT_TYPES: dict[str, EventType] = {event_type.name: event_type for event_type in _TYPES}

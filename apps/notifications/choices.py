@@ -9,6 +9,7 @@ class NotificationType(models.TextChoices):
     PROJECT_UPDATED = "project_updated", "Project updated"
     PROJECT_ARCHIVED = "project_archived", "Project archived"
     USER_JOINED = "user_joined", "Member joined"
+    REPORT_SCHEDULE_PAUSED = "report_schedule_paused", "Scheduled report paused"
     EVENT = "event", "Subscribed event"
 
 

@@ -172,6 +172,31 @@ def on_user_joined(event: DomainEvent) -> None:
     )
 
 
+@register("notifications.report_schedule_paused", "report.schedule_paused")
+def on_report_schedule_paused(event: DomainEvent) -> None:
+    """The report's creator, in-app and by e-mail whatever their topic flags; when the creator is
+    gone from the workspace (often the very reason the runs failed), its owners and admins."""
+    payload = event.payload
+    member_model = apps.get_model("workspaces", "WorkspaceMember")
+    members = member_model.objects.filter(workspace_id=event.workspace_id)
+    creator_id = payload.get("created_by_id")
+    if creator_id and members.filter(user_id=creator_id).exists():
+        recipients = [creator_id]
+    else:
+        recipients = list(members.filter(role__in=("owner", "admin")).values_list("user_id", flat=True))
+    notifications_fan_out(
+        event=event,
+        recipient_ids=recipients,
+        type=NotificationType.REPORT_SCHEDULE_PAUSED,
+        title=f"Scheduled report paused: {payload.get('name', '')}"[:200],
+        message=f"The schedule of report '{payload.get('name', '')}' was paused. {payload.get('reason', '')} "
+        "Save the schedule again to resume it.",
+        action_url=f"/reports/{payload.get('report_id')}",
+        email_flag=None,
+        email_always=True,
+    )
+
+
 def _aggregate_url(event: DomainEvent) -> str:
     payload = event.payload
     if payload.get("task_id"):

@@ -24,7 +24,7 @@ from apps.core.audit import record_action
 from apps.core.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
 from apps.core.services import model_update
 from apps.events.services import emit
-from apps.workspaces import policies
+from apps.workspaces import hooks, policies
 from apps.workspaces.choices import InvitationStatus, WorkspaceRole, WorkspaceType
 from apps.workspaces.models import Invitation, Workspace, WorkspaceMember
 
@@ -78,11 +78,16 @@ def workspace_update(*, actor, workspace: Workspace, data: dict) -> Workspace:
 
 @transaction.atomic
 def workspace_settings_update(*, actor, workspace: Workspace, data: dict) -> Workspace:
-    """Edit timezone, work days, default task status, member invitations (owner, admin; 403)."""
+    """Edit timezone, work days, default task status, member invitations (owner, admin; 403).
+
+    The hooks registered with `apps.workspaces.hooks` run in the same transaction with the changes
+    (say, report schedules following a new time zone).
+    """
     policies.require_manager(actor, workspace)
     _, changes = model_update(instance=workspace, fields=SETTINGS_FIELDS, data=data, save=False)
     if changes:
         workspace.save()
+        hooks.settings_changed(workspace=workspace, changes=changes)
     return workspace
 
 

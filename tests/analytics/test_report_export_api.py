@@ -1,12 +1,14 @@
 """GET /reports/{report_id}/export: CSV, Excel and PDF files read back."""
 
 import csv
+import datetime as dt
 import io
 
 import pytest
 from auditlog.models import LogEntry
 from freezegun import freeze_time
 from openpyxl import load_workbook
+from openpyxl.chart import BarChart, LineChart
 from pypdf import PdfReader
 
 from apps.analytics.models import ReportExecution
@@ -72,17 +74,22 @@ def test_export_uses_the_latest_completed_execution_and_is_audited(team, client_
 
 
 @freeze_time("2026-01-20 12:00:00")
-def test_excel_export_opens_with_openpyxl(team, client_for, report):
+def test_excel_export_opens_with_openpyxl_with_typed_cells_and_native_charts(team, client_for, report):
     response = client_for(team.member).get(export(report, "format=excel"))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert response["Content-Disposition"].endswith('.xlsx"')
     workbook = load_workbook(io.BytesIO(response.content))
-    assert workbook.sheetnames == ["Summary", "Details"]
-    summary = {row[0]: row[1] for row in workbook["Summary"].iter_rows(values_only=True)}
-    assert summary["Report"] == "Q1 Project Performance"
-    assert summary["Projects"] == 2
-    assert summary["Average completion rate (%)"] == 25.0
+    assert workbook.sheetnames == ["Summary", "Details", "Velocity"]
+    summary = {row[0].value: row[1] for row in workbook["Summary"].iter_rows()}
+    assert summary["Report"].value == "Q1 Project Performance"
+    assert summary["Projects"].value == 2 and summary["Projects"].data_type == "n"
+    assert summary["Average completion rate (%)"].value == 25.0
+    assert summary["Period start"].value == dt.datetime(2026, 1, 5)  # a date cell, not text
+    assert summary["Period start"].is_date and summary["Period start"].number_format == "yyyy-mm-dd"
+    assert summary["Period end"].value == dt.datetime(2026, 1, 18)
+    assert summary["Generated at (UTC)"].value == dt.datetime(2026, 1, 20, 12, 0)
+    assert summary["Generated at (UTC)"].is_date
     details = list(workbook["Details"].iter_rows(values_only=True))
     assert details[0] == (
         "Project ID",
@@ -91,8 +98,49 @@ def test_excel_export_opens_with_openpyxl(team, client_for, report):
         "On-time rate (%)",
         "Team velocity (tasks/week)",
     )
-    assert details[1][1] == '\'=HYPERLINK("http://evil.example","x")'  # text, never a formula
+    hostile = workbook["Details"]["B2"]
+    assert hostile.value == '\'=HYPERLINK("http://evil.example","x")' and hostile.data_type == "s"  # never a formula
     assert details[2][1:5] == ("Alpha", 50.0, None, 0.5)
+    assert workbook["Details"]["C3"].data_type == "n"
+
+    (bar,) = workbook["Details"]._charts
+    assert isinstance(bar, BarChart)
+    assert bar.series[0].val.numRef.f == "'Details'!$C$2:$C$3"
+    assert bar.series[0].cat.strRef.f == "'Details'!$B$2:$B$3"
+    (line,) = workbook["Velocity"]._charts
+    assert isinstance(line, LineChart)
+    velocity = list(workbook["Velocity"].iter_rows(min_row=2, values_only=True))
+    assert velocity == [(dt.datetime(2026, 1, 5), 1), (dt.datetime(2026, 1, 12), 0)]
+
+
+@freeze_time("2026-01-20 12:00:00")
+def test_excel_of_a_one_project_report_has_its_burndown_chart(team, client_for):
+    project = ProjectFactory(workspace=team.workspace, name="Solo")
+    make_task(project, created=at("2026-01-05"), completed=at("2026-01-07"))
+    make_task(project, created=at("2026-01-06"))
+    report = ReportFactory(
+        workspace=team.workspace,
+        filters={"project_ids": [str(project.pk)], "start_date": "2026-01-05", "end_date": "2026-01-25"},
+        metrics=["completion_rate"],
+    )
+    workbook = load_workbook(io.BytesIO(client_for(team.member).get(export(report, "format=excel")).content))
+    assert workbook.sheetnames == ["Summary", "Details", "Velocity", "Burndown"]
+    rows = list(workbook["Burndown"].iter_rows(values_only=True))
+    assert rows[0] == ("Date", "Ideal remaining", "Actual remaining", "Tasks in scope")
+    assert rows[1] == (dt.datetime(2026, 1, 5), 1, 1, 1)
+    assert rows[3] == (dt.datetime(2026, 1, 7), 0.9, 1, 2)
+    assert rows[-1] == (dt.datetime(2026, 1, 25), 0, None, None)  # the future has no actual value yet
+    (chart,) = workbook["Burndown"]._charts
+    assert isinstance(chart, LineChart) and len(chart.series) == 3
+
+
+@freeze_time("2026-01-20 12:00:00")
+def test_excel_without_charts_keeps_the_data_sheets(team, client_for, report):
+    workbook = load_workbook(
+        io.BytesIO(client_for(team.member).get(export(report, "format=excel&include_charts=false")).content)
+    )
+    assert workbook.sheetnames == ["Summary", "Details", "Velocity"]
+    assert not workbook["Details"]._charts and not workbook["Velocity"]._charts
 
 
 @freeze_time("2026-01-20 12:00:00")

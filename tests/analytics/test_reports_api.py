@@ -67,7 +67,14 @@ def test_admin_creates_a_monthly_report_with_its_periodic_task_in_the_workspace_
     team.workspace.save(update_fields=["timezone"])
     schedule = {"type": "monthly", "day_of_month": 1, "time": "09:30"}
     body = data(client_for(team.admin).post("/api/v1/reports", body_for(team, schedule=schedule)), 201)
-    assert body["schedule"] == {"type": "monthly", "day_of_month": 1, "time": "09:30"}
+    assert body["schedule"] == {
+        "type": "monthly",
+        "day_of_month": 1,
+        "time": "09:30",
+        "timezone": None,
+        "enabled": True,
+        "paused_reason": None,
+    }
     task = PeriodicTask.objects.get(report__pk=body["id"])
     assert task.task == SCHEDULED_TASK
     assert json.loads(task.kwargs) == {"report_id": body["id"]}

@@ -32,6 +32,7 @@ from apps.archive.models import ComplianceExport
 from apps.archive.selectors import audit_entry_list, audit_records
 from apps.archive.services.audit_chain import chain_head
 from apps.core.audit import record_action
+from apps.core.csvsafe import neutralise
 from apps.core.exceptions import InvalidRequest, NotFound
 
 CSV_COLUMNS = (
@@ -49,8 +50,6 @@ CSV_COLUMNS = (
     "sequence",
     "hash",
 )
-# Characters that make spreadsheet software treat a cell as a formula (OWASP CSV injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 DOWNLOAD_SALT = "pronaflow.compliance.export-download"
 logger = logging.getLogger("pronaflow.archive")
 
@@ -95,8 +94,8 @@ def export_queryset(request: ExportRequest):
 # --- CSV ----------------------------------------------------------------------------------
 
 
-def safe_cell(value) -> str:
-    """A CSV cell that spreadsheets show as text, never evaluate."""
+def _csv_text(value) -> str:
+    """A CSV cell that spreadsheets show as text, never evaluate (`apps.core.csvsafe`)."""
     if value is None:
         return ""
     if isinstance(value, dict | list):
@@ -105,9 +104,7 @@ def safe_cell(value) -> str:
         text = value.isoformat()
     else:
         text = str(value)
-    if text.startswith(FORMULA_PREFIXES):
-        text = "'" + text
-    return text
+    return neutralise(text)
 
 
 class _Line:
@@ -121,7 +118,7 @@ def csv_lines(records) -> Iterator[str]:
     writer = csv.writer(_Line())
     yield writer.writerow(CSV_COLUMNS)
     for record in records:
-        yield writer.writerow([safe_cell(record[column]) for column in CSV_COLUMNS])
+        yield writer.writerow([_csv_text(record[column]) for column in CSV_COLUMNS])
 
 
 def csv_chunks(records, *, lines_per_chunk: int = 500) -> Iterator[bytes]:

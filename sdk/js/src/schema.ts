@@ -11,8 +11,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Burndown: ideal and actual remaining work per day
-         * @description Defaults: the project's start and end dates, else from the day its first task was created to today. Remaining work counts open tasks (cancelled and trashed ones excluded); tasks created during the range raise the actual line. The actual line stops at today. The range is limited to 3660 days.
+         * Burndown: ideal, actual and scope lines per day, from daily snapshots
+         * @description Defaults: the project's start and end dates, else from the day its first task was created to today. Remaining work counts open tasks (cancelled and trashed ones excluded). Each closed day (workspace time zone) is read from a snapshot taken when it closed, so deleting or moving tasks later never changes it; days nobody recorded are reconstructed once from the tasks' history and then frozen. Today is live; the actual and scope lines stop at today. The range is limited to 3660 days.
          */
         get: operations["analytics_project_burndown"];
         put?: never;
@@ -1546,6 +1546,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reports/{report_id}/executions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Run history of a report, newest first (each run's results: GET /results?execution_id=) */
+        get: operations["reports_executions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/reports/{report_id}/export": {
         parameters: {
             query?: never;
@@ -2201,10 +2218,12 @@ export interface components {
             start_date: string;
             /** Format: date */
             end_date: string;
-            /** @description Straight line from the work open on day one to 0. */
+            /** @description Straight line from the work open at the end of day one (the current scope when no task existed yet) to 0 on the end date. */
             ideal_line: components["schemas"]["BurndownPoint"][];
-            /** @description Tasks open at the end of each day up to today (tasks added later raise it). */
+            /** @description Tasks open at the end of each day up to today, read from the daily snapshots: a closed day never changes afterwards; today is live. */
             actual_line: components["schemas"]["BurndownPoint"][];
+            /** @description Tasks in scope each day, so work added or removed shows as scope, not progress. */
+            scope_line: components["schemas"]["ScopePoint"][];
         };
         BurndownPoint: {
             /** Format: date */
@@ -2502,7 +2521,7 @@ export interface components {
             /** Format: date-time */
             timestamp: string;
             components: {
-                [key: string]: "healthy" | "unhealthy";
+                [key: string]: "healthy" | "unhealthy" | "not configured" | "in-process";
             };
         };
         IntegrationStatus: {
@@ -2736,10 +2755,11 @@ export interface components {
          *     * `project_updated` - Project updated
          *     * `project_archived` - Project archived
          *     * `user_joined` - Member joined
+         *     * `report_schedule_paused` - Scheduled report paused
          *     * `event` - Subscribed event
          * @enum {string}
          */
-        NotificationTypeEnum: "task_assigned" | "task_completed" | "comment" | "mention" | "project_updated" | "project_archived" | "user_joined" | "event";
+        NotificationTypeEnum: "task_assigned" | "task_completed" | "comment" | "mention" | "project_updated" | "project_archived" | "user_joined" | "report_schedule_paused" | "event";
         /** @enum {unknown} */
         NullEnum: null;
         OAuthApp: {
@@ -2951,6 +2971,16 @@ export interface components {
         PaginatedProjectMemberList: {
             success: boolean;
             data: components["schemas"]["ProjectMember"][];
+            pagination: {
+                page: number;
+                page_size: number;
+                total: number;
+                total_pages: number;
+            };
+        };
+        PaginatedReportExecutionHistoryList: {
+            success: boolean;
+            data: components["schemas"]["ReportExecutionHistory"][];
             pagination: {
                 page: number;
                 page_size: number;
@@ -3529,6 +3559,33 @@ export interface components {
             /** Format: date-time */
             readonly created_at: string;
         };
+        /** @description One run of a report: when and how it ran, how long it took, what it found or why it failed. */
+        ReportExecutionHistory: {
+            /** Format: uuid */
+            readonly id: string;
+            readonly status: components["schemas"]["ReportExecutionStatusEnum"];
+            /**
+             * @description manual: POST /execute (or the admin); scheduled: the report's schedule; export: an export of a report that had never run.
+             *
+             *     * `manual` - Manual
+             *     * `scheduled` - Scheduled
+             *     * `export` - Export
+             */
+            readonly trigger: components["schemas"]["TriggerEnum"];
+            /** Format: date-time */
+            readonly started_at: string;
+            /**
+             * Format: date-time
+             * @description Null while processing.
+             */
+            readonly finished_at: string | null;
+            /** @description Milliseconds from start to finish; null while processing. */
+            readonly duration_ms: number | null;
+            /** @description Result rows you can see (as GET /results shows them); null unless completed. */
+            readonly row_count: number | null;
+            /** @description Why a failed run failed; empty otherwise. */
+            readonly error: string;
+        };
         /**
          * @description * `processing` - Processing
          *     * `completed` - Completed
@@ -3594,14 +3651,22 @@ export interface components {
             time: string;
             day_of_week?: number;
             day_of_month?: number;
+            /** @description The schedule's own time zone; null: it follows the workspace's. */
+            timezone: string | null;
+            /** @description False once the schedule paused itself after 5 scheduled runs failed in a row; saving the schedule again (PATCH with `schedule`) resumes it. */
+            enabled: boolean;
+            /** @description Why the schedule is paused; null while enabled. */
+            paused_reason: string | null;
         };
         ReportScheduleRequest: {
             type: components["schemas"]["ReportScheduleTypeEnum"];
             /**
-             * @description HH:MM (24 h) in the workspace's time zone.
+             * @description HH:MM (24 h) in the schedule's time zone (default: the workspace's).
              * @default 09:00
              */
             time?: string;
+            /** @description IANA time zone of this schedule; absent or null: follow the workspace's time zone, including later changes of it. */
+            timezone?: string | null;
             /** @description Weekly: ISO weekday, 1 = Monday ... 7 = Sunday. */
             day_of_week?: number;
             /** @description Monthly: 1-28, so every month has the day. */
@@ -3642,6 +3707,12 @@ export interface components {
             description: string;
             resource_type: string;
             permission_type: components["schemas"]["PermissionTypeEnum"];
+        };
+        ScopePoint: {
+            /** Format: date */
+            date: string;
+            /** @description Tasks in scope at the end of the day (open or done, not trashed). */
+            tasks: number;
         };
         /**
          * @description * `read:archive` - read:archive
@@ -3941,6 +4012,11 @@ export interface components {
             resource_type: components["schemas"]["ResourceTypeEnum"];
             /** Format: uuid */
             resource_id: string;
+            /**
+             * @description Like DELETE's ?force=true: also trash what a non-empty task list holds (else 409).
+             * @default false
+             */
+            force?: boolean;
         };
         TrashItem: {
             /** Format: uuid */
@@ -3966,6 +4042,13 @@ export interface components {
             /** Format: date-time */
             restored_at: string;
         };
+        /**
+         * @description * `manual` - Manual
+         *     * `scheduled` - Scheduled
+         *     * `export` - Export
+         * @enum {string}
+         */
+        TriggerEnum: "manual" | "scheduled" | "export";
         UnarchiveRequestRequest: {
             /** @default  */
             reason?: string;
@@ -4876,7 +4959,10 @@ export interface operations {
     };
     trash_create: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Same as `force` in the body. */
+                force?: boolean;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -11279,7 +11365,7 @@ export interface operations {
                  *     * `read` - Read
                  */
                 status?: "read" | "unread";
-                /** @description One of: task_assigned, task_completed, comment, mention, project_updated, project_archived, user_joined, event (others match nothing). */
+                /** @description One of: task_assigned, task_completed, comment, mention, project_updated, project_archived, user_joined, report_schedule_paused, event (others match nothing). */
                 type?: string;
                 workspace_id?: string;
             };
@@ -13858,11 +13944,102 @@ export interface operations {
             };
         };
     };
+    reports_executions: {
+        parameters: {
+            query?: {
+                /** @description Page number (1-based). */
+                page?: number;
+                /** @description Items per page (at most 100). */
+                page_size?: number;
+                /** @description Which field to use when ordering the results. */
+                sort?: string;
+            };
+            header?: never;
+            path: {
+                report_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedReportExecutionHistoryList"];
+                };
+            };
+            /** @description INVALID_REQUEST: malformed JSON or invalid parameters. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description UNAUTHORIZED: missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description FORBIDDEN: authenticated but not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description NOT_FOUND: no such resource, or not visible to the caller. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description CONFLICT: duplicate resource or a state that forbids the change. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description VALIDATION_ERROR: `details` maps each field to its messages. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description RATE_LIMITED: too many requests; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     reports_export: {
         parameters: {
             query?: {
                 format?: "csv" | "excel" | "pdf";
-                /** @description PDF: a completion-rate bar chart. */
+                /** @description PDF: a completion-rate bar chart. Excel: native charts (completion rate by project, velocity trend, and the burndown of a one-project report). */
                 include_charts?: boolean;
             };
             header?: never;

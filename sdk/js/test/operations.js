@@ -153,6 +153,7 @@ export const OPERATIONS = {
   'PATCH /api/v1/reports/{report_id}': (c) => c.reports.update(ID, B),
   'DELETE /api/v1/reports/{report_id}': (c) => c.reports.delete(ID),
   'POST /api/v1/reports/{report_id}/execute': (c) => c.reports.execute(ID),
+  'GET /api/v1/reports/{report_id}/executions': (c) => c.reports.executions(ID),
   'GET /api/v1/reports/{report_id}/results': (c) => c.reports.results(ID),
   'GET /api/v1/reports/{report_id}/export': (c) => c.reports.export(ID),
   // module 12

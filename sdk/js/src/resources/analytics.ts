@@ -5,6 +5,7 @@ type Metrics = '/api/v1/analytics/projects/{project_id}/metrics';
 type Burndown = '/api/v1/analytics/projects/{project_id}/burndown';
 const R = '/api/v1/reports';
 type RId = '/api/v1/reports/{report_id}';
+type RExecutions = '/api/v1/reports/{report_id}/executions';
 
 /** Module 11: project analytics. */
 export class Analytics extends Resource {
@@ -38,6 +39,10 @@ export class Reports extends Resource {
   }
   execute(reportId: string, options?: RequestOptions): Promise<Data<'/api/v1/reports/{report_id}/execute', 'post'>> {
     return this.http.data('POST', `${R}/${seg(reportId)}/execute`, options);
+  }
+  /** Run history, newest first (paginated). */
+  executions(reportId: string, query?: Query<RExecutions, 'get'>, options?: RequestOptions): Promise<Page<Item<RExecutions>>> {
+    return this.http.page(`${R}/${seg(reportId)}/executions`, query, options);
   }
   results(reportId: string, query?: Query<'/api/v1/reports/{report_id}/results', 'get'>, options?: RequestOptions): Promise<Data<'/api/v1/reports/{report_id}/results', 'get'>> {
     return this.http.data('GET', `${R}/${seg(reportId)}/results`, { ...options, query });
