@@ -85,6 +85,36 @@ class BackupCodes(BaseModel):
     backup_codes: list[str] = Field(..., description="Shown once; each works once.")
 
 
+class Baseline(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    id: UUID
+    name: str
+    created_at: AwareDatetime
+    created_by: UUID | None = Field(..., description="The creating user's id.")
+
+
+class BaselineCreateRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    name: constr(min_length=1, max_length=200)
+
+
+class BaselineVariance(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    task_id: UUID
+    title: str
+    start_date: date_aliased | None = Field(...)
+    due_date: date_aliased | None = Field(...)
+    baseline_start_date: date_aliased | None = Field(...)
+    baseline_due_date: date_aliased | None = Field(...)
+    variance_days: int | None = Field(...)
+
+
 class BurndownPoint(BaseModel):
     model_config = ConfigDict(
         extra="allow",
@@ -182,6 +212,27 @@ class ConsentTypeEnum(Enum):
     DATA_SHARING = "DATA_SHARING"
     ANALYTICS = "ANALYTICS"
     MARKETING = "MARKETING"
+
+
+class CriticalPathTask(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    id: UUID
+    title: str
+    start_date: date_aliased | None = Field(...)
+    due_date: date_aliased | None = Field(...)
+    duration_days: int = Field(..., description="Working days, both ends included.")
+    earliest_start: date_aliased
+    earliest_finish: date_aliased = Field(
+        ..., description="Inclusive: the last working day of the task."
+    )
+    latest_start: date_aliased
+    latest_finish: date_aliased
+    slack_days: int = Field(
+        ..., description="Total float in working days; 0 on the critical path."
+    )
+    is_critical: bool
 
 
 class DateFormatEnum(Enum):
@@ -297,6 +348,16 @@ class FontSizeEnum(Enum):
     x_large = "x-large"
 
 
+class GanttMilestone(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    id: UUID
+    name: str
+    due_date: date_aliased
+    completed_at: AwareDatetime | None = Field(...)
+
+
 class GranularityEnum(Enum):
     """
     * `hourly` - Hourly
@@ -343,10 +404,14 @@ class Components(Enum):
     """
     * `healthy` - healthy
     * `unhealthy` - unhealthy
+    * `not configured` - not configured
+    * `in-process` - in-process
     """
 
     healthy = "healthy"
     unhealthy = "unhealthy"
+    not_configured = "not configured"
+    in_process = "in-process"
 
 
 class IntegrationHealth(BaseModel):
@@ -488,6 +553,31 @@ class MetricPoint(BaseModel):
     )
 
 
+class Milestone(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    id: UUID
+    project_id: UUID
+    workspace_id: UUID
+    name: str
+    due_date: date_aliased
+    completed_at: AwareDatetime | None = Field(...)
+    created_by_id: UUID | None = Field(...)
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
+
+
+class MilestoneCreateRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    project_id: UUID
+    name: constr(min_length=1, max_length=200)
+    due_date: date_aliased
+    completed_at: AwareDatetime | None = None
+
+
 class NotificationFrequencyEnum(Enum):
     """
     * `immediate` - Immediately
@@ -538,6 +628,7 @@ class NotificationTypeEnum(Enum):
     * `project_updated` - Project updated
     * `project_archived` - Project archived
     * `user_joined` - Member joined
+    * `report_schedule_paused` - Scheduled report paused
     * `event` - Subscribed event
     """
 
@@ -548,6 +639,7 @@ class NotificationTypeEnum(Enum):
     project_updated = "project_updated"
     project_archived = "project_archived"
     user_joined = "user_joined"
+    report_schedule_paused = "report_schedule_paused"
     event = "event"
 
 
@@ -655,6 +747,15 @@ class PaginatedDomainEventList(BaseModel):
     total: int
 
 
+class PaginatedMilestoneList(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    success: bool
+    data: list[Milestone]
+    pagination: Pagination
+
+
 class PaginatedOAuthAppList(BaseModel):
     model_config = ConfigDict(
         extra="allow",
@@ -732,6 +833,15 @@ class PatchedEventConsumerUpdateRequest(BaseModel):
     handler_type: constr(min_length=1) | None = Field(
         None, description="Cannot change; create a new consumer instead."
     )
+
+
+class PatchedMilestoneUpdateRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    name: constr(min_length=1, max_length=200) | None = None
+    due_date: date_aliased | None = None
+    completed_at: AwareDatetime | None = None
 
 
 class PatchedPluginConfigUpdateRequest(BaseModel):
@@ -1097,6 +1207,7 @@ class ResendVerificationResponse(BaseModel):
 class ResourceTypeEnum(Enum):
     """
     * `comment` - comment
+    * `milestone` - milestone
     * `project` - project
     * `task` - task
     * `task_list` - task_list
@@ -1104,6 +1215,7 @@ class ResourceTypeEnum(Enum):
     """
 
     comment = "comment"
+    milestone = "milestone"
     project = "project"
     task = "task"
     task_list = "task_list"
@@ -1125,6 +1237,17 @@ class Scope(BaseModel):
     description: str
     resource_type: str
     permission_type: PermissionTypeEnum
+
+
+class ScopePoint(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    date: date_aliased
+    tasks: int = Field(
+        ...,
+        description="Tasks in scope at the end of the day (open or done, not trashed).",
+    )
 
 
 class ScopesEnum(Enum):
@@ -1218,6 +1341,20 @@ class SessionRevokeResponse(BaseModel):
     )
     success: bool
     message: str
+
+
+class StateEnum(Enum):
+    """
+    * `draft` - Draft
+    * `submitted` - Submitted
+    * `approved` - Approved
+    * `locked` - Locked
+    """
+
+    draft = "draft"
+    submitted = "submitted"
+    approved = "approved"
+    locked = "locked"
 
 
 class Subtask(BaseModel):
@@ -1390,6 +1527,10 @@ class TrashCreateRequest(BaseModel):
     )
     resource_type: ResourceTypeEnum
     resource_id: UUID
+    force: bool = Field(
+        False,
+        description="Like DELETE's ?force=true: also trash what a non-empty task list holds (else 409).",
+    )
 
 
 class TrashItem(BaseModel):
@@ -1414,6 +1555,18 @@ class TrashRestore(BaseModel):
     resource_type: str
     status: str
     restored_at: AwareDatetime
+
+
+class TriggerEnum(Enum):
+    """
+    * `manual` - Manual
+    * `scheduled` - Scheduled
+    * `export` - Export
+    """
+
+    manual = "manual"
+    scheduled = "scheduled"
+    export = "export"
 
 
 class UnarchiveRequestRequest(BaseModel):
@@ -1730,6 +1883,16 @@ class AuditLog(BaseModel):
     previous_hash: str | None = Field(...)
 
 
+class BaselineOverview(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    baselines: list[Baseline]
+    tasks: list[BaselineVariance] = Field(
+        ..., description="Every task against the latest baseline."
+    )
+
+
 class Burndown(BaseModel):
     model_config = ConfigDict(
         extra="allow",
@@ -1738,11 +1901,16 @@ class Burndown(BaseModel):
     start_date: date_aliased
     end_date: date_aliased
     ideal_line: list[BurndownPoint] = Field(
-        ..., description="Straight line from the work open on day one to 0."
+        ...,
+        description="Straight line from the work open at the end of day one (the current scope when no task existed yet) to 0 on the end date.",
     )
     actual_line: list[BurndownPoint] = Field(
         ...,
-        description="Tasks open at the end of each day up to today (tasks added later raise it).",
+        description="Tasks open at the end of each day up to today, read from the daily snapshots: a closed day never changes afterwards; today is live.",
+    )
+    scope_line: list[ScopePoint] = Field(
+        ...,
+        description="Tasks in scope each day, so work added or removed shows as scope, not progress.",
     )
 
 
@@ -1804,6 +1972,20 @@ class ConsentTypeCount(BaseModel):
     revoked: int
 
 
+class CriticalPath(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    project_id: UUID
+    project_start_date: date_aliased | None = Field(...)
+    project_finish_date: date_aliased | None = Field(...)
+    critical_path: list[UUID] = Field(
+        ...,
+        description="Every zero-slack task, in schedule order (parallel paths included).",
+    )
+    tasks: list[CriticalPathTask]
+
+
 class EventConsumer(BaseModel):
     model_config = ConfigDict(
         extra="allow",
@@ -1850,6 +2032,29 @@ class EventConsumerCreated(BaseModel):
     secret: str | None = Field(
         ...,
         description="Webhook signing secret, shown only in this response (null for other handler types).",
+    )
+
+
+class GanttTask(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    id: UUID
+    title: str
+    status: TaskStatusEnum
+    start_date: date_aliased | None = Field(...)
+    due_date: date_aliased | None = Field(...)
+    progress: int = Field(
+        ..., description="0-100: 100 when completed, else the share of done subtasks."
+    )
+    assignee_ids: list[UUID]
+    depends_on: list[UUID] = Field(..., description="Predecessors in this project.")
+    is_critical: bool
+    baseline_start_date: date_aliased | None = Field(...)
+    baseline_due_date: date_aliased | None = Field(...)
+    variance_days: int | None = Field(
+        ...,
+        description="Due date minus the latest baseline's due date, in calendar days.",
     )
 
 
@@ -2205,6 +2410,18 @@ class PatchedWorkspaceUpdateRequest(BaseModel):
     type: WorkspaceTypeEnum = "team"
 
 
+class Plan(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    project_id: UUID
+    state: StateEnum
+    submitted_at: AwareDatetime | None = Field(...)
+    approved_at: AwareDatetime | None = Field(...)
+    approved_by: UUID | None = Field(..., description="The approving user's id.")
+    locked_at: AwareDatetime | None = Field(...)
+
+
 class Project(BaseModel):
     model_config = ConfigDict(
         extra="allow",
@@ -2276,6 +2493,32 @@ class ReportExecution(BaseModel):
     created_at: AwareDatetime
 
 
+class ReportExecutionHistory(BaseModel):
+    """
+    One run of a report: when and how it ran, how long it took, what it found or why it failed.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    id: UUID
+    status: ReportExecutionStatusEnum
+    trigger: TriggerEnum = Field(
+        ...,
+        description="manual: POST /execute (or the admin); scheduled: the report's schedule; export: an export of a report that had never run.\n\n* `manual` - Manual\n* `scheduled` - Scheduled\n* `export` - Export",
+    )
+    started_at: AwareDatetime
+    finished_at: AwareDatetime | None = Field(..., description="Null while processing.")
+    duration_ms: int | None = Field(
+        ..., description="Milliseconds from start to finish; null while processing."
+    )
+    row_count: int | None = Field(
+        ...,
+        description="Result rows you can see (as GET /results shows them); null unless completed.",
+    )
+    error: str = Field(..., description="Why a failed run failed; empty otherwise.")
+
+
 class ReportScheduleOutput(BaseModel):
     model_config = ConfigDict(
         extra="allow",
@@ -2284,6 +2527,17 @@ class ReportScheduleOutput(BaseModel):
     time: str
     day_of_week: int | None = None
     day_of_month: int | None = None
+    timezone: str | None = Field(
+        ...,
+        description="The schedule's own time zone; null: it follows the workspace's.",
+    )
+    enabled: bool = Field(
+        ...,
+        description="False once the schedule paused itself after 5 scheduled runs failed in a row; saving the schedule again (PATCH with `schedule`) resumes it.",
+    )
+    paused_reason: str | None = Field(
+        ..., description="Why the schedule is paused; null while enabled."
+    )
 
 
 class ReportScheduleRequest(BaseModel):
@@ -2292,7 +2546,12 @@ class ReportScheduleRequest(BaseModel):
     )
     type: ReportScheduleTypeEnum
     time: constr(min_length=1) = Field(
-        "09:00", description="HH:MM (24 h) in the workspace's time zone."
+        "09:00",
+        description="HH:MM (24 h) in the schedule's time zone (default: the workspace's).",
+    )
+    timezone: constr(min_length=1, max_length=64) | None = Field(
+        None,
+        description="IANA time zone of this schedule; absent or null: follow the workspace's time zone, including later changes of it.",
     )
     day_of_week: conint(ge=1, le=7) | None = Field(
         None, description="Weekly: ISO weekday, 1 = Monday ... 7 = Sunday."
@@ -2625,6 +2884,17 @@ class ConsentStatus(BaseModel):
     consents: list[ConsentTypeCount]
 
 
+class Gantt(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    project_id: UUID
+    start_date: date_aliased | None = Field(...)
+    end_date: date_aliased | None = Field(...)
+    tasks: list[GanttTask]
+    milestones: list[GanttMilestone]
+
+
 class Login(BaseModel):
     """
     Tokens and the user, or (MFA on) only `mfa_required: true` and the `mfa_token` for /auth/mfa/verify.
@@ -2686,6 +2956,15 @@ class PaginatedProjectMemberList(BaseModel):
     )
     success: bool
     data: list[ProjectMember]
+    pagination: Pagination
+
+
+class PaginatedReportExecutionHistoryList(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    success: bool
+    data: list[ReportExecutionHistory]
     pagination: Pagination
 
 

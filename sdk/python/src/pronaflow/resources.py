@@ -634,6 +634,13 @@ class Reports(_Collection):
         ids = {"report_id": report_id}
         return self._call("POST", "/reports/{report_id}/execute", ids, idempotency_key=idempotency_key)
 
+    def executions(self, report_id: str, **params: Any) -> Page:
+        """The report's run history, newest first (`GET /reports/{id}/executions`)."""
+        return self._get("/reports/{report_id}/executions", {"report_id": report_id}, **params)
+
+    def iter_executions(self, report_id: str, **params: Any) -> Iterator:
+        return self._paging(self.executions(report_id, **params))
+
     def results(self, report_id: str, execution_id: str | None = None) -> Any:
         return self._get("/reports/{report_id}/results", {"report_id": report_id}, execution_id=execution_id)
 
