@@ -11,7 +11,7 @@ from apps.analytics.tasks import report_execute_scheduled_task
 from apps.projects.choices import ProjectVisibility
 from tests.factories.analytics import ReportExecutionFactory, ReportFactory, at, make_task
 from tests.factories.projects import ProjectFactory
-from tests.workspaces.helpers import assert_error, data
+from tests.helpers import assert_error, data
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from apps.notifications.models import EmailNotification, Notification
 from apps.projects.choices import ProjectVisibility
 from apps.workspaces.models import WorkspaceMember
 from tests.factories.projects import ProjectFactory
-from tests.workspaces.helpers import data
+from tests.helpers import data
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from django.db import transaction
 from django_celery_beat.models import PeriodicTask
 
 from apps.workspaces.services import workspace_settings_update
-from tests.workspaces.helpers import assert_error, data
+from tests.helpers import assert_error, data
 
 pytestmark = pytest.mark.django_db
 
