@@ -14,6 +14,7 @@ from django.utils.text import slugify
 
 from apps.analytics.choices import ExportFormat, Metric, ReportType
 from apps.analytics.reporting import STATUSES
+from apps.core import charts
 
 CONTENT_TYPES = {
     ExportFormat.CSV: "text/csv; charset=utf-8",
@@ -97,38 +98,26 @@ def _excel(report, execution, results: dict) -> bytes:
 
 
 def _chart(results: dict) -> dict | None:
-    """Geometry of a horizontal bar chart of completion rates (0-100 %)."""
+    """A horizontal bar chart of completion rates (0-100 %), drawn by `apps.core.charts`."""
     if Metric.COMPLETION_RATE not in results["metrics"] or not results["details"]:
         return None
     rows = results["details"][:CHART_MAX_BARS]
-    label_width, bar_width, bar_height, gap = 230, 420, 14, 6
-    bars = []
-    for index, row in enumerate(rows):
-        label = row["project_name"]
-        if results["type"] == ReportType.TEAM_PERFORMANCE:
-            label = f"{label} / {row['user_name']}"
-        value = row.get(Metric.COMPLETION_RATE) or 0.0
-        y = 24 + index * (bar_height + gap)
-        bars.append(
-            {
-                "label": label if len(label) <= 38 else label[:37] + "…",
-                "value": value,
-                "y": y,
-                "text_y": y + bar_height - 3,
-                "width": round(bar_width * min(max(value, 0), 100) / 100, 1),
-            }
-        )
-    return {
-        "bars": bars,
-        "omitted": len(results["details"]) - len(rows),
-        "label_width": label_width,
-        "bar_x": label_width + 10,
-        "bar_width": bar_width,
-        "bar_height": bar_height,
-        "value_x": label_width + 10 + bar_width + 6,
-        "width": label_width + bar_width + 70,
-        "height": 24 + len(rows) * (bar_height + gap) + 10,
-    }
+    labels = [
+        f"{row['project_name']} / {row['user_name']}"
+        if results["type"] == ReportType.TEAM_PERFORMANCE
+        else row["project_name"]
+        for row in rows
+    ]
+    chart = charts.bar_chart(
+        title="Completion rate per row",
+        labels=labels,
+        values=[row.get(Metric.COMPLETION_RATE) or 0.0 for row in rows],
+        max_value=100,
+        unit=" %",
+        fluid=False,
+        scale_labels=True,
+    )
+    return {"svg": chart.svg, "shown": len(rows), "omitted": len(results["details"]) - len(rows)}
 
 
 def _pdf(report, execution, results: dict, include_charts: bool) -> bytes:
