@@ -29,7 +29,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 FRONTEND_URL = env.str("FRONTEND_URL", default="http://localhost:3000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "apps.backoffice.apps.PronaFlowAdminConfig",  # django.contrib.admin with the dashboard
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "apps.archive",
     "apps.analytics",
     "apps.integrations",
+    "apps.backoffice",
 ]
 
 MIDDLEWARE = [

@@ -123,13 +123,18 @@ def _nice_max(value: float) -> float:
     return 10 * magnitude
 
 
-def _legend(series: list[Series], colors: list[str], *, x: int, y: int) -> list[str]:
-    parts, offset = [], x
+def _legend(series: list[Series], colors: list[str], *, x: int, width: int) -> tuple[list[str], int]:
+    """Legend keys left to right, wrapping onto new lines within `width`; (parts, height used)."""
+    parts, offset, line = [], x, 0
     for item, color in zip(series, colors, strict=True):
-        parts.append(format_html('<rect x="{}" y="{}" width="10" height="10" fill="{}"/>', offset, y - 9, color))
+        key_width = 24 + 6 * len(item.name)
+        if offset > x and offset + key_width > width:
+            offset, line = x, line + 1
+        y = 14 + line * 16
+        parts.append(format_html(RECT, offset, y - 9, 10, 10, color))
         parts.append(_text(offset + 14, y, item.name, size=10, color=TEXT))
-        offset += 24 + 7 * len(item.name)
-    return parts
+        offset += key_width
+    return parts, 22 + line * 16
 
 
 def column_chart(
@@ -150,12 +155,13 @@ def column_chart(
     colors = [item.color or PALETTE[index % len(PALETTE)] for index, item in enumerate(series)]
     totals = [sum(item.values[index] for item in series) for index in range(len(categories))]
     top = _nice_max(max(totals, default=0))
-    left, right, legend_h, bottom = 36, 8, 22, 20
+    left, right, bottom = 36, 8, 20
+    parts, legend_h = _legend(series, colors, x=left, width=width - right)
+    height += legend_h - 22
     plot_w, plot_h = width - left - right, height - legend_h - bottom - 6
     base_y = legend_h + 6 + plot_h
     slot = plot_w / max(1, len(categories))
     bar_w = max(1.0, slot * 0.7)
-    parts = _legend(series, colors, x=left, y=14)
     for fraction in (0, 0.5, 1):
         y = round(base_y - plot_h * fraction, 1)
         parts.append(
