@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 from tests.browser.chromium import CHROMIUM, launch_args, missing
 
@@ -25,7 +26,16 @@ def pytest_runtest_makereport(item, call):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def migrated_data(django_db_setup, django_db_blocker) -> str | None:
+    """The rows the data migrations wrote (groups, permissions, ...), as serialized when the test
+    database was created; read before Playwright starts (see `page`)."""
+    from django.db import DEFAULT_DB_ALIAS, connections
+
+    return getattr(connections[DEFAULT_DB_ALIAS], "_test_serialized_contents", None)
+
+
+@pytest.fixture(scope="session")
+def browser(migrated_data):
     """One headless Chromium for the session (skip, or fail under CI=true, when unavailable)."""
     reason = missing()
     if reason:
@@ -44,9 +54,19 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server, request):
-    """A fresh browser page (own cookies, downloads allowed) with the live server as base URL;
-    screenshot kept in var/browser-artifacts/ when the test fails."""
+def page(browser, live_server, migrated_data, request):
+    """A fresh browser page (own cookies, downloads allowed) with the live server as base URL, on a
+    database holding what the migrations wrote; screenshot kept in var/browser-artifacts/ when the
+    test fails."""
+    from django.db import DEFAULT_DB_ALIAS, connections
+
+    connection = connections[DEFAULT_DB_ALIAS]
+    if migrated_data and not hasattr(connection, "_test_serialized_contents"):
+        # Under Playwright's sync API Django hands this test another connection object than the one
+        # that serialized the database, so serialized_rollback restored nothing (and the flush after
+        # an earlier test re-created content types): start from empty tables and restore it here.
+        call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+        connection.creation.deserialize_db_from_string(migrated_data)
     context = browser.new_context(
         base_url=live_server.url, accept_downloads=True, viewport={"width": 1280, "height": 900}
     )

@@ -28,7 +28,7 @@ OUTSIDE_THE_COMPLIANCE_GROUP = (
 
 
 @pytest.fixture
-def demo():
+def demo(page):
     call_command("seed_demo", stdout=io.StringIO())
 
 
