@@ -77,7 +77,9 @@ def _contents(item: TrashItem, *, restore: bool) -> tuple[object | None, list[di
         total = rows.count()
         if total:
             names = [str(row) for row in rows[:CONFIRM_LIST_LIMIT]]
-            groups.append({"label": queryset.model._meta.verbose_name_plural, "count": total, "names": names})
+            meta = queryset.model._meta
+            label = meta.verbose_name if total == 1 else meta.verbose_name_plural
+            groups.append({"label": label, "count": total, "names": names})
     return obj, groups
 
 

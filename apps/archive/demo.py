@@ -1,5 +1,6 @@
-"""Demo data for module 8: a compliance officer login, one archived project with its history and one
-task in the trash, so the archive, trash and audit screens have something to show. Idempotent."""
+"""Demo data for module 8: a compliance officer login, one archived project with its history, one
+task (with a comment) in the trash and two more about to be purged, so the archive, trash and audit
+screens and the dashboard have something to show. Idempotent."""
 
 import datetime as dt
 
@@ -41,6 +42,7 @@ def _compliance_officer() -> User:
 def seed(ctx: dict) -> None:
     from apps.archive.services.archive import project_archive
     from apps.archive.services.trash import trash_item_create
+    from apps.collaboration.models import Comment
     from apps.projects.models import Project
     from apps.tasks.models import Task
 
@@ -64,6 +66,8 @@ def seed(ctx: dict) -> None:
     )
     if not TrashItem.objects.filter(resource_type="task", resource_name=TRASHED_TASK).exists():
         task = Task.objects.create(workspace=workspace, project=sandbox, title=TRASHED_TASK, created_by=owner)
+        # Something that comes back with it (the admin's restore confirmation lists it).
+        Comment.objects.create(workspace=workspace, task=task, author=owner, content="Notes from the kickoff call")
         trash_item_create(actor=owner, resource_type="task", resource_id=task.pk)
     for title, days_left in EXPIRING_TASKS:
         if TrashItem.objects.filter(resource_type="task", resource_name=title).exists():

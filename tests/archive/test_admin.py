@@ -177,7 +177,7 @@ def test_trash_actions_first_list_what_comes_back_or_goes_away(action, heading, 
     assert response.status_code == 200
     assert heading in page
     assert task.title in page
-    assert "1 comments" in page
+    assert "1 comment: " in page
     assert TrashItem.objects.filter(pk=item.pk).exists()  # nothing happens before the confirmation
     assert Task.all_objects.get(pk=task.pk).deleted_at is not None
 

@@ -80,7 +80,9 @@ def test_compliance_officer_filters_exports_restores_and_is_refused_elsewhere(pa
     page.locator(f'input[name="_selected_action"][value="{item.pk}"]').check()
     page.select_option('select[name="action"]', "restore_selected")
     page.get_by_role("button", name="Go").click()
-    assert TRASHED_TASK in page.locator(".trash-confirmation").text_content()
+    confirmation = page.locator(".trash-confirmation").text_content()
+    assert TRASHED_TASK in confirmation
+    assert "1 comment: Notes from the kickoff call" in confirmation
     assert TrashItem.objects.filter(pk=item.pk).exists()  # nothing restored before confirming
     page.get_by_role("button", name="Yes, restore").click()
     assert "Restored 1 item(s)." in page.locator(".messagelist").text_content()
