@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # `make run` uses the embedded default (SQLite, in-process tasks, console e-mail) unless these are set.
 RUN_ENV := DEBUG=$${DEBUG:-true}
 
-.PHONY: run test install install-dev lint schema worker beat bench clean
+.PHONY: run test install install-dev lint schema worker beat bench screenshot clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,7 +52,14 @@ bench: install-dev
 	psql postgres://postgres@127.0.0.1:5432/postgres -qc "DROP DATABASE IF EXISTS pf_bench_analytics" -c "CREATE DATABASE pf_bench_analytics"
 	$(BENCH_ENV) DATABASE_URL=$(BENCH_DB) $(BIN)/python manage.py migrate -v 0
 	$(BENCH_ENV) DATABASE_URL=$(BENCH_DB) $(BIN)/python bench/analytics/metrics_1m.py
+	$(BENCH_ENV) DATABASE_URL=$(BENCH_DB) $(BIN)/python bench/admin_dashboard/run.py
 	psql postgres://postgres@127.0.0.1:5432/postgres -qc "DROP DATABASE pf_bench_analytics"
+
+## The README's picture of the admin dashboard (docs/admin-dashboard.png), taken in Chromium from
+## seed_demo data on a scratch SQLite database; SCREENSHOT_PORT is the loopback port served on.
+SCREENSHOT_PORT ?= 8190
+screenshot: install-dev
+	$(BIN)/python -m tests.browser.screenshot --port $(SCREENSHOT_PORT)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles var

@@ -29,7 +29,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 FRONTEND_URL = env.str("FRONTEND_URL", default="http://localhost:3000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "apps.backoffice.apps.PronaFlowAdminConfig",  # django.contrib.admin with the dashboard
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "apps.archive",
     "apps.analytics",
     "apps.integrations",
+    "apps.backoffice",
 ]
 
 MIDDLEWARE = [
@@ -368,6 +369,8 @@ NOTIFICATION_STREAM_POLL_SECONDS = env.int("NOTIFICATION_STREAM_POLL_SECONDS", d
 COMPLIANCE_EXPORT_MAX_DAYS = env.int("COMPLIANCE_EXPORT_MAX_DAYS", default=366)
 COMPLIANCE_PDF_SYNC_MAX_ROWS = env.int("COMPLIANCE_PDF_SYNC_MAX_ROWS", default=500)
 COMPLIANCE_PDF_MAX_ROWS = env.int("COMPLIANCE_PDF_MAX_ROWS", default=5000)
+# The admin's export of a filtered audit list streams CSV up to this many rows, above: a background job.
+COMPLIANCE_CSV_SYNC_MAX_ROWS = env.int("COMPLIANCE_CSV_SYNC_MAX_ROWS", default=20000)
 COMPLIANCE_EXPORT_LINK_HOURS = env.int("COMPLIANCE_EXPORT_LINK_HOURS", default=24)
 
 # Integrations (module 12): API tokens and outgoing webhooks (module 12 webhooks and module 7

@@ -2,6 +2,7 @@
 sync); the actions call the services the scheduler uses."""
 
 from django.contrib import admin, messages
+from django.utils.text import Truncator
 
 from apps.analytics import services
 from apps.analytics.choices import ExecutionStatus, ExecutionTrigger
@@ -24,7 +25,7 @@ class ReportExecutionInline(admin.TabularInline):
 @admin.register(Report)
 class ReportAdmin(admin.ModelAdmin):
     list_display = ["name", "workspace", "type", "schedule_summary", "created_by", "last_executed_at", "created_at"]
-    list_filter = ["type", ("periodic_task", admin.EmptyFieldListFilter)]
+    list_filter = ["type", ("periodic_task", admin.EmptyFieldListFilter), "periodic_task__enabled"]
     search_fields = ["name", "description", "workspace__name"]
     list_select_related = ["workspace", "created_by"]
     date_hierarchy = "created_at"
@@ -85,11 +86,16 @@ class ReportExecutionAdmin(admin.ModelAdmin):
         "end_date",
         "created_at",
         "finished_at",
+        "error_summary",
     ]
     list_filter = ["status", "trigger"]
     search_fields = ["report__name", "report__workspace__name"]
     list_select_related = ["report", "triggered_by"]
     date_hierarchy = "created_at"
+
+    @admin.display(description="Error", ordering="error")
+    def error_summary(self, execution: ReportExecution) -> str:
+        return Truncator(execution.error).chars(120) if execution.error else ""
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in ReportExecution._meta.fields]

@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import unicodedata
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -17,6 +16,7 @@ from django.utils.text import slugify
 
 from apps.analytics.choices import ExportFormat, Metric, ReportType
 from apps.analytics.reporting import STATUSES
+from apps.core import charts
 from apps.core.csvsafe import safe_cell
 
 CONTENT_TYPES = {
@@ -195,59 +195,27 @@ def _line_chart(sheet, *, title: str, series: int, rows: int):
 
 
 def _chart(results: dict) -> dict | None:
-    """Geometry of a horizontal bar chart of completion rates (0-100 %)."""
+    """A horizontal bar chart of completion rates (0-100 %), drawn by `apps.core.charts`."""
     if Metric.COMPLETION_RATE not in results["metrics"] or not results["details"]:
         return None
     rows = results["details"][:CHART_MAX_BARS]
-    label_width, bar_width, bar_height, gap = 230, 420, 14, 6
-    bars = []
-    for index, row in enumerate(rows):
-        label = row["project_name"]
-        if results["type"] == ReportType.TEAM_PERFORMANCE:
-            label = f"{label} / {row['user_name']}"
-        value = row.get(Metric.COMPLETION_RATE) or 0.0
-        y = 24 + index * (bar_height + gap)
-        bars.append(
-            {
-                "label": label if len(label) <= 38 else label[:37] + "…",
-                "value": value,
-                "y": y,
-                "text_y": y + bar_height - 3,
-                "width": round(bar_width * min(max(value, 0), 100) / 100, 1),
-            }
-        )
-    return {
-        "bars": bars,
-        "omitted": len(results["details"]) - len(rows),
-        "label_width": label_width,
-        "bar_x": label_width + 10,
-        "bar_width": bar_width,
-        "bar_height": bar_height,
-        "value_x": label_width + 10 + bar_width + 6,
-        "width": label_width + bar_width + 70,
-        "height": 24 + len(rows) * (bar_height + gap) + 10,
-    }
-
-
-def text_direction(text: str) -> str:
-    """ "rtl" when the first strongly directional character of `text` is right-to-left (Arabic,
-    Hebrew, ...), else "ltr" (also for text without any, such as numbers)."""
-    for char in text:
-        kind = unicodedata.bidirectional(char)
-        if kind in ("R", "AL"):
-            return "rtl"
-        if kind == "L":
-            return "ltr"
-    return "ltr"
-
-
-def _chart_labels(chart: dict | None) -> dict | None:
-    """The chart with each bar's label direction. The labels are laid out as HTML over the SVG:
-    WeasyPrint draws SVG text glyph by glyph, which reverses right-to-left scripts and leaves
-    Arabic letters unjoined, while HTML text is shaped and reordered by Pango."""
-    if chart is None:
-        return None
-    return {**chart, "bars": [{**bar, "dir": text_direction(bar["label"])} for bar in chart["bars"]]}
+    labels = [
+        f"{row['project_name']} / {row['user_name']}"
+        if results["type"] == ReportType.TEAM_PERFORMANCE
+        else row["project_name"]
+        for row in rows
+    ]
+    chart = charts.bar_chart(
+        title="Completion rate per row",
+        labels=labels,
+        values=[row.get(Metric.COMPLETION_RATE) or 0.0 for row in rows],
+        max_value=100,
+        unit=" %",
+        fluid=False,
+        scale_labels=True,
+        html_labels=True,
+    )
+    return {"chart": chart, "shown": len(rows), "omitted": len(results["details"]) - len(rows)}
 
 
 def _pdf(report, execution, results: dict, include_charts: bool) -> bytes:
@@ -265,7 +233,7 @@ def _pdf(report, execution, results: dict, include_charts: bool) -> bytes:
             "rows": [
                 [(row.get(key), isinstance(row.get(key), int | float)) for key in keys] for row in results["details"]
             ],
-            "chart": _chart_labels(_chart(results)) if include_charts else None,
+            "chart": _chart(results) if include_charts else None,
         },
     )
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()

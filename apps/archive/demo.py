@@ -1,6 +1,10 @@
-"""Demo data for module 8: a compliance officer login, one archived project with its history and one
-task in the trash, so the archive, trash and audit screens have something to show. Idempotent."""
+"""Demo data for module 8: a compliance officer login, one archived project with its history, one
+task (with a comment) in the trash and two more about to be purged, so the archive, trash and audit
+screens and the dashboard have something to show. Idempotent."""
 
+import datetime as dt
+
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
@@ -13,6 +17,8 @@ COMPLIANCE_PASSWORD = "PronaFlow-Demo-2026!"
 ARCHIVED_PROJECT = "Legacy intranet"
 SANDBOX_PROJECT = "Sandbox"
 TRASHED_TASK = "Draft notes (deleted, restore me from the trash)"
+# Deleted weeks ago: purged within days (the dashboard's "trash expiring soon").
+EXPIRING_TASKS = (("Old sprint retro notes", 2), ("Spike: evaluate chart libraries", 5))
 
 
 def _compliance_officer() -> User:
@@ -36,6 +42,7 @@ def _compliance_officer() -> User:
 def seed(ctx: dict) -> None:
     from apps.archive.services.archive import project_archive
     from apps.archive.services.trash import trash_item_create
+    from apps.collaboration.models import Comment
     from apps.projects.models import Project
     from apps.tasks.models import Task
 
@@ -54,9 +61,20 @@ def seed(ctx: dict) -> None:
     )
     if legacy.status != "archived":
         project_archive(actor=owner, project=legacy, reason="Demo: replaced last quarter", notify_team=False)
+    sandbox, _ = Project.objects.get_or_create(
+        workspace=workspace, name=SANDBOX_PROJECT, defaults={"created_by": owner}
+    )
     if not TrashItem.objects.filter(resource_type="task", resource_name=TRASHED_TASK).exists():
-        sandbox, _ = Project.objects.get_or_create(
-            workspace=workspace, name=SANDBOX_PROJECT, defaults={"created_by": owner}
-        )
         task = Task.objects.create(workspace=workspace, project=sandbox, title=TRASHED_TASK, created_by=owner)
+        # Something that comes back with it (the admin's restore confirmation lists it).
+        Comment.objects.create(workspace=workspace, task=task, author=owner, content="Notes from the kickoff call")
         trash_item_create(actor=owner, resource_type="task", resource_id=task.pk)
+    for title, days_left in EXPIRING_TASKS:
+        if TrashItem.objects.filter(resource_type="task", resource_name=title).exists():
+            continue
+        task = Task.objects.create(workspace=workspace, project=sandbox, title=title, created_by=owner)
+        item = trash_item_create(actor=owner, resource_type="task", resource_id=task.pk)
+        expires_at = timezone.now() + dt.timedelta(days=days_left)
+        deleted_at = expires_at - dt.timedelta(days=settings.TRASH_RETENTION_DAYS)
+        TrashItem.objects.filter(pk=item.pk).update(deleted_at=deleted_at, expires_at=expires_at)
+        Task.all_objects.filter(pk=task.pk).update(deleted_at=deleted_at)

@@ -9,7 +9,7 @@ from auditlog.models import LogEntry
 from django.conf import settings
 from django.db import models
 
-from apps.archive.choices import ArchiveAction, ExportFormat, ExportStatus
+from apps.archive.choices import ArchiveAction, ExportFormat, ExportStatus, VerificationStatus
 from apps.core.models import UUIDModel
 
 
@@ -156,6 +156,8 @@ class ComplianceExport(UUIDModel):
     )
     # Workspace ids the requester may export (None: every workspace, compliance staff).
     scope_workspace_ids = models.JSONField(null=True, blank=True)
+    # Exactly these audit entries (an export of a filtered admin list), instead of the date range.
+    entry_ids = models.JSONField(null=True, blank=True, editable=False)
     total_rows = models.PositiveIntegerField(default=0)
     processed_rows = models.PositiveIntegerField(default=0)
     progress = models.PositiveSmallIntegerField(default=0)
@@ -172,3 +174,28 @@ class ComplianceExport(UUIDModel):
 
     def __str__(self) -> str:
         return f"{self.format} export {self.pk} ({self.status})"
+
+
+class AuditChainVerification(UUIDModel):
+    """One run of the audit-chain verification started from the admin (a Celery job), with its
+    verdict: the chain head it reached and whether every link recomputed to its hash."""
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=16, choices=VerificationStatus.choices, default=VerificationStatus.QUEUED)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    intact = models.BooleanField(null=True, blank=True)
+    checked_entries = models.PositiveIntegerField(default=0)
+    head_seq = models.BigIntegerField(default=0)
+    problems = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        verdict = {True: "intact", False: "BROKEN", None: self.status}[self.intact]
+        return f"verification of {self.created_at:%Y-%m-%d %H:%M} ({verdict})"

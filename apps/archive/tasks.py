@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from apps.archive.services.audit_retention import audit_retention_enforce
+from apps.archive.services.audit_verification import audit_chain_verification_run
 from apps.archive.services.exports import compliance_export_job_run, compliance_exports_expire
 from apps.archive.services.trash import trash_purge_expired
 
@@ -29,3 +30,9 @@ def compliance_exports_purge_expired_task() -> int:
 def compliance_export_render_task(export_id: str) -> str:
     """Render a queued compliance export (large PDFs)."""
     return compliance_export_job_run(export_id=export_id).status
+
+
+@shared_task(acks_late=True)
+def audit_chain_verify_task(verification_id: str) -> str:
+    """Verify the audit hash chain for a run requested from the admin; records the verdict."""
+    return audit_chain_verification_run(verification_id=verification_id).status

@@ -7,7 +7,7 @@ import pytest
 from freezegun import freeze_time
 from pypdf import PdfReader
 
-from apps.analytics.exports import text_direction
+from apps.core.charts import text_direction
 from tests.factories.analytics import ReportFactory, at, make_task
 from tests.factories.archive import audit_action
 from tests.factories.projects import ProjectFactory

@@ -14,14 +14,16 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import tempfile
 import uuid
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from auditlog.models import LogEntry
 from django.conf import settings
 from django.core import signing
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -239,9 +241,15 @@ def compliance_export_pdf(*, actor, request: ExportRequest) -> tuple[bytes, str,
 # --- export jobs (large PDFs) -------------------------------------------------------------
 
 
-def compliance_export_job_create(*, actor, request: ExportRequest, total: int) -> ComplianceExport:
-    """Queue a PDF export for the worker (after commit). Audited when the file is produced."""
-    if total > settings.COMPLIANCE_PDF_MAX_ROWS:
+def compliance_export_job_create(
+    *, actor, request: ExportRequest, total: int, entry_ids: list[int] | None = None
+) -> ComplianceExport:
+    """Queue a PDF (or CSV) export for the worker (after commit). Audited when the file is produced.
+
+    `entry_ids` pins the job to exactly those audit entries (the admin's export of a filtered list)
+    instead of the request's date range and scope. Raises InvalidRequest for a PDF above
+    COMPLIANCE_PDF_MAX_ROWS."""
+    if request.format == ExportFormat.PDF and total > settings.COMPLIANCE_PDF_MAX_ROWS:
         raise InvalidRequest(
             f"A PDF holds at most {settings.COMPLIANCE_PDF_MAX_ROWS} entries; narrow the range or use CSV.",
             details={"field": "format", "reason": f"{total} entries match."},
@@ -256,6 +264,7 @@ def compliance_export_job_create(*, actor, request: ExportRequest, total: int) -
             end_date=request.end,
             workspace_id=request.workspace_id,
             scope_workspace_ids=request.scope,
+            entry_ids=entry_ids,
             total_rows=total,
         )
         job_id = str(job.pk)
@@ -273,8 +282,30 @@ def _job_request(job: ComplianceExport) -> ExportRequest:
     )
 
 
+def _job_queryset(job: ComplianceExport, request: ExportRequest):
+    if job.entry_ids is not None:
+        return LogEntry.objects.filter(pk__in=job.entry_ids).order_by("timestamp", "id")
+    return export_queryset(request)
+
+
+def _job_csv(job: ComplianceExport, records, target) -> tuple[int, str]:
+    """Write the job's CSV to `target`, reporting progress; (rows, sha256)."""
+    digest, rows, step = hashlib.sha256(), 0, max(1, job.total_rows // 20)
+    for line in csv_lines(records):
+        data = line.encode()
+        target.write(data)
+        digest.update(data)
+        rows += 1
+        if rows % step == 0:
+            progress = min(95, 95 * rows // max(1, job.total_rows))
+            ComplianceExport.objects.filter(pk=job.pk).update(processed_rows=rows - 1, progress=progress)
+    target.seek(0)
+    return rows - 1, digest.hexdigest()
+
+
 def compliance_export_job_run(*, export_id) -> ComplianceExport:
-    """Render the job's PDF, reporting progress as rows are collected (0-60 %), then rendering.
+    """Render the job's file. A PDF reports progress as rows are collected (0-60 %), then renders;
+    a CSV reports progress as it writes.
 
     Idempotent: a completed job is left alone; a failed render marks the job failed with the error.
     """
@@ -283,10 +314,12 @@ def compliance_export_job_run(*, export_id) -> ComplianceExport:
         return job
     ComplianceExport.objects.filter(pk=job.pk).update(status=ExportStatus.RUNNING, started_at=timezone.now())
     request = _job_request(job)
+    if job.format == ExportFormat.CSV:
+        return _job_run_csv(job, request)
     try:
         records: list[dict] = []
         step = max(1, job.total_rows // 20)
-        for record in audit_records(export_queryset(request)):
+        for record in audit_records(_job_queryset(job, request)):
             records.append(record)
             if len(records) % step == 0:
                 progress = min(60, 60 * len(records) // max(1, job.total_rows))
@@ -320,6 +353,34 @@ def compliance_export_job_run(*, export_id) -> ComplianceExport:
                 export_id=str(job.pk),
                 sha256=digest,
             )
+    return job
+
+
+def _job_run_csv(job: ComplianceExport, request: ExportRequest) -> ComplianceExport:
+    with tempfile.TemporaryFile() as target:
+        try:
+            rows, digest = _job_csv(job, audit_records(_job_queryset(job, request)), target)
+        except Exception as exc:
+            logger.exception("Compliance export %s failed", job.pk)
+            ComplianceExport.objects.filter(pk=job.pk).update(
+                status=ExportStatus.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
+            )
+            job.refresh_from_db()
+            return job
+        with transaction.atomic():
+            job.refresh_from_db()
+            job.file.save(f"{job.pk}.csv", File(target), save=False)
+            job.status = ExportStatus.COMPLETED
+            job.progress = 100
+            job.processed_rows = job.total_rows = rows
+            job.sha256 = digest
+            job.finished_at = timezone.now()
+            job.expires_at = job.finished_at + dt.timedelta(hours=settings.COMPLIANCE_EXPORT_LINK_HOURS)
+            job.save()
+            if job.requested_by is not None:
+                compliance_export_record(
+                    actor=job.requested_by, request=request, total=rows, export_id=str(job.pk), sha256=digest
+                )
     return job
 
 
