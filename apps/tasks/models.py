@@ -52,6 +52,13 @@ class Task(WorkspaceScopedAudit, UUIDModel, TimeStampedModel, SoftDeleteModel):
             models.Index(fields=["project", "status"]),
             models.Index(fields=["workspace", "due_date"]),
             models.Index(fields=["project", "completed_at"]),
+            # The list's default order within a project, over live rows only: pages are read in index
+            # order (no sort of the whole project) and counts are an index-only scan.
+            models.Index(
+                fields=["project", "position", "created_at", "id"],
+                condition=models.Q(deleted_at__isnull=True),
+                name="task_alive_project_order",
+            ),
         ]
 
     def __str__(self) -> str:
