@@ -75,20 +75,82 @@ def register_task_annotation(name: str, build: Callable[[], Expression]) -> None
     _task_annotations[name] = build
 
 
+def _priority_rank() -> Case:
+    return Case(
+        *[When(priority=value, then=Value(rank)) for value, rank in PRIORITY_RANK.items()],
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+
+
+def _task_counts() -> dict[str, Expression]:
+    """The per-task figures of a list row: subtasks (all, done) and what other apps registered."""
+    subtasks = Subtask.objects.filter(task=OuterRef("pk"))
+    return {
+        "subtasks_count": count_subquery(subtasks, "task"),
+        "subtasks_done_count": count_subquery(subtasks.filter(is_done=True), "task"),
+        **{name: build() for name, build in _task_annotations.items()},
+    }
+
+
 def task_list_tasks(*, actor) -> QuerySet[Task]:
     """Visible tasks with everything the list view shows: assignees prefetched, counts annotated."""
-    subtasks = Subtask.objects.filter(task=OuterRef("pk"))
-    queryset = restrict(Task.objects, actor).annotate(
-        subtasks_count=count_subquery(subtasks, "task"),
-        subtasks_done_count=count_subquery(subtasks.filter(is_done=True), "task"),
-        **{name: build() for name, build in _task_annotations.items()},
-        priority_rank=Case(
-            *[When(priority=value, then=Value(rank)) for value, rank in PRIORITY_RANK.items()],
-            default=Value(1),
-            output_field=IntegerField(),
-        ),
-    )
+    queryset = restrict(Task.objects, actor).annotate(**_task_counts(), priority_rank=_priority_rank())
     return _with_assignees(queryset)
+
+
+def task_list_scope(*, actor) -> QuerySet[Task]:
+    """Visible tasks to filter, sort, count and page: no per-task counts yet (`task_page_rows` adds
+    them for the returned rows only); `priority_rank` serves `?sort=priority`."""
+    return restrict(Task.objects, actor).annotate(priority_rank=_priority_rank())
+
+
+# The task columns a list row shows (TaskSerializer's model fields), in its order.
+TASK_ROW_FIELDS = (
+    "id",
+    "workspace_id",
+    "project_id",
+    "task_list_id",
+    "title",
+    "description",
+    "status",
+    "priority",
+    "position",
+    "start_date",
+    "due_date",
+    "estimated_hours",
+    "tags",
+    "created_by_id",
+    "started_at",
+    "completed_at",
+    "created_at",
+    "updated_at",
+)
+
+
+def task_page_rows(queryset: QuerySet[Task], window: slice) -> list[dict]:
+    """The `window` of `queryset` (filtered and ordered, e.g. `task_list_scope(...)`) as `.values()` rows
+    with their counts and an `assignees` list of `(id, username, full_name)` in assignment order.
+
+    Two queries whatever the page: the page's ids are chosen by the filtered, ordered query with its
+    LIMIT/OFFSET (an index can serve it, and skipped rows cost no count subqueries); the counts are
+    computed for those ids only; then the page's assignees in one query.
+    """
+    page = Task.objects.filter(pk__in=queryset.values("pk")[window]).annotate(priority_rank=_priority_rank())
+    if queryset.query.order_by:
+        page = page.order_by(*queryset.query.order_by)
+    rows = list(page.values(*TASK_ROW_FIELDS, **_task_counts()))
+    by_task = {row["id"]: row for row in rows}
+    for row in rows:
+        row["assignees"] = []
+    assignments = (
+        TaskAssignee.objects.filter(task_id__in=list(by_task))
+        .order_by("assigned_at", "pk")
+        .values_list("task_id", "user_id", "user__username", "user__full_name")
+    )
+    for task_id, *user in assignments:
+        by_task[task_id]["assignees"].append(tuple(user))
+    return rows
 
 
 def task_get(*, actor, task_id, detail: bool = False) -> Task:

@@ -27,13 +27,20 @@ class PagePagination(BasePagination):
     max_page_size = 100
 
     def paginate_queryset(self, queryset, request, view=None):
+        window = self.page_window(queryset, request)
+        return list(queryset[window]) if window else []
+
+    def page_window(self, queryset, request) -> slice | None:
+        """Reads `?page=&page_size=` (400 when invalid) and counts `queryset` (one query): the slice
+        of the requested page, or None past the end. For views that read their page rows
+        themselves; `get_paginated_response` then answers with the same envelope."""
         self.page = int_param(request.query_params, "page", default=1, minimum=1, maximum=10_000_000)
         self.size = int_param(
             request.query_params, "page_size", default=self.page_size, minimum=1, maximum=self.max_page_size, clamp=True
         )
         self.total = _count(queryset)
         start = (self.page - 1) * self.size
-        return list(queryset[start : start + self.size]) if start < self.total else []
+        return slice(start, start + self.size) if start < self.total else None
 
     def get_paginated_response(self, data):
         return Response(
