@@ -48,6 +48,7 @@ bench: install-dev
 	$(BENCH_ENV) $(BIN)/python bench/notifications/fanout.py
 	$(BENCH_ENV) $(BIN)/python bench/notifications/inbox_1m.py
 	$(BENCH_ENV) $(BIN)/python bench/scheduling/cpm_10k.py
+	$(BIN)/python bench/lists/run.py
 	$(BIN)/python bench/audit_export/run.py
 	psql postgres://postgres@127.0.0.1:5432/postgres -qc "DROP DATABASE IF EXISTS pf_bench_analytics" -c "CREATE DATABASE pf_bench_analytics"
 	$(BENCH_ENV) DATABASE_URL=$(BENCH_DB) $(BIN)/python manage.py migrate -v 0
