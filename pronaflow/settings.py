@@ -134,7 +134,28 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
 CELERY_RESULT_EXPIRES = timedelta(days=1)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Nothing reads task results: publishing must not subscribe to the result store (with Redis down that
+# alone stalled a request for about 20 s in Celery's reconnect loop).
+CELERY_TASK_IGNORE_RESULT = True
+# Short broker timeouts: a publish from a request fails in about a second instead of hanging; the
+# worker keeps its own reconnect loop (broker_connection_retry) and the relays re-queue lost work.
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    "socket_timeout": 2.0,
+    "socket_connect_timeout": 2.0,
+    # Connection retries when a producer opens a channel (kombu's default retries forever).
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+CELERY_REDIS_SOCKET_TIMEOUT = 2.0
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2.0
+# apps.core.queueing: how long a request waits for the broker to accept a task (seconds), and how
+# long publishing is skipped after a broker failure (the relays queue that work later).
+TASK_PUBLISH_WAIT_SECONDS = env.float("TASK_PUBLISH_WAIT_SECONDS", default=0.5)
+TASK_PUBLISH_PAUSE_SECONDS = env.float("TASK_PUBLISH_PAUSE_SECONDS", default=5.0)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "UTC"
 

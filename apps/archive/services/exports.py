@@ -33,6 +33,7 @@ from apps.archive.selectors import audit_entry_list, audit_records
 from apps.archive.services.audit_chain import chain_head
 from apps.core.audit import record_action
 from apps.core.exceptions import InvalidRequest, NotFound
+from apps.core.queueing import publish_on_commit
 
 CSV_COLUMNS = (
     "id",
@@ -262,7 +263,7 @@ def compliance_export_job_create(*, actor, request: ExportRequest, total: int) -
             total_rows=total,
         )
         job_id = str(job.pk)
-        transaction.on_commit(lambda: compliance_export_render_task.delay(job_id))
+        publish_on_commit(compliance_export_render_task, job_id)
     return job
 
 
