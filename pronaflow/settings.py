@@ -210,6 +210,9 @@ RATE_LIMIT_TIERS = {
     "pro": env.str("RATE_LIMIT_TIER_PRO", default="1000/min"),
     "enterprise": env.str("RATE_LIMIT_TIER_ENTERPRISE", default="5000/min"),
 }
+# Largest request body read (bytes); a larger one answers 413 PAYLOAD_TOO_LARGE. JSON bodies may also
+# nest at most apps.core.api.parsers.JSON_MAX_DEPTH (64) levels (400 INVALID_REQUEST beyond).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
 # Trusted reverse proxies in front of the app, for the client IP (X-Forwarded-For).
 NUM_PROXIES = env.int("NUM_PROXIES", default=0)
 
@@ -224,7 +227,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_THROTTLE_CLASSES": ["apps.core.api.throttling.ApiRateThrottle"],
     "DEFAULT_RENDERER_CLASSES": ["apps.core.api.renderers.EnvelopeJSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["apps.core.api.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "apps.core.api.pagination.PagePagination",
     "DEFAULT_METADATA_CLASS": "apps.core.api.metadata.MinimalMetadata",
     "DEFAULT_FILTER_BACKENDS": [
