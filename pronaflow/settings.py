@@ -156,7 +156,27 @@ CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2.0
 # long publishing is skipped after a broker failure (the relays queue that work later).
 TASK_PUBLISH_WAIT_SECONDS = env.float("TASK_PUBLISH_WAIT_SECONDS", default=0.5)
 TASK_PUBLISH_PAUSE_SECONDS = env.float("TASK_PUBLISH_PAUSE_SECONDS", default=5.0)
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Queues: slow work gets its own, so a slow webhook receiver or mail server cannot hold the worker
+# slots of event dispatch and notifications. Run one worker per queue in production
+# (`celery -A pronaflow worker -Q celery`, `-Q webhooks`, `-Q email`); `make worker` consumes all three.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+WORKER_QUEUES = ("celery", "webhooks", "email")
+CELERY_TASK_ROUTES = {
+    # Webhook deliveries: apps.integrations' webhooks and apps.events' webhook consumers.
+    "*.webhook_deliver_task": {"queue": "webhooks"},
+    "*.consumer_webhook_deliver_task": {"queue": "webhooks"},
+    # E-mail: notifications, digests, event-consumer e-mails, verification and reset links.
+    "*.email_notifications_send_task": {"queue": "email"},
+    "*.digests_send_due_task": {"queue": "email"},
+    "*.consumer_email_deliver_task": {"queue": "email"},
+    "*.email_verification_send_task": {"queue": "email"},
+    "*.password_reset_send_task": {"queue": "email"},
+}
+# django-celery-beat's database scheduler, made to survive database restarts (pronaflow/beat.py).
+CELERY_BEAT_SCHEDULER = "pronaflow.beat:ResilientDatabaseScheduler"
+BEAT_DB_RETRY_SECONDS = env.float("BEAT_DB_RETRY_SECONDS", default=5.0)
+# A file beat touches on every tick (empty: none), for health checks of the beat process.
+BEAT_HEARTBEAT_FILE = env.str("BEAT_HEARTBEAT_FILE", default="")
 CELERY_TIMEZONE = "UTC"
 
 # --- Auth --------------------------------------------------------------------------------

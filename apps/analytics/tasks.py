@@ -5,6 +5,7 @@ from celery import shared_task
 from apps.analytics import services
 from apps.analytics.choices import ExecutionTrigger
 from apps.analytics.models import Report
+from apps.core.queueing import RETRY_ON_CONNECTION_ERRORS
 
 
 @shared_task(name="apps.analytics.tasks.report_run_task")
@@ -14,7 +15,7 @@ def report_run_task(execution_id: str) -> str | None:
     return execution.status if execution else None
 
 
-@shared_task(name="apps.analytics.tasks.report_execute_scheduled_task")
+@shared_task(name="apps.analytics.tasks.report_execute_scheduled_task", **RETRY_ON_CONNECTION_ERRORS)
 def report_execute_scheduled_task(report_id: str) -> str | None:
     """Run a scheduled report (started by its django-celery-beat PeriodicTask); returns the status.
 

@@ -25,9 +25,24 @@ from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 
 from django.conf import settings
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
+from kombu.exceptions import OperationalError as BrokerOperationalError
 
 logger = logging.getLogger("pronaflow.queueing")
+
+# Errors of a database or broker that is restarting (or a deadlock victim): worth retrying.
+CONNECTION_ERRORS = (OperationalError, InterfaceError, BrokerOperationalError, ConnectionError, TimeoutError)
+
+# `@shared_task(**RETRY_ON_CONNECTION_ERRORS)`: periodic jobs and the event dispatch retry a database
+# or broker outage with exponential backoff (up to 5 s, 10 s, 20 s, ... jittered, at most 5 minutes;
+# the task's max_retries, Celery's default 3) instead of failing until the next beat tick or relay
+# pass. Use only for idempotent tasks.
+RETRY_ON_CONNECTION_ERRORS = {
+    "autoretry_for": CONNECTION_ERRORS,
+    "retry_backoff": 5,
+    "retry_backoff_max": 300,
+    "retry_jitter": True,
+}
 
 _executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="task-publish")
 _lock = threading.Lock()
