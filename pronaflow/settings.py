@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "apps.core.middleware.RateLimitHeadersMiddleware",
+    "apps.core.middleware.ApiNoStoreMiddleware",
     "apps.core.audit.AuditContextMiddleware",
 ]
 
