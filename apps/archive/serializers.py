@@ -152,6 +152,10 @@ class ErasureResultSerializer(serializers.Serializer):
     pseudonym = serializers.CharField()
     erased_at = serializers.DateTimeField()
     sessions_revoked = serializers.IntegerField()
+    api_tokens_revoked = serializers.IntegerField(default=0)
+    oauth_connections_revoked = serializers.IntegerField(default=0)
+    webhooks_deactivated = serializers.IntegerField(default=0, help_text="Webhooks the person created.")
+    event_consumers_deactivated = serializers.IntegerField(default=0)
     audit_entries_pseudonymised = serializers.IntegerField()
 
 

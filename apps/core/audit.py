@@ -41,6 +41,17 @@ def bind_actor(user) -> None:
         context["actor"] = user
 
 
+def rebind_actor(user, *, remote_addr: str | None = None) -> None:
+    """Replace the actor and client IP of the current request's audit context (erasure: the rest of
+    the request is attributed to the pseudonymised account, with no IP). No-op outside a request."""
+    try:
+        context = auditlog_value.get()
+    except LookupError:
+        return
+    context["actor"] = user
+    context["remote_addr"] = remote_addr
+
+
 def current_remote_addr() -> str | None:
     try:
         return auditlog_value.get().get("remote_addr")

@@ -9,6 +9,7 @@ class IntegrationsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        from apps.accounts.erasure import register_erasure_step
         from apps.integrations import schema  # noqa: F401  (registers the OpenAPI bearer scheme)
         from apps.integrations.models import ApiToken, Consent, OAuthConnection, PluginInstallation, Webhook
         from apps.integrations.webhooks import handlers  # noqa: F401  (registers the event handler)
@@ -21,3 +22,6 @@ class IntegrationsConfig(AppConfig):
         auditlog.register(OAuthConnection, exclude_fields=["access_token_encrypted", "refresh_token_encrypted"])
         auditlog.register(PluginInstallation)
         auditlog.register(Consent)
+        from apps.integrations.services.erasure import user_integrations_revoke
+
+        register_erasure_step("integrations", user_integrations_revoke)
