@@ -398,6 +398,9 @@ NOTIFICATION_STREAM_POLL_SECONDS = env.int("NOTIFICATION_STREAM_POLL_SECONDS", d
 # (larger ones: use CSV), and how long the download link of an export job stays valid.
 COMPLIANCE_EXPORT_MAX_DAYS = env.int("COMPLIANCE_EXPORT_MAX_DAYS", default=366)
 COMPLIANCE_PDF_SYNC_MAX_ROWS = env.int("COMPLIANCE_PDF_SYNC_MAX_ROWS", default=500)
+# CSV and JSON exports of more entries than this are written by a background job (202, progress,
+# expiring link) instead of streaming in the request.
+COMPLIANCE_SYNC_MAX_ROWS = env.int("COMPLIANCE_SYNC_MAX_ROWS", default=50_000)
 COMPLIANCE_PDF_MAX_ROWS = env.int("COMPLIANCE_PDF_MAX_ROWS", default=5000)
 COMPLIANCE_EXPORT_LINK_HOURS = env.int("COMPLIANCE_EXPORT_LINK_HOURS", default=24)
 

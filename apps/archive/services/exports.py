@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import tempfile
 import uuid
 from collections import Counter
 from collections.abc import Iterator
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -227,7 +228,11 @@ def render_pdf(*, actor, request: ExportRequest, records: list[dict], digest: st
 
 
 def pdf_row_count(request: ExportRequest) -> int:
+    """How many audit entries the export covers (any format)."""
     return export_queryset(request).count()
+
+
+export_row_count = pdf_row_count
 
 
 def compliance_export_pdf(*, actor, request: ExportRequest) -> tuple[bytes, str, str]:
@@ -240,12 +245,20 @@ def compliance_export_pdf(*, actor, request: ExportRequest) -> tuple[bytes, str,
     return pdf, f"pronaflow-audit-{timezone.now():%Y%m%d-%H%M%S}.pdf", digest
 
 
-# --- export jobs (large PDFs) -------------------------------------------------------------
+# --- export jobs (large PDFs, CSV and JSON) -----------------------------------------------
+
+FILE_TYPES = {
+    ExportFormat.PDF: ("pdf", "application/pdf"),
+    ExportFormat.CSV: ("csv", "text/csv; charset=utf-8"),
+    ExportFormat.JSON: ("json", "application/json"),
+}
 
 
 def compliance_export_job_create(*, actor, request: ExportRequest, total: int) -> ComplianceExport:
-    """Queue a PDF export for the worker (after commit). Audited when the file is produced."""
-    if total > settings.COMPLIANCE_PDF_MAX_ROWS:
+    """Queue an export for the worker (after commit): a PDF above COMPLIANCE_PDF_SYNC_MAX_ROWS or a
+    CSV/JSON above COMPLIANCE_SYNC_MAX_ROWS entries (`total`). Raises InvalidRequest (400) for a PDF
+    above COMPLIANCE_PDF_MAX_ROWS. Audited when the file is produced."""
+    if request.format == ExportFormat.PDF and total > settings.COMPLIANCE_PDF_MAX_ROWS:
         raise InvalidRequest(
             f"A PDF holds at most {settings.COMPLIANCE_PDF_MAX_ROWS} entries; narrow the range or use CSV.",
             details={"field": "format", "reason": f"{total} entries match."},
@@ -277,16 +290,58 @@ def _job_request(job: ComplianceExport) -> ExportRequest:
     )
 
 
-def compliance_export_job_run(*, export_id) -> ComplianceExport:
-    """Render the job's PDF, reporting progress as rows are collected (0-60 %), then rendering.
+def _progress_records(job: ComplianceExport, records, *, share: int):
+    """Yield `records`, storing processed_rows and progress (0..`share` %) about 20 times."""
+    step = max(1, job.total_rows // 20)
+    count = 0
+    for record in records:
+        yield record
+        count += 1
+        if count % step == 0:
+            progress = min(share, share * count // max(1, job.total_rows))
+            ComplianceExport.objects.filter(pk=job.pk).update(processed_rows=count, progress=progress)
+    ComplianceExport.objects.filter(pk=job.pk).update(processed_rows=count, progress=share)
 
-    Idempotent: a completed job is left alone; a failed render marks the job failed with the error.
+
+def _write_stream_file(job: ComplianceExport, request: ExportRequest, handle) -> tuple[str, int]:
+    """Write the job's CSV or JSON to the binary file `handle` in constant memory; returns (sha256
+    of the file, which for CSV is the rows' digest a PDF footer shows, row count)."""
+    counter = Counter()
+
+    def counted(records):
+        for record in records:
+            counter["rows"] += 1
+            yield record
+
+    records = counted(_progress_records(job, audit_records(export_queryset(request)), share=95))
+    if request.format == ExportFormat.CSV:
+        chunks = csv_chunks(records)
+    else:
+        actor = job.requested_by
+        meta = export_meta(actor=actor, request=request, total=job.total_rows, export_id=str(job.pk))
+        if actor is None:
+            meta["generated_by"] = None
+        chunks = json_chunks(meta, records)
+    digest = hashlib.sha256()
+    for chunk in chunks:
+        digest.update(chunk)
+        handle.write(chunk)
+    handle.seek(0)
+    return digest.hexdigest(), counter["rows"]
+
+
+def compliance_export_job_run(*, export_id) -> ComplianceExport:
+    """Produce the job's file. A PDF reports progress as rows are collected (0-60 %), then renders;
+    a CSV or JSON is written row by row to a temporary file in constant memory (0-95 %), then
+    stored. Idempotent: a completed job is left alone; a failure marks the job failed with the error.
     """
     job = ComplianceExport.objects.select_related("requested_by").get(pk=export_id)
     if job.status == ExportStatus.COMPLETED:
         return job
     ComplianceExport.objects.filter(pk=job.pk).update(status=ExportStatus.RUNNING, started_at=timezone.now())
     request = _job_request(job)
+    if job.format != ExportFormat.PDF:
+        return _stream_job_run(job, request)
     try:
         records: list[dict] = []
         step = max(1, job.total_rows // 20)
@@ -324,6 +379,36 @@ def compliance_export_job_run(*, export_id) -> ComplianceExport:
                 export_id=str(job.pk),
                 sha256=digest,
             )
+    return job
+
+
+def _stream_job_run(job: ComplianceExport, request: ExportRequest) -> ComplianceExport:
+    extension, _ = FILE_TYPES[job.format]
+    with tempfile.TemporaryFile() as handle:
+        try:
+            digest, rows = _write_stream_file(job, request, handle)
+        except Exception as exc:
+            logger.exception("Compliance export %s failed", job.pk)
+            ComplianceExport.objects.filter(pk=job.pk).update(
+                status=ExportStatus.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
+            )
+            job.refresh_from_db()
+            return job
+        with transaction.atomic():
+            job.refresh_from_db()
+            job.file.save(f"{job.pk}.{extension}", File(handle), save=False)
+            job.status = ExportStatus.COMPLETED
+            job.progress = 100
+            job.processed_rows = rows
+            job.total_rows = rows
+            job.sha256 = digest
+            job.finished_at = timezone.now()
+            job.expires_at = job.finished_at + dt.timedelta(hours=settings.COMPLIANCE_EXPORT_LINK_HOURS)
+            job.save()
+            if job.requested_by is not None:
+                compliance_export_record(
+                    actor=job.requested_by, request=request, total=rows, export_id=str(job.pk), sha256=digest
+                )
     return job
 
 
