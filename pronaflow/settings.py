@@ -325,6 +325,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 TRASH_RETENTION_DAYS = env.int("TRASH_RETENTION_DAYS", default=30)
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=365)
+# Audit entries are sealed into the hash chain after commit by a sealer job (no lock shared by audited
+# writes); verification fails on entries still unsealed after AUDIT_SEAL_GRACE_SECONDS.
+AUDIT_SEAL_DEFERRED = env.bool("AUDIT_SEAL_DEFERRED", default=True)
+AUDIT_SEAL_GRACE_SECONDS = env.int("AUDIT_SEAL_GRACE_SECONDS", default=300)
 NOTIFICATION_RETENTION_DAYS = env.int("NOTIFICATION_RETENTION_DAYS", default=90)
 EVENT_RETENTION_DAYS = env.int("EVENT_RETENTION_DAYS", default=365)
 # Fernet key(s) for third-party secrets stored at rest; derived from SECRET_KEY when unset.
@@ -429,6 +433,7 @@ CELERY_BEAT_SCHEDULE = {
     "workspaces-invitations-expire": {"task": "apps.workspaces.tasks.invitations_expire_task", "schedule": HOURLY},
     "trash-purge": {"task": "apps.archive.tasks.trash_purge_expired_task", "schedule": HOURLY},
     "audit-retention": {"task": "apps.archive.tasks.audit_retention_enforce_task", "schedule": DAILY},
+    "audit-seal": {"task": "apps.archive.tasks.audit_chain_seal_task", "schedule": 5.0},
     "compliance-exports-expiry": {
         "task": "apps.archive.tasks.compliance_exports_purge_expired_task",
         "schedule": HOURLY,

@@ -103,7 +103,8 @@ class ChainReportSerializer(serializers.Serializer):
     head_seq = serializers.IntegerField()
     head_hash = serializers.CharField()
     anchor_seq = serializers.IntegerField(allow_null=True)
-    unsealed_entries = serializers.IntegerField()
+    unsealed_entries = serializers.IntegerField(help_text="Entries left unsealed past AUDIT_SEAL_GRACE_SECONDS.")
+    pending_entries = serializers.IntegerField(help_text="Recent entries waiting for the sealer (not a problem).")
     problems = ChainProblemSerializer(many=True)
 
 

@@ -2,10 +2,17 @@
 
 from celery import shared_task
 
+from apps.archive.services.audit_chain import audit_entries_seal_pending
 from apps.archive.services.audit_retention import audit_retention_enforce
 from apps.archive.services.exports import compliance_export_job_run, compliance_exports_expire
 from apps.archive.services.trash import trash_purge_expired
 from apps.core.queueing import RETRY_ON_CONNECTION_ERRORS
+
+
+@shared_task(**RETRY_ON_CONNECTION_ERRORS)
+def audit_chain_seal_task() -> int:
+    """Seal pending audit entries into the hash chain (queued after audited writes; beat, every 5 s)."""
+    return audit_entries_seal_pending()
 
 
 @shared_task(**RETRY_ON_CONNECTION_ERRORS)

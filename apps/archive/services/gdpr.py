@@ -31,7 +31,7 @@ from django.utils import timezone
 from apps.accounts.erasure import erasure_steps_run
 from apps.archive.models import AuditChainLink
 from apps.archive.selectors import audit_entry_list, audit_records
-from apps.archive.services.audit_chain import enter_maintenance
+from apps.archive.services.audit_chain import enter_maintenance, lock_chain_head
 from apps.core.audit import rebind_actor, record_action
 from apps.core.exceptions import Conflict, ValidationFailed
 from apps.core.services import model_update
@@ -174,6 +174,7 @@ def _pseudonymise_audit(user, *, identifiers: list[str], pseudonym_email: str, i
     The IP of every entry recording the person's own requests is cleared. Returns the entries
     rewritten."""
     enter_maintenance()
+    lock_chain_head()  # no sealer links an entry between its rewrite and the redaction of links
     mentions = Q(actor_id=user.pk) | Q(object_pk=str(user.pk))
     for identifier in identifiers:
         mentions |= Q(object_repr__icontains=identifier) | Q(changes__icontains=identifier)
