@@ -15,6 +15,8 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not 
 
 pytestmark = [
     pytest.mark.browser,
+    # live_server needs a transactional database; serialised like the suite's other such tests.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(not (os.path.exists(CHROMIUM) and shutil.which(CHROMIUM)), reason="no /usr/bin/chromium"),
 ]
 

@@ -14,7 +14,9 @@ from apps.events.tasks import event_dispatch_task
 from pronaflow.beat import ResilientDatabaseScheduler
 from pronaflow.celery import app
 
-pytestmark = pytest.mark.django_db(transaction=True)  # the scheduler closes and commits connections
+# The scheduler closes and commits connections: a transactional database (serialised like the
+# suite's other transactional tests, so the ones after it can restore it).
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def _down(*args, **kwargs):
