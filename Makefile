@@ -36,7 +36,7 @@ schema: install
 	DEBUG=true $(BIN)/python manage.py spectacular --validate --fail-on-warn --format openapi-json --file openapi.json
 
 worker: install
-	$(BIN)/celery -A pronaflow worker --loglevel=info
+	$(BIN)/celery -A pronaflow worker --loglevel=info -Q celery,webhooks,email
 
 beat: install
 	$(BIN)/celery -A pronaflow beat --loglevel=info

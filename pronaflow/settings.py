@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "apps.core.middleware.RateLimitHeadersMiddleware",
+    "apps.core.middleware.ApiNoStoreMiddleware",
     "apps.core.audit.AuditContextMiddleware",
     "apps.core.idempotency.IdempotencyMiddleware",
 ]
@@ -137,8 +138,49 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
 CELERY_RESULT_EXPIRES = timedelta(days=1)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Nothing reads task results: publishing must not subscribe to the result store (with Redis down that
+# alone stalled a request for about 20 s in Celery's reconnect loop).
+CELERY_TASK_IGNORE_RESULT = True
+# Short broker timeouts: a publish from a request fails in about a second instead of hanging; the
+# worker keeps its own reconnect loop (broker_connection_retry) and the relays re-queue lost work.
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    "socket_timeout": 2.0,
+    "socket_connect_timeout": 2.0,
+    # Connection retries when a producer opens a channel (kombu's default retries forever).
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+CELERY_REDIS_SOCKET_TIMEOUT = 2.0
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2.0
+# apps.core.queueing: how long a request waits for the broker to accept a task (seconds), and how
+# long publishing is skipped after a broker failure (the relays queue that work later).
+TASK_PUBLISH_WAIT_SECONDS = env.float("TASK_PUBLISH_WAIT_SECONDS", default=0.5)
+TASK_PUBLISH_PAUSE_SECONDS = env.float("TASK_PUBLISH_PAUSE_SECONDS", default=5.0)
+# Queues: slow work gets its own, so a slow webhook receiver or mail server cannot hold the worker
+# slots of event dispatch and notifications. Run one worker per queue in production
+# (`celery -A pronaflow worker -Q celery`, `-Q webhooks`, `-Q email`); `make worker` consumes all three.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+WORKER_QUEUES = ("celery", "webhooks", "email")
+CELERY_TASK_ROUTES = {
+    # Webhook deliveries: apps.integrations' webhooks and apps.events' webhook consumers.
+    "*.webhook_deliver_task": {"queue": "webhooks"},
+    "*.consumer_webhook_deliver_task": {"queue": "webhooks"},
+    # E-mail: notifications, digests, event-consumer e-mails, verification and reset links.
+    "*.email_notifications_send_task": {"queue": "email"},
+    "*.digests_send_due_task": {"queue": "email"},
+    "*.consumer_email_deliver_task": {"queue": "email"},
+    "*.email_verification_send_task": {"queue": "email"},
+    "*.password_reset_send_task": {"queue": "email"},
+}
+# django-celery-beat's database scheduler, made to survive database restarts (pronaflow/beat.py).
+CELERY_BEAT_SCHEDULER = "pronaflow.beat:ResilientDatabaseScheduler"
+BEAT_DB_RETRY_SECONDS = env.float("BEAT_DB_RETRY_SECONDS", default=5.0)
+# A file beat touches on every tick (empty: none), for health checks of the beat process.
+BEAT_HEARTBEAT_FILE = env.str("BEAT_HEARTBEAT_FILE", default="")
 CELERY_TIMEZONE = "UTC"
 
 # --- Auth --------------------------------------------------------------------------------
@@ -192,6 +234,9 @@ RATE_LIMIT_TIERS = {
     "pro": env.str("RATE_LIMIT_TIER_PRO", default="1000/min"),
     "enterprise": env.str("RATE_LIMIT_TIER_ENTERPRISE", default="5000/min"),
 }
+# Largest request body read (bytes); a larger one answers 413 PAYLOAD_TOO_LARGE. JSON bodies may also
+# nest at most apps.core.api.parsers.JSON_MAX_DEPTH (64) levels (400 INVALID_REQUEST beyond).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
 # Trusted reverse proxies in front of the app, for the client IP (X-Forwarded-For).
 NUM_PROXIES = env.int("NUM_PROXIES", default=0)
 
@@ -209,7 +254,7 @@ REST_FRAMEWORK = {
         "apps.core.idempotency.IdempotencyGate",  # Idempotency-Key on POSTs, once authenticated
     ],
     "DEFAULT_RENDERER_CLASSES": ["apps.core.api.renderers.EnvelopeJSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["apps.core.api.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "apps.core.api.pagination.PagePagination",
     "DEFAULT_METADATA_CLASS": "apps.core.api.metadata.MinimalMetadata",
     "DEFAULT_FILTER_BACKENDS": [
@@ -288,6 +333,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 TRASH_RETENTION_DAYS = env.int("TRASH_RETENTION_DAYS", default=30)
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=365)
+# Audit entries are sealed into the hash chain after commit by a sealer job (no lock shared by audited
+# writes); verification fails on entries still unsealed after AUDIT_SEAL_GRACE_SECONDS.
+AUDIT_SEAL_DEFERRED = env.bool("AUDIT_SEAL_DEFERRED", default=True)
+AUDIT_SEAL_GRACE_SECONDS = env.int("AUDIT_SEAL_GRACE_SECONDS", default=300)
 NOTIFICATION_RETENTION_DAYS = env.int("NOTIFICATION_RETENTION_DAYS", default=90)
 EVENT_RETENTION_DAYS = env.int("EVENT_RETENTION_DAYS", default=365)
 # Fernet key(s) for third-party secrets stored at rest; derived from SECRET_KEY when unset.
@@ -368,6 +417,9 @@ NOTIFICATION_STREAM_POLL_SECONDS = env.int("NOTIFICATION_STREAM_POLL_SECONDS", d
 # (larger ones: use CSV), and how long the download link of an export job stays valid.
 COMPLIANCE_EXPORT_MAX_DAYS = env.int("COMPLIANCE_EXPORT_MAX_DAYS", default=366)
 COMPLIANCE_PDF_SYNC_MAX_ROWS = env.int("COMPLIANCE_PDF_SYNC_MAX_ROWS", default=500)
+# CSV and JSON exports of more entries than this are written by a background job (202, progress,
+# expiring link) instead of streaming in the request.
+COMPLIANCE_SYNC_MAX_ROWS = env.int("COMPLIANCE_SYNC_MAX_ROWS", default=50_000)
 COMPLIANCE_PDF_MAX_ROWS = env.int("COMPLIANCE_PDF_MAX_ROWS", default=5000)
 # The admin's export of a filtered audit list streams CSV up to this many rows, above: a background job.
 COMPLIANCE_CSV_SYNC_MAX_ROWS = env.int("COMPLIANCE_CSV_SYNC_MAX_ROWS", default=20000)
@@ -398,6 +450,7 @@ CELERY_BEAT_SCHEDULE = {
     "workspaces-invitations-expire": {"task": "apps.workspaces.tasks.invitations_expire_task", "schedule": HOURLY},
     "trash-purge": {"task": "apps.archive.tasks.trash_purge_expired_task", "schedule": HOURLY},
     "audit-retention": {"task": "apps.archive.tasks.audit_retention_enforce_task", "schedule": DAILY},
+    "audit-seal": {"task": "apps.archive.tasks.audit_chain_seal_task", "schedule": 5.0},
     "compliance-exports-expiry": {
         "task": "apps.archive.tasks.compliance_exports_purge_expired_task",
         "schedule": HOURLY,

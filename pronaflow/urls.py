@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
 
+from apps.core.docs import with_docs_csp
 from apps.core.views import ApiNotFoundView, HealthView, SchemaView
 
 # Each app owns its routes; paths inside are relative to /api/v1/.
@@ -28,8 +29,16 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     re_path(r"^api/", ApiNotFoundView.as_view()),
     path("openapi.json", SchemaView.as_view(), name="openapi-schema"),
-    path("docs", SpectacularSwaggerView.as_view(url_name="openapi-schema", throttle_classes=[]), name="swagger-ui"),
-    path("redoc", SpectacularRedocView.as_view(url_name="openapi-schema", throttle_classes=[]), name="redoc"),
+    path(
+        "docs",
+        with_docs_csp(SpectacularSwaggerView.as_view(url_name="openapi-schema", throttle_classes=[])),
+        name="swagger-ui",
+    ),
+    path(
+        "redoc",
+        with_docs_csp(SpectacularRedocView.as_view(url_name="openapi-schema", throttle_classes=[])),
+        name="redoc",
+    ),
     path("health", HealthView.as_view(), name="health"),
     path("admin/", admin.site.urls),
 ]

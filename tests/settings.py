@@ -19,3 +19,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
+# Seal audit entries in the writing transaction, so tests see the chain at once; the deferred sealer
+# (production's default) is tested on its own in tests/archive/test_audit_chain.py.
+AUDIT_SEAL_DEFERRED = False

@@ -38,6 +38,7 @@ def running_worker(timeout: float = 30.0):
             "-A",
             "pronaflow",
             "worker",
+            "--queues=" + ",".join(settings.WORKER_QUEUES),
             "--pool=solo",
             "--loglevel=warning",
             "--without-gossip",

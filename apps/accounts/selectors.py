@@ -27,9 +27,11 @@ def session_list(*, user: User) -> QuerySet[UserSession]:
 def session_is_active(session_id, *, user_id) -> bool:
     """Whether the session of an access token is still live; called on every authenticated request.
 
-    The answer is cached per session (SESSION_CACHE_SECONDS); revocation deletes the entry, so it
-    takes effect on the next request. Last activity is written at most once per SESSION_TOUCH_SECONDS.
-    Without a working cache every request reads the session row instead.
+    The answer is cached per session for SESSION_CACHE_SECONDS (4 s), stamped with the time the row
+    was read: revocation deletes the entry, so it takes effect on the next request, and when the delete
+    fails (cache refusing commands) the stale entry is ignored once older than that, whatever its TTL
+    in the cache. Last activity is written at most once per SESSION_TOUCH_SECONDS. Without a working
+    cache every request reads the session row instead.
     """
     try:
         session_uuid = uuid.UUID(str(session_id))
@@ -37,7 +39,7 @@ def session_is_active(session_id, *, user_id) -> bool:
         return False
     key = session_cache_key(session_uuid)
     try:
-        state = cache.get(key)
+        state = _fresh(cache.get(key))
     except Exception:
         logger.warning("Session cache unavailable; reading the session row", exc_info=True)
         state, key = None, None
@@ -54,9 +56,22 @@ def session_is_active(session_id, *, user_id) -> bool:
     return True
 
 
+def _fresh(entry) -> str | None:
+    """The state of a cache entry `"<state>@<unix time read>"` read less than SESSION_CACHE_SECONDS
+    ago, else None (absent, stale, or written in another format)."""
+    if not isinstance(entry, str) or "@" not in entry:
+        return None
+    state, _, stamp = entry.rpartition("@")
+    try:
+        age = timezone.now().timestamp() - float(stamp)
+    except ValueError:
+        return None
+    return state if 0 <= age < SESSION_CACHE_SECONDS else None
+
+
 def _cache_quietly(key: str, state: str) -> None:
     try:
-        cache.set(key, state, timeout=SESSION_CACHE_SECONDS)
+        cache.set(key, f"{state}@{timezone.now().timestamp()}", timeout=SESSION_CACHE_SECONDS)
     except Exception:
         logger.warning("Session cache unavailable", exc_info=True)
 

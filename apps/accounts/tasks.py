@@ -4,6 +4,7 @@ from celery import shared_task
 
 from apps.accounts import services
 from apps.accounts.models import User
+from apps.core.queueing import RETRY_ON_CONNECTION_ERRORS
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
@@ -22,7 +23,7 @@ def password_reset_send_task(user_id: str) -> None:
         services.password_reset_send(user=user)
 
 
-@shared_task
+@shared_task(**RETRY_ON_CONNECTION_ERRORS)
 def credentials_purge_expired_task() -> dict[str, int]:
     """Beat job: drop expired refresh tokens, spent e-mail tokens and long-ended sessions."""
     return services.credentials_purge_expired()

@@ -24,6 +24,7 @@ from apps.analytics.models import Report, ReportExecution
 from apps.core.access import require, restrict
 from apps.core.audit import record_action
 from apps.core.exceptions import Conflict, ValidationFailed
+from apps.core.queueing import publish_on_commit
 from apps.core.services import model_update
 from apps.events.services import emit
 from apps.projects.models import Project
@@ -275,7 +276,7 @@ def report_execute(*, actor, report: Report) -> ReportExecution:
     from apps.analytics.tasks import report_run_task
 
     execution_id = str(execution.pk)
-    transaction.on_commit(lambda: report_run_task.delay(execution_id))
+    publish_on_commit(report_run_task, execution_id)
     return execution
 
 

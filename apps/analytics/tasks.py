@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from apps.analytics import burndown, services
+from apps.core.queueing import RETRY_ON_CONNECTION_ERRORS
 
 
 @shared_task(name="apps.analytics.tasks.report_run_task")
@@ -12,7 +13,7 @@ def report_run_task(execution_id: str) -> str | None:
     return execution.status if execution else None
 
 
-@shared_task(name="apps.analytics.tasks.report_execute_scheduled_task")
+@shared_task(name="apps.analytics.tasks.report_execute_scheduled_task", **RETRY_ON_CONNECTION_ERRORS)
 def report_execute_scheduled_task(report_id: str) -> str | None:
     """Run a scheduled report as its creator (started by its django-celery-beat PeriodicTask);
     returns the status. A report deleted or paused since the beat fired is skipped (None)."""

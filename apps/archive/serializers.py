@@ -103,7 +103,8 @@ class ChainReportSerializer(serializers.Serializer):
     head_seq = serializers.IntegerField()
     head_hash = serializers.CharField()
     anchor_seq = serializers.IntegerField(allow_null=True)
-    unsealed_entries = serializers.IntegerField()
+    unsealed_entries = serializers.IntegerField(help_text="Entries left unsealed past AUDIT_SEAL_GRACE_SECONDS.")
+    pending_entries = serializers.IntegerField(help_text="Recent entries waiting for the sealer (not a problem).")
     problems = ChainProblemSerializer(many=True)
 
 
@@ -152,6 +153,10 @@ class ErasureResultSerializer(serializers.Serializer):
     pseudonym = serializers.CharField()
     erased_at = serializers.DateTimeField()
     sessions_revoked = serializers.IntegerField()
+    api_tokens_revoked = serializers.IntegerField(default=0)
+    oauth_connections_revoked = serializers.IntegerField(default=0)
+    webhooks_deactivated = serializers.IntegerField(default=0, help_text="Webhooks the person created.")
+    event_consumers_deactivated = serializers.IntegerField(default=0)
     audit_entries_pseudonymised = serializers.IntegerField()
 
 

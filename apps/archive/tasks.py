@@ -2,25 +2,33 @@
 
 from celery import shared_task
 
+from apps.archive.services.audit_chain import audit_entries_seal_pending
 from apps.archive.services.audit_retention import audit_retention_enforce
 from apps.archive.services.audit_verification import audit_chain_verification_run
 from apps.archive.services.exports import compliance_export_job_run, compliance_exports_expire
 from apps.archive.services.trash import trash_purge_expired
+from apps.core.queueing import RETRY_ON_CONNECTION_ERRORS
 
 
-@shared_task
+@shared_task(**RETRY_ON_CONNECTION_ERRORS)
+def audit_chain_seal_task() -> int:
+    """Seal pending audit entries into the hash chain (queued after audited writes; beat, every 5 s)."""
+    return audit_entries_seal_pending()
+
+
+@shared_task(**RETRY_ON_CONNECTION_ERRORS)
 def trash_purge_expired_task() -> int:
     """Beat job (hourly): purge trash items past TRASH_RETENTION_DAYS."""
     return trash_purge_expired()
 
 
-@shared_task
+@shared_task(**RETRY_ON_CONNECTION_ERRORS)
 def audit_retention_enforce_task() -> int:
     """Beat job (daily): remove audit entries older than AUDIT_RETENTION_DAYS behind an anchor."""
     return audit_retention_enforce()
 
 
-@shared_task
+@shared_task(**RETRY_ON_CONNECTION_ERRORS)
 def compliance_exports_purge_expired_task() -> int:
     """Delete the files of compliance exports whose download link has expired."""
     return compliance_exports_expire()

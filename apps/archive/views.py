@@ -287,14 +287,17 @@ class ComplianceExportView(APIView):
             (200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY, description="CSV download (streamed)."),
             (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="PDF download."),
             (202, "application/json"): OpenApiResponse(
-                ComplianceExportSerializer, description="A large PDF queued as an export job; poll its status."
+                ComplianceExportSerializer,
+                description="A large export queued as an export job; poll its status, then download its link.",
             ),
         },
         summary="Export the audit log for a period (range at most COMPLIANCE_EXPORT_MAX_DAYS days)",
         description=(
-            "CSV and JSON stream in constant memory. A PDF of more than COMPLIANCE_PDF_SYNC_MAX_ROWS (default 500) "
-            "entries answers 202 with an export job; PDFs hold at most COMPLIANCE_PDF_MAX_ROWS (default 5000) "
-            "entries. The PDF footer carries the SHA-256 of the CSV export of the same rows."
+            "CSV and JSON stream in constant memory up to COMPLIANCE_SYNC_MAX_ROWS (default 50,000) entries; "
+            "a larger CSV or JSON, and a PDF of more than COMPLIANCE_PDF_SYNC_MAX_ROWS (default 500) entries, "
+            "answers 202 with an export job (status, progress, then an expiring download link); PDFs hold at most "
+            "COMPLIANCE_PDF_MAX_ROWS (default 5000) entries. The PDF footer carries the SHA-256 of the CSV export "
+            "of the same rows."
         ),
     )
     def get(self, request):
@@ -325,6 +328,12 @@ class ComplianceExportView(APIView):
             response["Content-Disposition"] = f'attachment; filename="{filename}"'
             response["X-Content-SHA256"] = digest
             return response
+        total = exports.export_row_count(export)
+        if total > settings.COMPLIANCE_SYNC_MAX_ROWS:
+            # A long download would outlive proxies' and servers' timeouts: write it in the background.
+            job = exports.compliance_export_job_create(actor=request.user, request=export, total=total)
+            data = ComplianceExportSerializer(job, context={"request": request}).data
+            return ok(data, message="The export is being prepared.", status=status.HTTP_202_ACCEPTED)
         chunks, filename = exports.compliance_export_stream(actor=request.user, request=export)
         content_type = "text/csv; charset=utf-8" if export_format == ExportFormat.CSV else "application/json"
         response = StreamingHttpResponse(chunks, content_type=content_type)
@@ -352,7 +361,11 @@ class ComplianceExportDownloadView(APIView):
         operation_id="compliance_export_download",
         auth=[],
         parameters=[OpenApiParameter("token", OpenApiTypes.STR, required=True)],
-        responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY)},
+        responses={
+            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY),
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY),
+            (200, "application/json"): OpenApiResponse(OpenApiTypes.BINARY, description="The JSON export file."),
+        },
     )
     def get(self, request, export_id):
         job = exports.compliance_export_job_for_download(export_id=export_id, token=request.query_params.get("token"))
@@ -364,12 +377,15 @@ class ComplianceExportDownloadView(APIView):
             remote_addr=current_remote_addr(),
             extra={"sha256": job.sha256},
         )
-        return FileResponse(
+        extension, content_type = exports.FILE_TYPES[job.format]
+        response = FileResponse(
             job.file.open("rb"),
             as_attachment=True,
-            filename=f"pronaflow-audit-{job.pk}.pdf",
-            content_type="application/pdf",
+            filename=f"pronaflow-audit-{job.pk}.{extension}",
+            content_type=content_type,
         )
+        response["X-Content-SHA256"] = job.sha256
+        return response
 
 
 # --- GDPR ---------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """Audit plumbing on top of django-auditlog.
 
 - `AuditContextMiddleware` opens the audit context for a request with the client IP (trusting
-  X-Forwarded-For only as far as NUM_PROXIES says, unlike auditlog's own middleware).
+  X-Forwarded-For only as far as NUM_PROXIES says, unlike auditlog's own middleware) and, outside
+  the API, the signed-in session user (the staff user of the admin console) as the actor.
 - `bind_actor(user)` is called by the API authentication classes once DRF knows who is calling,
   because bearer tokens are only read after every middleware has run.
 - `record_action()` writes a domain action (`project.archived`, `user.login_failed`, ...) as an
@@ -27,8 +28,21 @@ class AuditContextMiddleware:
 
     def __call__(self, request):
         set_cid(request)
-        with set_extra_data(context_data={"actor": None, "remote_addr": client_ip(request)}):
+        actor = _session_actor(request)
+        with set_extra_data(context_data={"actor": actor, "remote_addr": client_ip(request)}):
             return self.get_response(request)
+
+
+def _session_actor(request):
+    """The session's signed-in user for admin-console (non-API) requests, else None. API requests
+    authenticate with bearer tokens later, in DRF (`bind_actor`): a session cookie sent along must
+    not make its user the actor of an API call."""
+    if request.path.startswith("/api/"):
+        return None
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    return getattr(user, "_wrapped", user)  # the User itself, not the lazy wrapper
 
 
 def bind_actor(user) -> None:
@@ -39,6 +53,17 @@ def bind_actor(user) -> None:
         return
     if context.get("actor") is None:
         context["actor"] = user
+
+
+def rebind_actor(user, *, remote_addr: str | None = None) -> None:
+    """Replace the actor and client IP of the current request's audit context (erasure: the rest of
+    the request is attributed to the pseudonymised account, with no IP). No-op outside a request."""
+    try:
+        context = auditlog_value.get()
+    except LookupError:
+        return
+    context["actor"] = user
+    context["remote_addr"] = remote_addr
 
 
 def current_remote_addr() -> str | None:

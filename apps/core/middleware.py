@@ -1,4 +1,4 @@
-"""Request ids and rate-limit headers for every API response."""
+"""Request ids, rate-limit headers and Cache-Control for every API response."""
 
 import re
 import uuid
@@ -41,4 +41,20 @@ class RateLimitHeadersMiddleware:
         response = self.get_response(request)
         if request.path.startswith("/api/"):
             apply_rate_limit_headers(response, rate_limit_state_for(request))
+        return response
+
+
+class ApiNoStoreMiddleware:
+    """`Cache-Control: no-store` on every /api/ response (tokens, profiles, tenant data, exports,
+    errors): no browser or shared cache keeps a copy. A view serving a public catalogue opts out by
+    setting its own `Cache-Control` containing `public`; any other value set by a view (the live
+    stream's `no-cache`) is replaced."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path.startswith("/api/") and "public" not in response.get("Cache-Control", ""):
+            response["Cache-Control"] = "no-store"
         return response

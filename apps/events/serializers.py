@@ -3,6 +3,7 @@ from django.core.validators import validate_email
 from rest_framework import serializers
 
 from apps.core.api.fields import VisibleIdField
+from apps.core.api.parsers import validate_json_depth
 from apps.events import registry, webhooks
 from apps.events.catalogue import EVENT_TYPES, public_payload
 from apps.events.choices import ALL_EVENTS, HandlerType
@@ -151,6 +152,7 @@ class EventConsumerCreateSerializer(serializers.Serializer):
     handler_type = serializers.ChoiceField(choices=HandlerType.choices)
     config = serializers.JSONField(
         required=False,
+        validators=[validate_json_depth],
         help_text="email: {recipients: [...]}, in_app: {user_ids: [...]} (both default to the caller); "
         "webhook: {url} (required).",
     )
@@ -167,7 +169,7 @@ class EventConsumerCreateSerializer(serializers.Serializer):
 
 class EventConsumerUpdateSerializer(serializers.Serializer):
     event_type = serializers.CharField(max_length=64, required=False, validators=[_validate_event_type])
-    config = serializers.JSONField(required=False)
+    config = serializers.JSONField(required=False, validators=[validate_json_depth])
     is_active = serializers.BooleanField(required=False)
     handler_type = serializers.CharField(required=False, help_text="Cannot change; create a new consumer instead.")
 

@@ -10,6 +10,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from apps.core.queueing import publish_on_commit
 from apps.core.services import model_update
 from apps.events.models import DomainEvent, HandlerReceipt
 from apps.events.registry import handlers_for
@@ -38,8 +39,9 @@ def emit(event_type: str, *, aggregate, actor, workspace, payload: dict, project
     )
     from apps.events.tasks import event_dispatch_task
 
-    event_id = str(event.pk)
-    transaction.on_commit(lambda: event_dispatch_task.delay(event_id))
+    # A broker that is down or hangs must neither fail nor stall the committed write: the outbox
+    # relay (events_redispatch_pending_task) dispatches whatever was not queued.
+    publish_on_commit(event_dispatch_task, str(event.pk))
     return event
 
 

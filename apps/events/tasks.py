@@ -1,9 +1,10 @@
 from celery import shared_task
 
+from apps.core.queueing import RETRY_ON_CONNECTION_ERRORS
 from apps.events.services import event_dispatch, pending_event_ids
 
 
-@shared_task(bind=True, max_retries=5, default_retry_delay=10, acks_late=True)
+@shared_task(bind=True, max_retries=5, default_retry_delay=10, acks_late=True, **RETRY_ON_CONNECTION_ERRORS)
 def event_dispatch_task(self, event_id: str) -> bool:
     """Fan one event out to its handlers; retried with backoff while a handler fails."""
     if event_dispatch(event_id=event_id):
@@ -13,7 +14,7 @@ def event_dispatch_task(self, event_id: str) -> bool:
     raise self.retry(countdown=min(600, 10 * 2**self.request.retries))
 
 
-@shared_task
+@shared_task(**RETRY_ON_CONNECTION_ERRORS)
 def events_redispatch_pending_task() -> int:
     """Beat job: re-queue events whose dispatch was lost, so delivery is at-least-once."""
     ids = pending_event_ids()
@@ -22,7 +23,7 @@ def events_redispatch_pending_task() -> int:
     return len(ids)
 
 
-@shared_task
+@shared_task(**RETRY_ON_CONNECTION_ERRORS)
 def events_purge_old_task() -> int:
     """Beat job: delete events older than EVENT_RETENTION_DAYS (their receipts and deliveries go
     with them; notifications they caused stay)."""

@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.db import models
 
 from apps.core.exceptions import DomainError
+from apps.core.queueing import publish
 from apps.integrations.models import (
     ApiToken,
     Consent,
@@ -83,7 +84,7 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
         ids = [str(pk) for pk in queryset.filter(status__in=OPEN_STATUSES).values_list("pk", flat=True)]
         queryset.filter(pk__in=ids).update(next_retry_at=None)
         for delivery_id in ids:
-            webhook_deliver_task.delay(delivery_id)
+            publish(webhook_deliver_task, delivery_id)  # if not queued now, the retry job picks it up
         self.message_user(request, f"{len(ids)} delivery attempt(s) queued.", messages.SUCCESS)
 
 

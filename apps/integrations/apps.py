@@ -7,6 +7,7 @@ class IntegrationsConfig(AppConfig):
     verbose_name = "Integrations"
 
     def ready(self) -> None:
+        from apps.accounts.erasure import register_erasure_step
         from apps.core.audit import register_audited
         from apps.integrations import schema  # noqa: F401  (registers the OpenAPI bearer scheme)
         from apps.integrations.models import ApiToken, Consent, OAuthConnection, PluginInstallation, Webhook
@@ -20,3 +21,6 @@ class IntegrationsConfig(AppConfig):
         register_audited(OAuthConnection, exclude_fields=["access_token_encrypted", "refresh_token_encrypted"])
         register_audited(PluginInstallation)
         register_audited(Consent)
+        from apps.integrations.services.erasure import user_integrations_revoke
+
+        register_erasure_step("integrations", user_integrations_revoke)

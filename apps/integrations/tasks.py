@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from apps.core.queueing import RETRY_ON_CONNECTION_ERRORS
 from apps.integrations.services.webhooks import due_delivery_ids, integrations_purge_old, webhook_delivery_attempt
 
 
@@ -12,7 +13,7 @@ def webhook_deliver_task(delivery_id: str) -> str | None:
     return webhook_delivery_attempt(delivery_id=delivery_id)
 
 
-@shared_task
+@shared_task(**RETRY_ON_CONNECTION_ERRORS)
 def webhook_deliveries_retry_due_task() -> int:
     """Beat job: queue every delivery whose retry is due (or whose first attempt was lost)."""
     ids = due_delivery_ids()
@@ -21,7 +22,7 @@ def webhook_deliveries_retry_due_task() -> int:
     return len(ids)
 
 
-@shared_task
+@shared_task(**RETRY_ON_CONNECTION_ERRORS)
 def integration_records_purge_old_task() -> dict[str, int]:
     """Beat job: retention of finished webhook deliveries and API-token usage buckets."""
     return integrations_purge_old()

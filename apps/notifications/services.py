@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from apps.core.queueing import publish_on_commit
 from apps.core.services import model_update
 from apps.events.models import DomainEvent
 from apps.events.selectors import event_audience_ids
@@ -182,7 +183,7 @@ def notifications_fan_out(
         transaction.on_commit(lambda: realtime.publish_ids(notification_ids))
     for start in range(0, len(immediate), EMAIL_BATCH_SIZE):
         batch = immediate[start : start + EMAIL_BATCH_SIZE]
-        transaction.on_commit(lambda batch=batch: email_notifications_send_task.delay(batch))
+        publish_on_commit(email_notifications_send_task, batch)
     return notifications
 
 

@@ -98,3 +98,57 @@ def test_accounts_cannot_be_hard_deleted_from_the_admin(staff_client, user):
     response = staff_client.post(CHANGELIST, {"action": "delete_selected", "_selected_action": [str(user.pk)]})
     assert response.status_code in (200, 302)
     assert User.objects.filter(pk=user.pk).exists()
+
+
+def test_admin_changes_and_actions_are_audited_with_the_staff_user_and_ip(client, user):
+    """Ticking Staff in the admin's change form, and an admin action, name the staff user as the
+    actor of the audit entries (as Django's own admin history does) with the request's IP."""
+    from auditlog.models import LogEntry
+
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(staff)
+    page = client.get(f"{CHANGELIST}{user.pk}/change/")
+    form = page.context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if name in form.fields and value is not None}
+    data.update(is_staff="on", is_active="on", groups=[], status=user.status)
+    response = client.post(f"{CHANGELIST}{user.pk}/change/", data, REMOTE_ADDR="192.0.2.44")
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
+    user.refresh_from_db()
+    assert user.is_staff
+
+    change = LogEntry.objects.filter(object_pk=str(user.pk), changes__has_key="is_staff").latest("timestamp")
+    assert change.actor_id == staff.pk and change.actor_email == staff.email
+    assert change.remote_addr == "192.0.2.44"
+
+    client.post(CHANGELIST, {"action": "lock_accounts", "_selected_action": [str(user.pk)]}, REMOTE_ADDR="192.0.2.44")
+    entries = LogEntry.objects.filter(object_pk=str(user.pk), pk__gt=change.pk)
+    assert entries.exists() and all(e.actor_id == staff.pk and e.remote_addr == "192.0.2.44" for e in entries)
+
+    rows = bearer_for_admin_api(staff).get("/api/v1/audit-logs", {"resource_id": str(user.pk)}).json()["data"]
+    rows = [row for row in rows if row["action"] != "user.created"]  # the factory's, before the admin
+    assert rows and all(row["user_id"] == str(staff.pk) for row in rows)
+
+
+def test_a_session_cookie_does_not_make_its_user_the_actor_of_an_api_call(client, user, pair_for):
+    from auditlog.models import LogEntry
+
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(staff)  # a staff session cookie rides along with a bearer call
+    _, pair = pair_for(user)
+    before = LogEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    response = client.post(
+        "/api/v1/workspaces",
+        {"name": "Cookie and bearer"},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {pair.access}",
+    )
+    assert response.status_code == 201, response.content
+    entries = LogEntry.objects.filter(pk__gt=before)
+    assert entries.exists() and {entry.actor_id for entry in entries} == {user.pk}
+
+
+def bearer_for_admin_api(staff):
+    from tests.factories.accounts import token_pair_for
+
+    _, pair = token_pair_for(staff)
+    return bearer(pair.access)

@@ -1,9 +1,12 @@
 """POST /auth/refresh and /auth/logout; what a bearer token may still do afterwards."""
 
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from auditlog.models import LogEntry
+from django.core.cache import cache
+from django.utils import timezone
 from freezegun import freeze_time
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
@@ -153,4 +156,27 @@ def test_logout_with_a_refresh_token_of_another_user_touches_nothing(signed_in, 
 
 def test_logout_needs_authentication(api_client):
     response = api_client.post(LOGOUT_URL, {}, format="json")
-    assert_error(response, 401, "UNAUTHORIZED")
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "UNAUTHORIZED"
+
+
+def test_logout_holds_when_the_cache_refuses_to_forget_the_session(signed_in, django_capture_on_commit_callbacks):
+    """The cache refuses commands during the logout (its data kept): the cached "live" state it
+    still holds is trusted for SESSION_CACHE_SECONDS at most, then the token is refused."""
+    _, _, pair, client = signed_in
+    assert client.get("/api/v1/auth/me").status_code == 200  # caches the session's state
+
+    def refuse(*args, **kwargs):
+        raise ConnectionError("Redis refuses commands")
+
+    with (
+        mock.patch.object(cache, "delete_many", refuse),
+        mock.patch.object(cache, "delete", refuse),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert client.post("/api/v1/auth/logout", {"refresh_token": pair.refresh}, format="json").status_code == 200
+
+    with freeze_time(timezone.now() + timedelta(seconds=5)):
+        response = client.get("/api/v1/auth/me")
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "UNAUTHORIZED"

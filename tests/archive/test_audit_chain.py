@@ -182,3 +182,132 @@ def test_concurrent_writers_cannot_fork_the_chain():
     seqs = list(AuditChainLink.objects.order_by("seq").values_list("seq", flat=True))
     assert seqs == list(range(seqs[0], seqs[0] + len(seqs)))
     assert LogEntry.objects.filter(additional_data__action="user.pinged").count() == 60
+
+
+# --- deferred sealing (production's default): no lock shared by audited writes ---------------
+
+
+@pytest.fixture
+def deferred(settings):
+    settings.AUDIT_SEAL_DEFERRED = True
+    return settings
+
+
+def test_deferred_entries_are_pending_until_the_sealer_links_them_in_order(
+    deferred, team, project, django_capture_on_commit_callbacks
+):
+    from apps.archive.services.audit_chain import audit_entries_seal_pending
+
+    audit_entries_seal_pending()  # whatever the fixtures wrote
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        entries = [audit_action("project.viewed", actor=team.owner, target=project) for _ in range(3)]
+    assert callbacks  # the sealer is queued after commit
+    assert not AuditChainLink.objects.filter(entry__in=entries).exists()
+    report = audit_chain_verify()
+    assert report.intact and report.pending_entries == 3 and report.unsealed_entries == 0
+
+    assert audit_entries_seal_pending(batch_size=2) == 3
+    links = [AuditChainLink.objects.get(entry=entry) for entry in entries]
+    assert [link.seq for link in links] == [links[0].seq, links[0].seq + 1, links[0].seq + 2]
+    assert links[1].prev_hash == links[0].hash and links[2].prev_hash == links[1].hash
+    report = audit_chain_verify()
+    assert report.intact and report.pending_entries == 0 and report.head_seq == links[-1].seq
+    assert audit_entries_seal_pending() == 0
+
+
+def test_after_commit_the_queued_sealer_seals_the_entry(deferred, team, project, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        entry = audit_action("project.viewed", actor=team.owner, target=project)
+    assert AuditChainLink.objects.filter(entry=entry).exists()  # eager mode: the task ran in-process
+    assert audit_chain_verify().intact
+
+
+def test_an_entry_left_unsealed_past_the_grace_period_breaks_the_chain(deferred, team, project):
+    from apps.archive.services.audit_chain import audit_entries_seal_pending
+
+    audit_entries_seal_pending()
+    with freeze_time("2020-01-01T00:00:00Z"):
+        audit_action("project.viewed", actor=team.owner, target=project)
+    report = audit_chain_verify()
+    assert not report.intact and report.unsealed_entries == 1
+    with pytest.raises(CommandError):
+        call_command("audit_verify")
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_audited_writes_do_not_wait_for_the_chain_head(settings):
+    """A sealer (or retention) holding the head lock does not block audited writes."""
+    from apps.archive.services.audit_chain import audit_entries_seal_pending, lock_chain_head
+
+    settings.AUDIT_SEAL_DEFERRED = True
+    owner = UserFactory()
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_head():
+        try:
+            with transaction.atomic():
+                lock_chain_head()
+                locked.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold_head)
+    holder.start()
+    assert locked.wait(10)
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '2s'")
+            audit_action("user.pinged", actor=owner, target=owner)  # would time out on the head lock
+    finally:
+        release.set()
+        holder.join()
+    audit_entries_seal_pending()
+    assert audit_chain_verify().intact
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_concurrent_deferred_writers_and_sealers_cannot_fork_the_chain(settings):
+    from apps.archive.services.audit_chain import audit_entries_seal_pending
+
+    settings.AUDIT_SEAL_DEFERRED = True
+    owner = UserFactory()
+    errors = []
+    done = threading.Event()
+
+    def write(n):
+        try:
+            for _ in range(n):
+                with transaction.atomic():
+                    audit_action("user.pinged", actor=owner, target=owner)
+        except Exception as exc:  # noqa: BLE001 - surfaced through the assertion below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    def seal():
+        try:
+            while not done.is_set():
+                audit_entries_seal_pending(batch_size=7)
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    sealers = [threading.Thread(target=seal) for _ in range(2)]
+    writers = [threading.Thread(target=write, args=(15,)) for _ in range(4)]
+    for thread in sealers + writers:
+        thread.start()
+    for thread in writers:
+        thread.join()
+    done.set()
+    for thread in sealers:
+        thread.join()
+    audit_entries_seal_pending()
+    assert not errors, errors
+    report = audit_chain_verify()
+    assert report.intact and report.pending_entries == 0, report.as_dict()
+    seqs = list(AuditChainLink.objects.order_by("seq").values_list("seq", flat=True))
+    assert seqs == list(range(seqs[0], seqs[0] + len(seqs)))
+    assert AuditChainLink.objects.filter(entry__additional_data__action="user.pinged").count() == 60

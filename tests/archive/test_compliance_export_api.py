@@ -206,3 +206,43 @@ def test_compliance_staff_export_every_workspace(client_for, march_entries):
 
     data = json.loads(read(client_for(compliance_officer()).get(URL, RANGE)))["data"]
     assert data["total"] == 3
+
+
+@pytest.mark.parametrize("export_format", ["csv", "json"])
+def test_large_csv_and_json_answer_202_with_a_job_whose_file_matches_the_streamed_export(
+    client_for, team, project, settings, django_capture_on_commit_callbacks, export_format
+):
+    """Above COMPLIANCE_SYNC_MAX_ROWS the export is written by the background job (202, progress,
+    an expiring link) instead of holding the request; the file is what the stream would have been."""
+    import json
+
+    with freeze_time("2026-03-05T00:00:00Z"):
+        for n in range(5):
+            audit_action(
+                "project.viewed", actor=team.owner, target=project, workspace_id=team.workspace.pk, extra={"n": n}
+            )
+    client = client_for(team.owner)
+    streamed = read(client.get(URL, {**RANGE, "format": export_format}))  # under the threshold: streamed
+
+    settings.COMPLIANCE_SYNC_MAX_ROWS = 4
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(URL, {**RANGE, "format": export_format})
+    assert response.status_code == 202, response.content
+    job = response.json()["data"]
+    assert job["format"] == export_format and job["total_rows"] == 5
+    status = client.get(f"/api/v1/compliance/exports/{job['id']}").json()["data"]
+    assert status["status"] == "completed" and status["progress"] == 100 and status["processed_rows"] == 5
+
+    download = client_for(UserFactory()).get(status["download_url"])
+    assert download.status_code == 200
+    body = b"".join(download.streaming_content)
+    assert hashlib.sha256(body).hexdigest() == status["sha256"] == download["X-Content-SHA256"]
+    assert download["Content-Disposition"].endswith(f'.{export_format}"')
+    if export_format == "csv":
+        assert download["Content-Type"].startswith("text/csv")
+        assert body == streamed
+    else:
+        data, expected = json.loads(body)["data"], json.loads(streamed)["data"]
+        assert data["entries"] == expected["entries"] and data["total"] == 5
+        assert data["generated_by"] == team.owner.email
+    assert domain_entries("compliance.exported").filter(additional_data__export_id=job["id"]).exists()

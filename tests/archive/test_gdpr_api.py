@@ -140,3 +140,85 @@ def test_owner_of_a_solo_workspace_can_erase(client_for):
 
 def test_erasure_anonymous_returns_401(api_client):
     assert_error(api_client.post(ERASURE, {}), 401, "UNAUTHORIZED")
+
+
+def test_erasure_over_a_real_session_scrubs_email_and_ip_from_every_audit_column(api_client, team):
+    """Signed in with a bearer token from an IP (so the request's audit context names the person):
+    no audit column keeps the e-mail or the IP afterwards, `user.erased` included, and the chain
+    (and `manage.py audit_verify`) still verifies."""
+    import json
+
+    from django.contrib.admin.models import CHANGE
+    from django.contrib.admin.models import LogEntry as AdminLogEntry
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.management import call_command
+
+    from apps.accounts.models import UserSession
+    from tests.accounts.conftest import bearer
+
+    ip = "198.51.100.77"
+    person = UserFactory(email="ivy@example.com", username="ivy", full_name="Ivy Example")
+    WorkspaceMemberFactory(workspace=team.workspace, user=person)
+    AdminLogEntry.objects.create(
+        user=team.owner,
+        content_type=ContentType.objects.get_for_model(User),
+        object_id=str(person.pk),
+        object_repr=str(person),
+        action_flag=CHANGE,
+        change_message="[]",
+    )
+    api_client.post(
+        "/api/v1/auth/login", {"email": "nobody@example.com", "password": "wrong"}, format="json", REMOTE_ADDR=ip
+    )
+    api_client.post("/api/v1/auth/login", {"email": person.email, "password": "wrong"}, format="json", REMOTE_ADDR=ip)
+    login = api_client.post(
+        "/api/v1/auth/login", {"email": person.email, "password": DEFAULT_PASSWORD}, format="json", REMOTE_ADDR=ip
+    )
+    assert login.status_code == 200, login.content
+    assert LogEntry.objects.filter(remote_addr=ip).exists()
+
+    client = bearer(login.json()["data"]["access_token"])
+    response = client.post(ERASURE, {"password": DEFAULT_PASSWORD, "confirm": True}, format="json", REMOTE_ADDR=ip)
+    assert response.status_code == 200, response.content
+
+    columns = ("actor_email", "remote_addr", "object_repr", "changes", "changes_text", "serialized_data")
+    for entry in LogEntry.objects.all():
+        text = json.dumps([getattr(entry, c) for c in columns] + [entry.additional_data], default=str).lower()
+        assert "ivy@example.com" not in text and ip not in text, (entry.additional_data, text)
+    erased = domain_entries("user.erased").get()
+    assert erased.actor_id == person.pk and erased.actor_email.startswith("erased-") and erased.remote_addr is None
+    assert not AdminLogEntry.objects.filter(object_repr__icontains="ivy@example.com").exists()
+    assert not UserSession.objects.filter(user=person).exclude(ip_address=None).exists()
+
+    report = audit_chain_verify()
+    assert report.intact, report.as_dict()
+    call_command("audit_verify")  # exits non-zero (SystemExit) when the chain is broken
+
+
+def test_erasure_revokes_api_tokens_oauth_connections_and_the_webhooks_it_created(client_for, team):
+    from apps.events.models import EventConsumer
+    from apps.integrations.models import ApiToken, OAuthConnection, Webhook
+    from tests.factories.integrations import ApiTokenFactory, OAuthConnectionFactory, WebhookFactory
+
+    person = team.admin
+    token = ApiTokenFactory(user=person)
+    connection = OAuthConnectionFactory(user=person)
+    webhook = WebhookFactory(workspace=team.workspace, created_by=person)
+    others = WebhookFactory(workspace=team.workspace, created_by=team.owner)
+    consumer = EventConsumer.objects.create(
+        owner=person, event_type="task.created", handler_type="in_app", config={"user_ids": [str(person.pk)]}
+    )
+
+    response = client_for(person).post(ERASURE, {"password": DEFAULT_PASSWORD, "confirm": True})
+    assert response.status_code == 200, response.content
+    data = response.json()["data"]
+    assert data["api_tokens_revoked"] == 1 and data["oauth_connections_revoked"] == 1
+    assert data["webhooks_deactivated"] == 1 and data["event_consumers_deactivated"] == 1
+
+    token = ApiToken.objects.get(pk=token.pk)
+    assert token.is_revoked and not token.is_usable
+    connection = OAuthConnection.objects.get(pk=connection.pk)
+    assert not connection.is_active and connection.access_token_encrypted == ""
+    assert not Webhook.objects.get(pk=webhook.pk).is_active and Webhook.objects.get(pk=others.pk).is_active
+    assert not EventConsumer.objects.get(pk=consumer.pk).is_active
+    assert domain_entries("user.erased").get().additional_data["api_tokens_revoked"] == 1

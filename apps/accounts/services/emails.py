@@ -17,6 +17,7 @@ from apps.accounts.models import OneTimeToken, User
 from apps.accounts.services._common import _cached
 from apps.core import crypto
 from apps.core.exceptions import InvalidRequest
+from apps.core.queueing import publish_on_commit
 
 EMAIL_RESEND_SECONDS = 60  # at most one verification or reset e-mail per account per minute
 INVALID_LINK = "The link is invalid or has expired."
@@ -30,7 +31,7 @@ def _schedule_email(kind: str, user: User) -> None:
         return
     task = tasks.email_verification_send_task if kind == "verification" else tasks.password_reset_send_task
     user_id = str(user.pk)
-    transaction.on_commit(lambda: task.delay(user_id))
+    publish_on_commit(task, user_id)
 
 
 def _token_issue(user: User, purpose: str, lifetime: timedelta) -> str:

@@ -22,7 +22,10 @@ from apps.core.exceptions import NotAuthenticated, NotFound
 
 # --- Session state cache (read on every authenticated request) -----------------------------------
 
-SESSION_CACHE_SECONDS = 300
+# How long a session's cached state is trusted. Revocation deletes the entry at once, but a cache that
+# refuses the delete (or a request that re-caches the old state) cannot keep a revoked session alive
+# for longer than this: entries carry the time they were read and older ones are read again.
+SESSION_CACHE_SECONDS = 4
 SESSION_TOUCH_SECONDS = 60
 
 

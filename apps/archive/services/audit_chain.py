@@ -1,8 +1,13 @@
 """Tamper evidence for the audit log: every LogEntry is sealed into a SHA-256 hash chain.
 
-Sealing happens when the entry is written (post_save of LogEntry, same transaction). Writers take a
-row lock on the single `AuditChainHead` row, so concurrent transactions append one after another and
-the chain can never fork; the lock is held until the writer's transaction ends.
+Sealing is deferred (AUDIT_SEAL_DEFERRED, the default): audited writes only insert their entries and,
+after commit, ask for a sealer run (`audit_chain_seal_task`, also a beat job every few seconds). The
+sealer links every committed, unsealed entry in the order it finds them, in batches, under a row lock
+on the single `AuditChainHead` row that only sealers, retention and erasure take: no audited write
+waits on the head, and the chain can never fork. Until it is sealed an entry is *pending*;
+verification counts pending entries and fails only on entries left unsealed for longer than
+AUDIT_SEAL_GRACE_SECONDS. With AUDIT_SEAL_DEFERRED off (the test suite), each entry is sealed in the
+transaction that wrote it, under the head lock, as before.
 
     link.hash = SHA-256(prev_hash "|" canonical(core fields) "|" personal_digest)
     personal_digest = SHA-256(salt "|" canonical(personal fields))
@@ -19,14 +24,17 @@ anchors unless the transaction set `pronaflow.audit_maintenance` (only erasure a
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import secrets
 from dataclasses import dataclass, field
 
 from auditlog.models import LogEntry
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
+from django.utils import timezone
 
 from apps.archive.models import AuditChainAnchor, AuditChainHead, AuditChainLink
 
@@ -101,13 +109,60 @@ def _entry_row(entry_id: int) -> dict:
     return LogEntry.objects.filter(pk=entry_id).values(*ENTRY_FIELDS).get()
 
 
+def lock_chain_head() -> AuditChainHead:
+    """The chain head, row-locked until the caller's transaction ends (created at genesis if
+    missing). Taken by sealers, retention and erasure only. Must run inside a transaction."""
+    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:
+        AuditChainHead.objects.get_or_create(pk=1, defaults={"seq": 0, "hash": GENESIS_HASH})
+        head = AuditChainHead.objects.select_for_update().get(pk=1)
+    return head
+
+
+def audit_entries_seal_pending(*, batch_size: int = 1000) -> int:
+    """The deferred chain writer: seal every committed, unsealed audit entry, `batch_size` per
+    transaction, in the order found (entry id within a batch), so entries join the chain in commit
+    order after the fact. Concurrent runs serialise on the head lock and never seal an entry twice.
+    Returns the number of entries sealed (0 when none was pending)."""
+    sealed = 0
+    while True:
+        with transaction.atomic():
+            head = lock_chain_head()
+            ids = list(
+                LogEntry.objects.filter(chain_link__isnull=True)
+                .order_by("pk")
+                .values_list("pk", flat=True)[:batch_size]
+            )
+            if not ids:
+                return sealed
+            rows = {row["id"]: row for row in LogEntry.objects.filter(pk__in=ids).values(*ENTRY_FIELDS)}
+            seq, prev = head.seq, head.hash
+            links = []
+            for entry_id in ids:
+                row = rows[entry_id]
+                salt = secrets.token_hex(16)
+                digest = personal_digest(row, salt)
+                seq += 1
+                link = AuditChainLink(
+                    entry_id=entry_id,
+                    seq=seq,
+                    prev_hash=prev,
+                    hash=link_hash(prev, row, digest),
+                    personal_digest=digest,
+                    personal_salt=salt,
+                )
+                links.append(link)
+                prev = link.hash
+            AuditChainLink.objects.bulk_create(links)
+            AuditChainHead.objects.filter(pk=1).update(seq=seq, hash=prev)
+            sealed += len(links)
+
+
 def audit_entry_seal(*, entry_id: int) -> AuditChainLink:
-    """Append the entry to the hash chain. Runs in the writer's transaction, under the head lock."""
+    """Append one entry to the hash chain at once, under the head lock, in the caller's transaction
+    (the non-deferred mode, AUDIT_SEAL_DEFERRED off)."""
     with transaction.atomic():
-        head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
-        if head is None:
-            AuditChainHead.objects.get_or_create(pk=1, defaults={"seq": 0, "hash": GENESIS_HASH})
-            head = AuditChainHead.objects.select_for_update().get(pk=1)
+        head = lock_chain_head()
         row = _entry_row(entry_id)
         salt = secrets.token_hex(16)
         digest = personal_digest(row, salt)
@@ -146,6 +201,7 @@ class ChainReport:
     head_hash: str = GENESIS_HASH
     anchor_seq: int | None = None
     unsealed_entries: int = 0
+    pending_entries: int = 0
     problems: list[dict] = field(default_factory=list)
 
     def fail(self, seq, entry_id, reason: str, limit: int) -> None:
@@ -164,6 +220,7 @@ class ChainReport:
             "head_hash": self.head_hash,
             "anchor_seq": self.anchor_seq,
             "unsealed_entries": self.unsealed_entries,
+            "pending_entries": self.pending_entries,
             "problems": self.problems,
         }
 
@@ -219,7 +276,12 @@ def audit_chain_verify(*, max_problems: int = 50, chunk_size: int = 5000) -> Cha
         report.fail(
             report.last_seq, None, f"chain ends at #{expected_seq - 1}, head is #{report.head_seq}", max_problems
         )
-    report.unsealed_entries = LogEntry.objects.filter(chain_link__isnull=True).count()
+    # Entries not sealed yet: pending while recent (the sealer runs every few seconds), a failure
+    # once older than the grace period (written around the application, or the sealer is down).
+    unsealed = LogEntry.objects.filter(chain_link__isnull=True)
+    grace = dt.timedelta(seconds=getattr(settings, "AUDIT_SEAL_GRACE_SECONDS", 300))
+    report.pending_entries = unsealed.filter(timestamp__gte=timezone.now() - grace).count()
+    report.unsealed_entries = unsealed.count() - report.pending_entries
     if report.unsealed_entries:
         report.fail(None, None, f"{report.unsealed_entries} audit entries carry no seal", max_problems)
     return report

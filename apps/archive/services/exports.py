@@ -36,6 +36,7 @@ from apps.archive.services.audit_chain import chain_head
 from apps.core.audit import record_action
 from apps.core.csvsafe import neutralise
 from apps.core.exceptions import InvalidRequest, NotFound
+from apps.core.queueing import publish_on_commit
 
 CSV_COLUMNS = (
     "id",
@@ -225,7 +226,11 @@ def render_pdf(*, actor, request: ExportRequest, records: list[dict], digest: st
 
 
 def pdf_row_count(request: ExportRequest) -> int:
+    """How many audit entries the export covers (any format)."""
     return export_queryset(request).count()
+
+
+export_row_count = pdf_row_count
 
 
 def compliance_export_pdf(*, actor, request: ExportRequest) -> tuple[bytes, str, str]:
@@ -238,17 +243,23 @@ def compliance_export_pdf(*, actor, request: ExportRequest) -> tuple[bytes, str,
     return pdf, f"pronaflow-audit-{timezone.now():%Y%m%d-%H%M%S}.pdf", digest
 
 
-# --- export jobs (large PDFs) -------------------------------------------------------------
+# --- export jobs (large PDFs, CSV and JSON) -----------------------------------------------
+
+FILE_TYPES = {
+    ExportFormat.PDF: ("pdf", "application/pdf"),
+    ExportFormat.CSV: ("csv", "text/csv; charset=utf-8"),
+    ExportFormat.JSON: ("json", "application/json"),
+}
 
 
 def compliance_export_job_create(
     *, actor, request: ExportRequest, total: int, entry_ids: list[int] | None = None
 ) -> ComplianceExport:
-    """Queue a PDF (or CSV) export for the worker (after commit). Audited when the file is produced.
-
-    `entry_ids` pins the job to exactly those audit entries (the admin's export of a filtered list)
-    instead of the request's date range and scope. Raises InvalidRequest for a PDF above
-    COMPLIANCE_PDF_MAX_ROWS."""
+    """Queue an export for the worker (after commit): a PDF above COMPLIANCE_PDF_SYNC_MAX_ROWS or a
+    CSV/JSON above COMPLIANCE_SYNC_MAX_ROWS entries (`total`). `entry_ids` pins the job to exactly
+    those audit entries (the admin's export of a filtered list) instead of the request's date range
+    and scope. Raises InvalidRequest (400) for a PDF above COMPLIANCE_PDF_MAX_ROWS. Audited when the
+    file is produced."""
     if request.format == ExportFormat.PDF and total > settings.COMPLIANCE_PDF_MAX_ROWS:
         raise InvalidRequest(
             f"A PDF holds at most {settings.COMPLIANCE_PDF_MAX_ROWS} entries; narrow the range or use CSV.",
@@ -268,7 +279,7 @@ def compliance_export_job_create(
             total_rows=total,
         )
         job_id = str(job.pk)
-        transaction.on_commit(lambda: compliance_export_render_task.delay(job_id))
+        publish_on_commit(compliance_export_render_task, job_id)
     return job
 
 
@@ -288,34 +299,58 @@ def _job_queryset(job: ComplianceExport, request: ExportRequest):
     return export_queryset(request)
 
 
-def _job_csv(job: ComplianceExport, records, target) -> tuple[int, str]:
-    """Write the job's CSV to `target`, reporting progress; (rows, sha256)."""
-    digest, rows, step = hashlib.sha256(), 0, max(1, job.total_rows // 20)
-    for line in csv_lines(records):
-        data = line.encode()
-        target.write(data)
-        digest.update(data)
-        rows += 1
-        if rows % step == 0:
-            progress = min(95, 95 * rows // max(1, job.total_rows))
-            ComplianceExport.objects.filter(pk=job.pk).update(processed_rows=rows - 1, progress=progress)
-    target.seek(0)
-    return rows - 1, digest.hexdigest()
+def _progress_records(job: ComplianceExport, records, *, share: int):
+    """Yield `records`, storing processed_rows and progress (0..`share` %) about 20 times."""
+    step = max(1, job.total_rows // 20)
+    count = 0
+    for record in records:
+        yield record
+        count += 1
+        if count % step == 0:
+            progress = min(share, share * count // max(1, job.total_rows))
+            ComplianceExport.objects.filter(pk=job.pk).update(processed_rows=count, progress=progress)
+    ComplianceExport.objects.filter(pk=job.pk).update(processed_rows=count, progress=share)
+
+
+def _write_stream_file(job: ComplianceExport, request: ExportRequest, handle) -> tuple[str, int]:
+    """Write the job's CSV or JSON to the binary file `handle` in constant memory; returns (sha256
+    of the file, which for CSV is the rows' digest a PDF footer shows, row count)."""
+    counter = Counter()
+
+    def counted(records):
+        for record in records:
+            counter["rows"] += 1
+            yield record
+
+    records = counted(_progress_records(job, audit_records(_job_queryset(job, request)), share=95))
+    if request.format == ExportFormat.CSV:
+        chunks = csv_chunks(records)
+    else:
+        actor = job.requested_by
+        meta = export_meta(actor=actor, request=request, total=job.total_rows, export_id=str(job.pk))
+        if actor is None:
+            meta["generated_by"] = None
+        chunks = json_chunks(meta, records)
+    digest = hashlib.sha256()
+    for chunk in chunks:
+        digest.update(chunk)
+        handle.write(chunk)
+    handle.seek(0)
+    return digest.hexdigest(), counter["rows"]
 
 
 def compliance_export_job_run(*, export_id) -> ComplianceExport:
-    """Render the job's file. A PDF reports progress as rows are collected (0-60 %), then renders;
-    a CSV reports progress as it writes.
-
-    Idempotent: a completed job is left alone; a failed render marks the job failed with the error.
+    """Produce the job's file. A PDF reports progress as rows are collected (0-60 %), then renders;
+    a CSV or JSON is written row by row to a temporary file in constant memory (0-95 %), then
+    stored. Idempotent: a completed job is left alone; a failure marks the job failed with the error.
     """
     job = ComplianceExport.objects.select_related("requested_by").get(pk=export_id)
     if job.status == ExportStatus.COMPLETED:
         return job
     ComplianceExport.objects.filter(pk=job.pk).update(status=ExportStatus.RUNNING, started_at=timezone.now())
     request = _job_request(job)
-    if job.format == ExportFormat.CSV:
-        return _job_run_csv(job, request)
+    if job.format != ExportFormat.PDF:
+        return _stream_job_run(job, request)
     try:
         records: list[dict] = []
         step = max(1, job.total_rows // 20)
@@ -356,10 +391,11 @@ def compliance_export_job_run(*, export_id) -> ComplianceExport:
     return job
 
 
-def _job_run_csv(job: ComplianceExport, request: ExportRequest) -> ComplianceExport:
-    with tempfile.TemporaryFile() as target:
+def _stream_job_run(job: ComplianceExport, request: ExportRequest) -> ComplianceExport:
+    extension, _ = FILE_TYPES[job.format]
+    with tempfile.TemporaryFile() as handle:
         try:
-            rows, digest = _job_csv(job, audit_records(_job_queryset(job, request)), target)
+            digest, rows = _write_stream_file(job, request, handle)
         except Exception as exc:
             logger.exception("Compliance export %s failed", job.pk)
             ComplianceExport.objects.filter(pk=job.pk).update(
@@ -369,10 +405,11 @@ def _job_run_csv(job: ComplianceExport, request: ExportRequest) -> ComplianceExp
             return job
         with transaction.atomic():
             job.refresh_from_db()
-            job.file.save(f"{job.pk}.csv", File(target), save=False)
+            job.file.save(f"{job.pk}.{extension}", File(handle), save=False)
             job.status = ExportStatus.COMPLETED
             job.progress = 100
-            job.processed_rows = job.total_rows = rows
+            job.processed_rows = rows
+            job.total_rows = rows
             job.sha256 = digest
             job.finished_at = timezone.now()
             job.expires_at = job.finished_at + dt.timedelta(hours=settings.COMPLIANCE_EXPORT_LINK_HOURS)

@@ -2,9 +2,11 @@
 
 Erasure keeps the account row (so foreign keys, authorship and the audit trail stay consistent)
 but replaces every personal field with a stable pseudonym derived from the user id, revokes
-sessions and tokens, and rewrites the person's e-mail and IP in the audit log. Rewritten audit
-entries are marked redacted on their chain link (the salt of their personal digest is dropped), so
-the hash chain still verifies; see `audit_chain`.
+sessions, API tokens, OAuth connections and the webhooks they created (through the steps other apps
+register with `apps.accounts.erasure`), and rewrites the person's e-mail, names and IP addresses in
+every audit column that holds them (LogEntry's actor e-mail, IP, representation, changes and extra
+data; Django admin's history). Rewritten audit entries are marked redacted on their chain link (the
+salt of their personal digest is dropped), so the hash chain still verifies; see `audit_chain`.
 """
 
 from __future__ import annotations
@@ -26,10 +28,11 @@ from django.db.models import Q
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
+from apps.accounts.erasure import erasure_steps_run
 from apps.archive.models import AuditChainLink
 from apps.archive.selectors import audit_entry_list, audit_records
-from apps.archive.services.audit_chain import enter_maintenance
-from apps.core.audit import record_action
+from apps.archive.services.audit_chain import enter_maintenance, lock_chain_head
+from apps.core.audit import rebind_actor, record_action
 from apps.core.exceptions import Conflict, ValidationFailed
 from apps.core.services import model_update
 
@@ -136,13 +139,47 @@ def _revoke_sessions(user) -> int:
     return revoked
 
 
-def _pseudonymise_audit(user, *, identifiers: list[str], pseudonym_email: str) -> int:
-    """Rewrite the person's identifiers in audit entries; mark their chain links redacted."""
+def _replace_ips(value, ips: set[str]):
+    """`value` (str, list, dict) with each whole IP address of `ips` replaced by REDACTED."""
+    if not ips:
+        return value
+    if isinstance(value, str):
+        pattern = r"(?<![\w.:])(?:" + "|".join(re.escape(ip) for ip in sorted(ips)) + r")(?![\w.:])"
+        return re.sub(pattern, REDACTED, value)
+    if isinstance(value, list):
+        return [_replace_ips(item, ips) for item in value]
+    if isinstance(value, dict):
+        return {key: _replace_ips(item, ips) for key, item in value.items()}
+    return value
+
+
+def _own_entries(user) -> Q:
+    """Audit entries that record the person's own requests: made by them, or about them by nobody
+    signed in (logins, failed logins, lockouts, e-mailed links)."""
+    return Q(actor_id=user.pk) | Q(object_pk=str(user.pk), actor__isnull=True)
+
+
+def _personal_ips(user) -> set[str]:
+    """Every IP address the platform recorded for the person's own requests (sessions, audit)."""
+    sessions = apps.get_model("accounts.UserSession").objects.filter(user=user).exclude(ip_address=None)
+    ips = {str(ip) for ip in sessions.values_list("ip_address", flat=True)}
+    own = LogEntry.objects.filter(_own_entries(user)).exclude(remote_addr=None)
+    ips |= {str(ip) for ip in own.values_list("remote_addr", flat=True).distinct()}
+    return ips
+
+
+def _pseudonymise_audit(user, *, identifiers: list[str], pseudonym_email: str, ips: set[str]) -> int:
+    """Rewrite the person's identifiers (e-mail, names -> the pseudonym e-mail; IP addresses ->
+    REDACTED) in every audit column that holds them; mark the rewritten entries' chain links redacted.
+    The IP of every entry recording the person's own requests is cleared. Returns the entries
+    rewritten."""
     enter_maintenance()
+    lock_chain_head()  # no sealer links an entry between its rewrite and the redaction of links
     mentions = Q(actor_id=user.pk) | Q(object_pk=str(user.pk))
     for identifier in identifiers:
         mentions |= Q(object_repr__icontains=identifier) | Q(changes__icontains=identifier)
         mentions |= Q(additional_data__icontains=identifier) | Q(actor_email__iexact=identifier)
+    own_ids = set(LogEntry.objects.filter(_own_entries(user)).values_list("pk", flat=True))
     entry_ids = list(LogEntry.objects.filter(mentions).values_list("pk", flat=True))
     for entry in LogEntry.objects.filter(pk__in=entry_ids).iterator(chunk_size=500):
         fields = {
@@ -153,12 +190,23 @@ def _pseudonymise_audit(user, *, identifiers: list[str], pseudonym_email: str) -
             "additional_data": _replace(entry.additional_data, identifiers, pseudonym_email),
             "actor_email": _replace(entry.actor_email, identifiers, pseudonym_email),
         }
+        if entry.pk in own_ids:
+            for name in ("object_repr", "changes", "changes_text", "serialized_data", "additional_data"):
+                fields[name] = _replace_ips(fields[name], ips)
+            fields["remote_addr"] = None
         if entry.actor_id == user.pk:
-            fields.update(actor_email=pseudonym_email, remote_addr=None)
+            fields["actor_email"] = pseudonym_email
         if entry.object_pk == str(user.pk):
             fields["object_repr"] = pseudonym_email
         LogEntry.objects.filter(pk=entry.pk).update(**fields)
     AuditChainLink.objects.filter(entry_id__in=entry_ids).update(personal_salt=None, redacted_at=timezone.now())
+    # Django admin's own history names the object by its str() (the e-mail) too.
+    from django.contrib.admin.models import LogEntry as AdminLogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    AdminLogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(type(user)), object_id=str(user.pk)
+    ).update(object_repr=pseudonym_email[:200])
     return len(entry_ids)
 
 
@@ -192,6 +240,10 @@ def user_erase(*, actor, password: str) -> dict:
     with transaction.atomic():
         user = user_model.objects.select_for_update().get(pk=actor.pk)
         revoked = _revoke_sessions(user)
+        integrations = erasure_steps_run(user=user)
+        consumers = apps.get_model("events.EventConsumer").objects.filter(owner=user, is_active=True)
+        integrations["event_consumers_deactivated"] = consumers.update(is_active=False)
+        ips = _personal_ips(user)
         changed = {"email": pseudonym_email, "username": pseudonym, "full_name": ERASED_NAME}
         for field in user._meta.concrete_fields:
             if field.name in changed or field.name == "password" or field.choices or field.is_relation:
@@ -206,12 +258,17 @@ def user_erase(*, actor, password: str) -> dict:
         with disable_auditlog():  # a diff of the old e-mail would bring the person back into the log
             user.save()
         apps.get_model("workspaces.Invitation").objects.filter(email__iexact=actor.email).update(email=pseudonym_email)
-        rewritten = _pseudonymise_audit(user, identifiers=identifiers, pseudonym_email=pseudonym_email)
-        record_action("user.erased", actor=None, target=user, extra={"pseudonym": pseudonym})
+        apps.get_model("accounts.UserSession").objects.filter(user=user).update(ip_address=None, user_agent="")
+        rewritten = _pseudonymise_audit(user, identifiers=identifiers, pseudonym_email=pseudonym_email, ips=ips)
+        # The request's audit context still names the person (e-mail, IP): the rest of it, the
+        # `user.erased` entry first, is attributed to the pseudonymised account with no IP.
+        rebind_actor(user, remote_addr=None)
+        record_action("user.erased", actor=user, target=user, extra={"pseudonym": pseudonym, **integrations})
     return {
         "user_id": str(user.pk),
         "pseudonym": pseudonym,
         "erased_at": timezone.now(),
         "sessions_revoked": revoked,
+        **integrations,
         "audit_entries_pseudonymised": rewritten,
     }

@@ -3,6 +3,7 @@
 import logging
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError
 from django.http import Http404
@@ -25,6 +26,7 @@ STATUS_CODES = {
     405: "METHOD_NOT_ALLOWED",
     406: "INVALID_REQUEST",
     409: "CONFLICT",
+    413: "PAYLOAD_TOO_LARGE",
     415: "INVALID_REQUEST",
     422: "VALIDATION_ERROR",
     429: "RATE_LIMITED",
@@ -69,6 +71,14 @@ def api_exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         return _respond(422, "VALIDATION_ERROR", "Validation failed.", detail)
+    if isinstance(exc, RequestDataTooBig):
+        from django.conf import settings
+
+        return _respond(
+            413,
+            "PAYLOAD_TOO_LARGE",
+            f"The request body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes.",
+        )
     if isinstance(exc, Http404):
         return _respond(404, "NOT_FOUND", "Resource not found.")
     if isinstance(exc, DjangoPermissionDenied):

@@ -16,6 +16,8 @@ ERROR_RESPONSES = {
     "422": "VALIDATION_ERROR: `details` maps each field to its messages.",
     "429": "RATE_LIMITED: too many requests; see Retry-After.",
 }
+# Operations that take a body can also answer this.
+BODY_ERROR_RESPONSES = {"413": "PAYLOAD_TOO_LARGE: the body is larger than the server accepts."}
 
 
 def envelope_schema(data_schema: dict) -> dict:
@@ -54,7 +56,10 @@ class EnvelopeAutoSchema(AutoSchema):
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
-        for status, description in ERROR_RESPONSES.items():
+        errors = dict(ERROR_RESPONSES)
+        if self.method in ("POST", "PUT", "PATCH"):
+            errors.update(BODY_ERROR_RESPONSES)
+        for status, description in errors.items():
             responses.setdefault(
                 status, {"description": description, "content": {"application/json": {"schema": ERROR_REF}}}
             )
@@ -76,7 +81,7 @@ def add_error_envelope_component(result, generator, request, public):
                         "type": "string",
                         "example": "VALIDATION_ERROR",
                         "description": "INVALID_REQUEST, UNAUTHORIZED, FORBIDDEN, NOT_FOUND, CONFLICT, "
-                        "VALIDATION_ERROR, RATE_LIMITED, INTERNAL_ERROR, ...",
+                        "PAYLOAD_TOO_LARGE, VALIDATION_ERROR, RATE_LIMITED, INTERNAL_ERROR, ...",
                     },
                     "message": {"type": "string"},
                     "details": {"description": "Field -> messages for validation errors; context otherwise."},

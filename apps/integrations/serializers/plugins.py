@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from apps.core.api.fields import OptionalURLField, VisibleIdField
+from apps.core.api.parsers import validate_json_depth
 from apps.integrations.models import Plugin, PluginInstallation
 from apps.workspaces.models import Workspace
 
@@ -70,11 +71,11 @@ class PluginInstallationSerializer(serializers.ModelSerializer):
 
 class PluginInstallSerializer(serializers.Serializer):
     workspace_id = VisibleIdField(Workspace)
-    configuration = serializers.DictField(required=False, default=dict)
+    configuration = serializers.DictField(required=False, default=dict, validators=[validate_json_depth])
 
 
 class PluginConfigUpdateSerializer(serializers.Serializer):
-    configuration = serializers.DictField(required=False)
+    configuration = serializers.DictField(required=False, validators=[validate_json_depth])
     is_active = serializers.BooleanField(required=False)
 
     def validate(self, attrs):

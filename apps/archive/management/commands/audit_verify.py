@@ -21,7 +21,8 @@ class Command(BaseCommand):
         else:
             self.stdout.write(
                 f"Checked {report.checked} entries (#{report.first_seq}..#{report.last_seq}), "
-                f"{report.redacted} redacted, head #{report.head_seq} {report.head_hash}"
+                f"{report.redacted} redacted, {report.pending_entries} pending, "
+                f"head #{report.head_seq} {report.head_hash}"
             )
             for problem in report.problems:
                 self.stdout.write(f"  #{problem['seq']} entry {problem['entry_id']}: {problem['reason']}")

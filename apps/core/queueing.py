@@ -1,0 +1,106 @@
+"""Publishing Celery tasks from request paths without ever failing or stalling the request.
+
+A write commits first and queues its follow-up work afterwards (`transaction.on_commit`). When the
+broker is down or hangs at that moment, the write has already happened: the client must get its
+answer, and the follow-up work is recovered later by a relay (the beat job that re-dispatches
+undispatched events, the one that retries due webhook deliveries, ...). So publishing here:
+
+- never raises: a broker error is logged and reported as False;
+- never blocks for longer than TASK_PUBLISH_WAIT_SECONDS: the publish runs on a small thread pool
+  and the caller stops waiting after that (the publish may still finish in the background);
+- publishes with `retry=False`, so Celery does not loop reconnecting inside the request;
+- after a failure, skips publishing for TASK_PUBLISH_PAUSE_SECONDS (a circuit breaker), so an
+  outage does not pile up stalled publishes: the relays pick that work up.
+
+In eager mode (no broker, CELERY_TASK_ALWAYS_EAGER) the task runs in the caller's thread, as before;
+its exceptions are logged, not raised.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+
+from django.conf import settings
+from django.db import InterfaceError, OperationalError, transaction
+from kombu.exceptions import OperationalError as BrokerOperationalError
+
+logger = logging.getLogger("pronaflow.queueing")
+
+# Errors of a database or broker that is restarting (or a deadlock victim): worth retrying.
+CONNECTION_ERRORS = (OperationalError, InterfaceError, BrokerOperationalError, ConnectionError, TimeoutError)
+
+# `@shared_task(**RETRY_ON_CONNECTION_ERRORS)`: periodic jobs and the event dispatch retry a database
+# or broker outage with exponential backoff (up to 5 s, 10 s, 20 s, ... jittered, at most 5 minutes;
+# the task's max_retries, Celery's default 3) instead of failing until the next beat tick or relay
+# pass. Use only for idempotent tasks.
+RETRY_ON_CONNECTION_ERRORS = {
+    "autoretry_for": CONNECTION_ERRORS,
+    "retry_backoff": 5,
+    "retry_backoff_max": 300,
+    "retry_jitter": True,
+}
+
+_executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="task-publish")
+_lock = threading.Lock()
+_paused_until = 0.0  # time.monotonic() before which publishing is skipped
+
+
+def _pause() -> None:
+    global _paused_until
+    with _lock:
+        _paused_until = time.monotonic() + float(getattr(settings, "TASK_PUBLISH_PAUSE_SECONDS", 5.0))
+
+
+def publishing_paused() -> bool:
+    """Whether a recent broker failure makes `publish` skip the broker for now (the circuit is open)."""
+    return time.monotonic() < _paused_until
+
+
+def publishing_resume() -> None:
+    """Close the circuit at once (tests; an operator who knows the broker is back)."""
+    global _paused_until
+    with _lock:
+        _paused_until = 0.0
+
+
+def publish(task, *args, **kwargs) -> bool:
+    """Queue `task(*args, **kwargs)`; True when the broker accepted it, False when it did not.
+
+    `task` is a Celery task (anything with `apply_async` and `app`). Waits at most
+    TASK_PUBLISH_WAIT_SECONDS (seconds, default 0.5) for the broker; never raises: failures and
+    timeouts are logged with the task name, and the caller relies on its relay to queue it later.
+    In eager mode the task runs here and its exceptions are logged, not raised.
+    """
+    name = getattr(task, "name", repr(task))
+    if task.app.conf.task_always_eager:
+        try:
+            task.apply_async(args=args, kwargs=kwargs)
+            return True
+        except Exception:
+            logger.exception("Task %s failed in-process; left to its relay", name)
+            return False
+    if publishing_paused():
+        logger.warning("Broker recently unavailable: %s not queued now; left to its relay", name)
+        return False
+    future = _executor.submit(task.apply_async, args=args, kwargs=kwargs, retry=False)
+    try:
+        future.result(timeout=float(getattr(settings, "TASK_PUBLISH_WAIT_SECONDS", 0.5)))
+        return True
+    except FutureTimeout:
+        _pause()
+        logger.error("Broker did not answer in time: %s not confirmed; left to its relay", name)
+    except Exception:
+        _pause()
+        logger.error("Broker refused %s; left to its relay", name, exc_info=True)
+    return False
+
+
+def publish_on_commit(task, *args, **kwargs) -> None:
+    """Queue `task(*args, **kwargs)` once the current transaction commits (at once outside one),
+    through `publish`: nothing is queued for a rolled-back write, and nothing raised or stalled by
+    the broker reaches the committed request. Returns None."""
+    transaction.on_commit(lambda: publish(task, *args, **kwargs))
