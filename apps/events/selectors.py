@@ -6,26 +6,37 @@ from django.apps import apps
 from django.db.models import Q, QuerySet
 
 from apps.core import tenancy
+from apps.events.catalogue import OWNER_ONLY_EVENT_TYPES
 from apps.events.models import DomainEvent, EventConsumer
 
 
 def event_list(*, user) -> QuerySet:
     """Events of the workspaces `user` belongs to, and only of projects they can see (trashed
-    projects included, as long as the user could see them)."""
+    projects included, as long as the user could see them); notices about one user's objects only
+    to that user."""
     project_model = apps.get_model("projects", "Project")
     visible_project_ids = tenancy.visible_projects(user, project_model.all_objects.all()).values("id")
     return (
         DomainEvent.objects.filter(workspace_id__in=tenancy.member_workspace_ids(user))
         .filter(Q(project_id__isnull=True) | Q(project_id__in=visible_project_ids))
+        .exclude(Q(event_type__in=OWNER_ONLY_EVENT_TYPES) & ~Q(payload__owner_id=str(user.pk)))
         .order_by("-occurred_at", "-id")
     )
 
 
 def event_audience_ids(event: DomainEvent) -> QuerySet:
     """Subquery of the ids of users who may see `event` right now: members of its (live) workspace,
-    narrowed for private projects to workspace admins and project members. Events without a
-    workspace have no audience."""
+    narrowed for private projects to workspace admins and project members. A notice about one
+    user's object (the catalogue's owner audience) has that user alone as its audience, also without
+    a workspace. Other events without a workspace have no audience."""
     member_model = apps.get_model("workspaces", "WorkspaceMember")
+    if event.event_type in OWNER_ONLY_EVENT_TYPES:
+        owners = apps.get_model("accounts", "User").objects.filter(pk=event.payload.get("owner_id"))
+        if event.workspace_id is not None:
+            owners = owners.filter(
+                pk__in=member_model.objects.filter(workspace_id=event.workspace_id).values("user_id")
+            )
+        return owners.values("pk")
     if event.workspace_id is None:
         return member_model.objects.none().values("user_id")
     members = member_model.objects.filter(workspace_id=event.workspace_id, workspace__deleted_at__isnull=True)

@@ -50,14 +50,6 @@ def _deliver_with_retries(task, send, delivery_id: str) -> bool:
 
 
 @shared_task(bind=True, max_retries=5, acks_late=True)
-def deliver_consumer_webhook_task(self, delivery_id: str) -> bool:
-    """Deliver one webhook; retried with exponential backoff, then marked failed."""
-    from apps.events.consumers import delivery_webhook_send
-
-    return _deliver_with_retries(self, delivery_webhook_send, delivery_id)
-
-
-@shared_task(bind=True, max_retries=5, acks_late=True)
 def deliver_consumer_email_task(self, delivery_id: str) -> bool:
     """Send one consumer e-mail; retried with backoff while the mail server refuses it."""
     from apps.events.consumers import delivery_email_send

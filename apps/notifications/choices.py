@@ -10,6 +10,7 @@ class NotificationType(models.TextChoices):
     PROJECT_ARCHIVED = "project_archived", "Project archived"
     USER_JOINED = "user_joined", "Member joined"
     EVENT = "event", "Subscribed event"
+    WEBHOOK_DISABLED = "webhook_disabled", "Webhook disabled"
 
 
 class ReadStatus(models.TextChoices):

@@ -123,13 +123,15 @@ def notifications_fan_out(
     action_url: str,
     email_flag: str | None,
     include_actor: bool = False,
+    email_always: bool = False,
 ) -> list[Notification]:
     """Notify `recipient_ids` about `event`, in a bounded number of queries whatever their count.
 
     Never the event's actor (unless `include_actor`); only active users who may see the event
     now; in-app rows for those with in-app notifications on (one bulk insert); e-mail outbox rows
-    for those whose `email_flag` preference is on, sent after commit, deferred past quiet hours,
-    or left for their digest. New notifications are pushed to live streams after commit.
+    for those whose `email_flag` preference is on (everyone with `email_always`, for alerts that
+    need someone to act), sent after commit, deferred past quiet hours, or left for their digest.
+    New notifications are pushed to live streams after commit.
     """
     ids = {str(pk) for pk in recipient_ids if pk}
     if not include_actor and event.actor_id:
@@ -164,7 +166,9 @@ def notifications_fan_out(
     # ignore_conflicts: a user already notified of this event in this way (say by two in-app
     # consumers) keeps the one row, without failing the other deliveries of the handler.
     Notification.objects.bulk_create(notifications, ignore_conflicts=True)
-    email_users = [uid for uid in recipients if email_flag and getattr(preferences.get(uid, default), email_flag)]
+    email_users = [
+        uid for uid in recipients if email_always or (email_flag and getattr(preferences.get(uid, default), email_flag))
+    ]
     immediate = _queue_emails(event, email_users, preferences, type=type, title=title, message=message, url=action_url)
 
     from apps.notifications import realtime
