@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # `make run` uses the embedded default (SQLite, in-process tasks, console e-mail) unless these are set.
 RUN_ENV := DEBUG=$${DEBUG:-true}
 
-.PHONY: run test install install-dev lint schema worker beat bench screenshot clean
+.PHONY: run test install install-dev lint schema worker webhook-worker beat bench screenshot clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ schema: install
 worker: install
 	$(BIN)/celery -A pronaflow worker --loglevel=info -Q celery,webhooks,email
 
+## Webhook deliveries run on their own queue, so slow receivers never hold up other work
+webhook-worker: install
+	$(BIN)/celery -A pronaflow worker -Q webhooks -n webhooks@%h --loglevel=info
+
 beat: install
 	$(BIN)/celery -A pronaflow beat --loglevel=info
 
@@ -50,6 +54,7 @@ bench: install-dev
 	$(BENCH_ENV) $(BIN)/python bench/scheduling/cpm_10k.py
 	$(BIN)/python bench/lists/run.py
 	$(BIN)/python bench/audit_export/run.py
+	$(BENCH_ENV) $(BIN)/python bench/webhooks/run.py
 	psql postgres://postgres@127.0.0.1:5432/postgres -qc "DROP DATABASE IF EXISTS pf_bench_analytics" -c "CREATE DATABASE pf_bench_analytics"
 	$(BENCH_ENV) DATABASE_URL=$(BENCH_DB) $(BIN)/python manage.py migrate -v 0
 	$(BENCH_ENV) DATABASE_URL=$(BENCH_DB) $(BIN)/python bench/analytics/metrics_1m.py

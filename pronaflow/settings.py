@@ -168,7 +168,6 @@ WORKER_QUEUES = ("celery", "webhooks", "email")
 CELERY_TASK_ROUTES = {
     # Webhook deliveries: apps.integrations' webhooks and apps.events' webhook consumers.
     "*.webhook_deliver_task": {"queue": "webhooks"},
-    "*.consumer_webhook_deliver_task": {"queue": "webhooks"},
     # E-mail: notifications, digests, event-consumer e-mails, verification and reset links.
     "*.email_notifications_send_task": {"queue": "email"},
     "*.digests_send_due_task": {"queue": "email"},
@@ -181,6 +180,9 @@ CELERY_BEAT_SCHEDULER = "pronaflow.beat:ResilientDatabaseScheduler"
 BEAT_DB_RETRY_SECONDS = env.float("BEAT_DB_RETRY_SECONDS", default=5.0)
 # A file beat touches on every tick (empty: none), for health checks of the beat process.
 BEAT_HEARTBEAT_FILE = env.str("BEAT_HEARTBEAT_FILE", default="")
+# Keep workers' database connections between tasks (pronaflow/celery.py closes old or broken ones
+# as Django does between requests); without it Celery reconnects for every task.
+CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=10000)
 CELERY_TIMEZONE = "UTC"
 
 # --- Auth --------------------------------------------------------------------------------
@@ -429,11 +431,21 @@ COMPLIANCE_EXPORT_LINK_HOURS = env.int("COMPLIANCE_EXPORT_LINK_HOURS", default=2
 # webhook consumers). Targets on loopback/private/link-local addresses are refused unless allowed.
 API_TOKEN_MAX_DAYS = env.int("API_TOKEN_MAX_DAYS", default=365)
 API_TOKEN_USAGE_RETENTION_DAYS = env.int("API_TOKEN_USAGE_RETENTION_DAYS", default=400)
+# API-token digests are HMAC-SHA256 under a server pepper (derived from SECRET_KEY when unset: set it
+# in production so a SECRET_KEY rotation does not revoke every token). Rotate by giving the new one a
+# higher version and keeping the old one in API_TOKEN_OLD_PEPPERS (version=pepper,...) until the
+# tokens it hashed have been used (each is re-hashed under the new pepper when used) or have expired.
+API_TOKEN_PEPPER = env.str("API_TOKEN_PEPPER", default="")
+API_TOKEN_PEPPER_VERSION = env.int("API_TOKEN_PEPPER_VERSION", default=1)
+API_TOKEN_OLD_PEPPERS = env.dict("API_TOKEN_OLD_PEPPERS", default={})
 WEBHOOK_ALLOW_PRIVATE_TARGETS = env.bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", default=False)
+# Hosts, IP addresses or CIDR networks webhooks may target although they are not public.
+WEBHOOK_ALLOWED_HOSTS = env.list("WEBHOOK_ALLOWED_HOSTS", default=[])
 WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
 WEBHOOK_RETRY_BASE_SECONDS = env.int("WEBHOOK_RETRY_BASE_SECONDS", default=60)
 WEBHOOK_RETRY_MAX_SECONDS = env.int("WEBHOOK_RETRY_MAX_SECONDS", default=6 * 3600)
-WEBHOOK_MAX_CONSECUTIVE_FAILURES = env.int("WEBHOOK_MAX_CONSECUTIVE_FAILURES", default=5)
+# Webhooks and webhook event consumers are switched off after this many failed deliveries in a row.
+WEBHOOK_DISABLE_AFTER_FAILURES = env.int("WEBHOOK_DISABLE_AFTER_FAILURES", default=20)
 WEBHOOK_DELIVERY_RETENTION_DAYS = env.int("WEBHOOK_DELIVERY_RETENTION_DAYS", default=90)
 
 # --- Periodic jobs -----------------------------------------------------------------------

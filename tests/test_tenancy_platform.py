@@ -53,7 +53,7 @@ from tests.tenancy_walker import MARKER, World, api_routes, call, case_id, fill
 APPS = ("notifications", "events", "archive", "analytics", "integrations")
 
 # Path kwargs the matrix fills, and whether the object belongs to a workspace or to one user.
-WORKSPACE_OWNED = ("project_id", "trash_item_id", "report_id", "webhook_id", "installation_id")
+WORKSPACE_OWNED = ("project_id", "trash_item_id", "report_id", "webhook_id", "delivery_id", "installation_id")
 USER_OWNED = ("notification_id", "consumer_id", "export_id", "token_id", "connection_id", "consent_id")
 # A catalogue plugin the victim installed: POST .../install names it in the path and the victim's
 # workspace_id in the body, which is what must be refused (BODY_ID_CASES).
@@ -131,7 +131,7 @@ class PlatformWorld(World):
         report = ReportFactory(workspace=ws, name=f"{MARKER} report", filters={"project_ids": [str(project_id)]})
         ReportExecutionFactory(report=report)
         webhook = WebhookFactory(workspace=ws, name=f"{MARKER} webhook")
-        WebhookDeliveryFactory(webhook=webhook)
+        delivery = WebhookDeliveryFactory(webhook=webhook, status="failed")
         plugin = PluginFactory()
         installation = PluginInstallationFactory(plugin=plugin, workspace=ws, configuration={"channel": MARKER})
         app = OAuthAppFactory()
@@ -140,6 +140,7 @@ class PlatformWorld(World):
                 "trash_item_id": TrashItem.objects.get(resource_id=doomed.pk).pk,
                 "report_id": report.pk,
                 "webhook_id": webhook.pk,
+                "delivery_id": delivery.pk,
                 "plugin_id": plugin.pk,
                 "installation_id": installation.pk,
                 "app_id": app.pk,

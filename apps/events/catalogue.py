@@ -1,7 +1,10 @@
 """The catalogue of domain event types: what each means and which payload fields it carries.
 
-The payload fields listed here are the public contract. The events API and event consumers only
-ever expose these keys, so a field an emitter adds later never leaks before it is reviewed here.
+The payload fields listed here are the public contract. The events API, event consumers and
+webhooks only ever expose these keys, so a field an emitter adds later never leaks before it is
+reviewed here. `audience` says who may see an event of the type: everyone who may see its workspace
+and project (the default), or only the user its payload names as `owner_id` (notices about a
+user's own webhook or subscription).
 """
 
 from __future__ import annotations
@@ -25,12 +28,16 @@ MILESTONE_FIELDS = ("milestone_id", "project_id", "workspace_id", "name", "due_d
 PLAN_FIELDS = ("plan_id", "project_id", "workspace_id", "state", "approved_by_id", "locked_by_id")
 
 
+MEMBERS, OWNER = "members", "owner"
+
+
 @dataclass(frozen=True)
 class EventType:
     name: str
     aggregate_type: str
     description: str
     payload_fields: tuple[str, ...]
+    audience: str = MEMBERS
 
 
 _TYPES = [
@@ -75,9 +82,19 @@ _TYPES = [
         "A report's schedule paused itself after its scheduled runs failed 5 times in a row.",
         ("report_id", "workspace_id", "name", "created_by_id", "consecutive_failures", "reason"),
     ),
+    EventType(
+        "webhook.disabled",
+        "Webhook",
+        "A webhook (or webhook event consumer) was switched off: its deliveries failed too many times in a row.",
+        ("target", "target_id", "workspace_id", "owner_id", "name", "consecutive_failures", "reason", "last_error"),
+        audience=OWNER,
+    ),
 ]
 
 EVENT_TYPES: dict[str, EventType] = {event_type.name: event_type for event_type in _TYPES}
+
+
+OWNER_ONLY_EVENT_TYPES = tuple(name for name, known in EVENT_TYPES.items() if known.audience == OWNER)
 
 
 def public_payload(event_type: str, payload: dict) -> dict:

@@ -2,60 +2,42 @@
 
 The `events.consumers` handler runs for every event: it finds the active consumers whose owner
 may see the event, records one EventDelivery per consumer (unique, so re-dispatch never
-duplicates) and hands it to the channel of the consumer's handler type. E-mail and webhook
-channels live here; the in-app channel is registered by the notifications app, so the event spine
-never imports its consumers.
+duplicates) and hands it to the channel of the consumer's handler type. The e-mail channel lives
+here; the in-app channel is registered by the notifications app and the webhook channel by the
+integrations app (its delivery pipeline, shared with module 12 webhooks, keeps its own record of
+each delivery), so the event spine never imports its consumers.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import smtplib
 from collections.abc import Callable
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from apps.core import crypto
-from apps.events import webhooks
-from apps.events.catalogue import EVENT_TYPES, public_payload
+from apps.events.catalogue import EVENT_TYPES
 from apps.events.choices import DeliveryStatus, HandlerType
 from apps.events.models import DomainEvent, EventConsumer, EventDelivery
 from apps.events.registry import register
 from apps.events.selectors import consumers_for_event
+from apps.events.webhooks import event_message
 
 logger = logging.getLogger("pronaflow.events")
 
-Channel = Callable[[EventConsumer, DomainEvent, EventDelivery], None]
-_channels: dict[str, Channel] = {}
+Channel = Callable[[EventConsumer, DomainEvent, EventDelivery | None], None]
+_channels: dict[str, tuple[Channel, bool]] = {}
 
 
-def register_channel(handler_type: str, channel: Channel) -> None:
-    """Called from AppConfig.ready() of the app that implements a handler type."""
-    _channels[handler_type] = channel
-
-
-def event_body(event: DomainEvent, delivery_id: str | None = None) -> dict:
-    """The public representation of an event sent to consumers."""
-    body = {
-        "event_id": str(event.pk),
-        "event_type": event.event_type,
-        "aggregate_type": event.aggregate_type,
-        "aggregate_id": event.aggregate_id,
-        "occurred_at": event.occurred_at,
-        "workspace_id": str(event.workspace_id) if event.workspace_id else None,
-        "project_id": str(event.project_id) if event.project_id else None,
-        "actor_id": str(event.actor_id) if event.actor_id else None,
-        "payload": public_payload(event.event_type, event.payload),
-    }
-    if delivery_id:
-        body = {"delivery_id": delivery_id, **body}
-    return json.loads(json.dumps(body, cls=DjangoJSONEncoder))
+def register_channel(handler_type: str, channel: Channel, *, records_delivery: bool = True) -> None:
+    """Called from AppConfig.ready() of the app that implements a handler type. A channel that keeps
+    its own record of deliveries (`records_delivery=False`) is called with None instead of an
+    EventDelivery and must be idempotent per (consumer, event) itself."""
+    _channels[handler_type] = (channel, records_delivery)
 
 
 @register("events.consumers")
@@ -63,15 +45,20 @@ def deliver_to_consumers(event: DomainEvent) -> None:
     consumers = list(consumers_for_event(event))
     if not consumers:
         return
-    deliveries = EventDelivery.objects.bulk_create(
-        [EventDelivery(consumer=consumer, event=event) for consumer in consumers]
+    recorded = [c for c in consumers if _channels.get(c.handler_type, (None, True))[1]]
+    deliveries = dict(
+        zip(
+            recorded,
+            EventDelivery.objects.bulk_create([EventDelivery(consumer=c, event=event) for c in recorded]),
+            strict=True,
+        )
     )
-    for consumer, delivery in zip(consumers, deliveries, strict=True):
-        channel = _channels.get(consumer.handler_type)
+    for consumer in consumers:
+        channel, _records = _channels.get(consumer.handler_type, (None, True))
         if channel is None:
             logger.error("No channel registered for handler type %s", consumer.handler_type)
             continue
-        channel(consumer, event, delivery)
+        channel(consumer, event, deliveries.get(consumer))
 
 
 def _email_channel(consumer: EventConsumer, event: DomainEvent, delivery: EventDelivery) -> None:
@@ -81,15 +68,7 @@ def _email_channel(consumer: EventConsumer, event: DomainEvent, delivery: EventD
     transaction.on_commit(lambda: consumer_email_deliver_task.delay(delivery_id))
 
 
-def _webhook_channel(consumer: EventConsumer, event: DomainEvent, delivery: EventDelivery) -> None:
-    from apps.events.tasks import consumer_webhook_deliver_task
-
-    delivery_id = str(delivery.pk)
-    transaction.on_commit(lambda: consumer_webhook_deliver_task.delay(delivery_id))
-
-
 register_channel(HandlerType.EMAIL, _email_channel)
-register_channel(HandlerType.WEBHOOK, _webhook_channel)
 
 
 def _pending_delivery(delivery_id) -> EventDelivery | None:
@@ -111,10 +90,16 @@ def delivery_email_send(*, delivery_id) -> bool:
         consumer, event = delivery.consumer, delivery.event
         delivery.attempts += 1
         known = EVENT_TYPES.get(event.event_type)
+        document = event_message(event)
         context = {
-            "event": event_body(event, str(delivery.pk)),
+            "event": {
+                "event_type": document["type"],
+                "occurred_at": document["timestamp"],
+                "workspace_id": document["workspace_id"],
+                "delivery_id": str(delivery.pk),
+            },
             "description": known.description if known else event.event_type,
-            "payload_items": sorted(public_payload(event.event_type, event.payload).items()),
+            "payload_items": sorted(document["data"].items()),
             "frontend_url": settings.FRONTEND_URL,
         }
         subject = f"[PronaFlow] {event.event_type}: {known.description if known else ''}".strip()
@@ -134,32 +119,6 @@ def delivery_email_send(*, delivery_id) -> bool:
         delivery.delivered_at = timezone.now()
         delivery.save(update_fields=["attempts", "status", "delivered_at"])
         return True
-
-
-def delivery_webhook_send(*, delivery_id) -> bool:
-    """POST a pending webhook delivery, signed with the consumer's secret. Returns True when done
-    (succeeded or nothing to do), False when the attempt failed and may be retried."""
-    with transaction.atomic():
-        delivery = _pending_delivery(delivery_id)
-        if delivery is None:
-            return True
-        consumer, event = delivery.consumer, delivery.event
-        body = json.dumps(event_body(event, str(delivery.pk)), separators=(",", ":")).encode()
-        result = webhooks.deliver(
-            url=consumer.config.get("url", ""),
-            secret=crypto.decrypt(consumer.secret_encrypted),
-            body=body,
-            event_type=event.event_type,
-            delivery_id=str(delivery.pk),
-        )
-        delivery.attempts += 1
-        delivery.response_status = result.status_code
-        delivery.last_error = result.error
-        if result.ok:
-            delivery.status = DeliveryStatus.SUCCEEDED
-            delivery.delivered_at = timezone.now()
-        delivery.save(update_fields=["attempts", "response_status", "last_error", "status", "delivered_at"])
-        return result.ok
 
 
 def delivery_mark_failed(*, delivery_id) -> None:

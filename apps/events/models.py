@@ -68,9 +68,14 @@ class EventConsumer(UUIDModel):
     event_type = models.CharField(max_length=64, help_text="An event type of the catalogue, or * for all.")
     handler_type = models.CharField(max_length=16, choices=HandlerType.choices)
     config = models.JSONField(default=dict, blank=True)
-    # Webhook signing key, encrypted at rest (apps.events.crypto); shown once at creation.
+    # Webhook signing key, encrypted at rest (apps.core.crypto); shown once at creation.
     secret_encrypted = models.TextField(blank=True, editable=False)
     is_active = models.BooleanField(default=True)
+    # Webhook consumers are delivered by the integrations app's pipeline, which switches a consumer
+    # off after too many failed deliveries in a row, as it does module 12 webhooks.
+    consecutive_failures = models.PositiveIntegerField(default=0)
+    disabled_at = models.DateTimeField(null=True, blank=True)
+    disabled_reason = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -2,10 +2,11 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from rest_framework import serializers
 
+from apps.core import webhooks as signed_http
 from apps.core.api.fields import VisibleIdField
 from apps.core.api.parsers import validate_json_depth
-from apps.events import registry, webhooks
-from apps.events.catalogue import EVENT_TYPES, public_payload
+from apps.events import registry
+from apps.events.catalogue import EVENT_TYPES, MEMBERS, OWNER, public_payload
 from apps.events.choices import ALL_EVENTS, HandlerType
 from apps.events.models import DomainEvent, EventConsumer
 
@@ -45,6 +46,11 @@ class EventTypeSerializer(serializers.Serializer):
     aggregate_type = serializers.CharField()
     description = serializers.CharField()
     payload_fields = serializers.ListField(child=serializers.CharField())
+    audience = serializers.ChoiceField(
+        choices=[MEMBERS, OWNER],
+        help_text="Who sees events of the type: whoever may see the workspace and project, or only the user "
+        "the payload names as owner_id.",
+    )
 
 
 class EventConsumerSerializer(serializers.ModelSerializer):
@@ -53,7 +59,20 @@ class EventConsumerSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = EventConsumer
-        fields = ["id", "event_type", "handler_type", "workspace_id", "config", "is_active", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "event_type",
+            "handler_type",
+            "workspace_id",
+            "config",
+            "is_active",
+            "consecutive_failures",
+            "disabled_at",
+            "disabled_reason",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["consecutive_failures", "disabled_at", "disabled_reason"]
 
 
 class EventConsumerCreatedSerializer(EventConsumerSerializer):
@@ -130,8 +149,8 @@ def validate_config(handler_type: str, config, *, actor, workspace) -> dict:
         if not isinstance(url, str) or not url or len(url) > 2000:
             raise serializers.ValidationError({"config": ["url: an http(s) URL is required."]})
         try:
-            webhooks.validate_url(url)
-        except webhooks.UnsafeTarget as exc:
+            signed_http.validate_target(url)
+        except signed_http.UnsafeTarget as exc:
             raise serializers.ValidationError({"config": [f"url: {exc}"]}) from None
         return {"url": url}
     raise serializers.ValidationError({"handler_type": ["Unknown handler type."]})

@@ -106,8 +106,9 @@ def consumer_create(*, actor, event_type: str, handler_type: str, config: dict, 
     secret is generated; it is returned on the object as `plain_secret`, the only time it is shown.
     Emits no event. Raises PermissionDenied when a workspace viewer targets other users in-app."""
     from apps.core import crypto
+    from apps.core import webhooks as signed_http
     from apps.core.access import require
-    from apps.events import registry, webhooks
+    from apps.events import registry
     from apps.events.choices import HandlerType
     from apps.events.models import EventConsumer
 
@@ -122,7 +123,7 @@ def consumer_create(*, actor, event_type: str, handler_type: str, config: dict, 
         )
         plain_secret = None
         if handler_type == HandlerType.WEBHOOK:
-            plain_secret = webhooks.new_secret()
+            plain_secret = signed_http.new_secret()
             consumer.secret_encrypted = crypto.encrypt(plain_secret)
         consumer.save()
     consumer.plain_secret = plain_secret
@@ -131,8 +132,13 @@ def consumer_create(*, actor, event_type: str, handler_type: str, config: dict, 
 
 def consumer_update(*, actor, consumer, data: dict):
     """Change a consumer's event type, config or active flag (validated upstream). Only its owner
-    reaches it: the view resolves it through the owner's consumers (404 otherwise)."""
+    reaches it: the view resolves it through the owner's consumers (404 otherwise). Switching it back
+    on clears the failure streak that switched it off."""
     with transaction.atomic():
+        if data.get("is_active") and not consumer.is_active:
+            consumer.consecutive_failures = 0
+            consumer.disabled_at = None
+            consumer.disabled_reason = ""
         model_update(instance=consumer, fields=("event_type", "config", "is_active"), data=data, save=False)
         consumer.save()
     return consumer

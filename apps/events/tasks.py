@@ -51,14 +51,6 @@ def _deliver_with_retries(task, send, delivery_id: str) -> bool:
 
 
 @shared_task(bind=True, max_retries=5, acks_late=True)
-def consumer_webhook_deliver_task(self, delivery_id: str) -> bool:
-    """Deliver one webhook; retried with exponential backoff, then marked failed."""
-    from apps.events.consumers import delivery_webhook_send
-
-    return _deliver_with_retries(self, delivery_webhook_send, delivery_id)
-
-
-@shared_task(bind=True, max_retries=5, acks_late=True)
 def consumer_email_deliver_task(self, delivery_id: str) -> bool:
     """Send one consumer e-mail; retried with backoff while the mail server refuses it."""
     from apps.events.consumers import delivery_email_send

@@ -1,42 +1,41 @@
-"""Webhook event consumers' side of signed delivery; the signing, SSRF checks and HTTP call are
-apps.core.webhooks, shared with module 12's webhooks.
+"""The one JSON document an outside receiver gets for a domain event, whoever sends it (module 12
+webhooks, module 7 webhook consumers: apps.integrations' delivery pipeline) and the e-mail channel's
+view of an event. Only the payload fields the catalogue lists go out, so a field an emitter adds (say
+the archive's `notify_team`) never leaves PronaFlow before it is reviewed there.
 
-Headers sent: `X-PronaFlow-Signature: sha256=<hex>`, `X-PronaFlow-Event`, `X-PronaFlow-Delivery`,
-`X-PronaFlow-Timestamp`.
+    {"id": event id, "type": "task.created", "timestamp": ISO 8601, "workspace_id": ..., "data": {...}}
+
+Which delivery it is travels in the headers (`webhook-id`), so the document of an event is the same on
+every retry and redelivery.
 """
 
 from __future__ import annotations
 
-import secrets
+import json
 
-from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 
-from apps.core import webhooks as signed_http
-from apps.core.webhooks import DeliveryResult, UnsafeTarget
-
-__all__ = ["DeliveryResult", "UnsafeTarget", "deliver", "new_secret", "sign", "validate_url"]
+from apps.events.catalogue import public_payload
+from apps.events.models import DomainEvent
 
 
-def new_secret() -> str:
-    return f"whsec_{secrets.token_urlsafe(32)}"
+def message(*, event_id, event_type: str, timestamp, workspace_id, data: dict) -> dict:
+    """A message document, ids as strings and dates in ISO 8601 (a JSON round trip)."""
+    document = {"id": event_id, "type": event_type, "timestamp": timestamp, "workspace_id": workspace_id, "data": data}
+    return json.loads(json.dumps(document, cls=DjangoJSONEncoder))
 
 
-def sign(secret: str, body: bytes) -> str:
-    return signed_http.sign(body, secret)
-
-
-def validate_url(url: str) -> str:
-    """Configuration-time check (no DNS lookup): scheme, host, credentials, literal private addresses."""
-    signed_http.check_target(url, resolve=False)
-    return url
-
-
-def deliver(*, url: str, secret: str, body: bytes, event_type: str, delivery_id: str) -> DeliveryResult:
-    """POST `body` signed; never raises for network or target errors (2xx is success)."""
-    return signed_http.deliver(
-        url,
-        body,
-        secret,
-        headers={"X-PronaFlow-Event": event_type, "X-PronaFlow-Delivery": delivery_id},
-        timeout=getattr(settings, "WEBHOOK_TIMEOUT_SECONDS", 10),
+def event_message(event: DomainEvent) -> dict:
+    """The message of a domain event: its public payload only."""
+    return message(
+        event_id=event.pk,
+        event_type=event.event_type,
+        timestamp=event.occurred_at,
+        workspace_id=event.workspace_id,
+        data=public_payload(event.event_type, event.payload),
     )
+
+
+def encode(document: dict) -> bytes:
+    """The exact bytes sent (and signed): compact JSON, the same on every attempt."""
+    return json.dumps(document, separators=(",", ":")).encode()

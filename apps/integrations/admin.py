@@ -18,7 +18,7 @@ from apps.integrations.models import (
 )
 from apps.integrations.services import consents as consent_services
 from apps.integrations.services import tokens as token_services
-from apps.integrations.services.webhooks import OPEN_STATUSES
+from apps.integrations.services.deliveries import OPEN_STATUSES
 from apps.integrations.tasks import webhook_deliver_task
 
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
@@ -62,7 +62,7 @@ class WebhookAdmin(admin.ModelAdmin):
     list_filter = ["is_active", "retry_policy"]
     search_fields = ["name", "url", "workspace__name"]
     exclude = ["secret_encrypted"]
-    readonly_fields = ["workspace", "created_by", "consecutive_failures", "deactivated_at", "last_triggered_at"]
+    readonly_fields = ["workspace", "created_by", "consecutive_failures", "disabled_at", "last_triggered_at"]
 
     def has_add_permission(self, request):
         return False  # registered through the API, where the target URL is checked
@@ -70,9 +70,19 @@ class WebhookAdmin(admin.ModelAdmin):
 
 @admin.register(WebhookDelivery)
 class WebhookDeliveryAdmin(admin.ModelAdmin):
-    list_display = ["event_type", "webhook", "status", "attempt_number", "status_code", "next_retry_at", "created_at"]
+    list_display = [
+        "event_type",
+        "webhook",
+        "consumer",
+        "status",
+        "attempt_number",
+        "status_code",
+        "next_retry_at",
+        "created_at",
+    ]
     list_filter = ["status", "event_type"]
     search_fields = ["webhook__name", "webhook__url", "event_type"]
+    list_select_related = ["webhook", "consumer"]
     readonly_fields = [field.name for field in WebhookDelivery._meta.fields]
     actions = ["send_now"]
 

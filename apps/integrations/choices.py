@@ -12,6 +12,7 @@ class TokenTier(models.TextChoices):
 class RetryPolicy(models.TextChoices):
     EXPONENTIAL = "exponential", "Exponential backoff"
     LINEAR = "linear", "Linear backoff"
+    FIXED = "fixed", "Fixed delay"
 
 
 class DeliveryStatus(models.TextChoices):

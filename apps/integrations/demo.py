@@ -46,7 +46,7 @@ def seed(ctx: dict) -> None:
             "secret_encrypted": crypto.encrypt(new_webhook_secret()),
             "subscribed_events": {"task.completed": True, "project.archived": True},
             "is_active": False,
-            "deactivation_reason": "Demo webhook: point it at your receiver, then activate it.",
+            "disabled_reason": "Demo webhook: point it at your receiver, then activate it.",
         },
     )
     plugin = Plugin.objects.filter(slug="markdown-editor").first()

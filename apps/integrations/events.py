@@ -1,5 +1,8 @@
 """The event types webhooks may subscribe to: the spec's "Webhook Event Types" table."""
 
+# The type of the messages `POST /integration/webhooks/{id}/test` sends (not a domain event).
+TEST_EVENT_TYPE = "webhook.test"
+
 WEBHOOK_EVENT_TYPES: dict[str, str] = {
     "task.created": "New task created (task data)",
     "task.updated": "Task modified (task data + changes)",

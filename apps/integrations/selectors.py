@@ -92,6 +92,13 @@ def delivery_list(*, webhook: Webhook, status: str | None = None) -> QuerySet:
     return queryset
 
 
+def delivery_get(*, webhook: Webhook, delivery_id) -> WebhookDelivery:
+    """A delivery of `webhook` (resolved through webhook_get first); 404 for any other id."""
+    delivery = _get(delivery_list(webhook=webhook), delivery_id, "Delivery")
+    delivery.webhook = webhook
+    return delivery
+
+
 # --- OAuth -------------------------------------------------------------------------------------
 
 

@@ -3,14 +3,16 @@
 from celery import shared_task
 
 from apps.core.queueing import RETRY_ON_CONNECTION_ERRORS
-from apps.integrations.services.webhooks import due_delivery_ids, integrations_purge_old, webhook_delivery_attempt
+from apps.integrations.services.deliveries import delivery_attempt, due_delivery_ids
+from apps.integrations.services.webhooks import integrations_purge_old
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, ignore_result=True)
 def webhook_deliver_task(delivery_id: str) -> str | None:
-    """One attempt of one webhook delivery; retries are scheduled in the database (next_retry_at)
-    and picked up by webhook_deliveries_retry_due_task."""
-    return webhook_delivery_attempt(delivery_id=delivery_id)
+    """One attempt of one delivery (to a webhook or a webhook event consumer), on the "webhooks"
+    queue; retries are scheduled in the database (next_retry_at) and picked up by
+    webhook_deliveries_retry_due_task."""
+    return delivery_attempt(delivery_id=delivery_id)
 
 
 @shared_task(**RETRY_ON_CONNECTION_ERRORS)

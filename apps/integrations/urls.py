@@ -15,10 +15,26 @@ urlpatterns = [
     path(P + "tokens/<uuid:token_id>/usage", tokens.TokenUsageView.as_view(), name="token-usage"),
     path(P + "webhooks", webhooks.WebhookListCreateView.as_view(), name="webhook-list"),
     path(P + "webhooks/<uuid:webhook_id>", webhooks.WebhookDetailView.as_view(), name="webhook-detail"),
+    path(P + "webhooks/<uuid:webhook_id>/test", webhooks.WebhookTestView.as_view(), name="webhook-test"),
+    path(
+        P + "webhooks/<uuid:webhook_id>/rotate-secret",
+        webhooks.WebhookRotateSecretView.as_view(),
+        name="webhook-rotate-secret",
+    ),
     path(
         P + "webhooks/<uuid:webhook_id>/deliveries",
         webhooks.WebhookDeliveryListView.as_view(),
         name="webhook-deliveries",
+    ),
+    path(
+        P + "webhooks/<uuid:webhook_id>/deliveries/<uuid:delivery_id>",
+        webhooks.WebhookDeliveryDetailView.as_view(),
+        name="webhook-delivery-detail",
+    ),
+    path(
+        P + "webhooks/<uuid:webhook_id>/deliveries/<uuid:delivery_id>/redeliver",
+        webhooks.WebhookRedeliverView.as_view(),
+        name="webhook-delivery-redeliver",
     ),
     path(P + "oauth/apps", oauth.OAuthAppListView.as_view(), name="oauth-app-list"),
     path(P + "oauth/apps/<uuid:app_id>", oauth.OAuthAppDetailView.as_view(), name="oauth-app-detail"),

@@ -11,6 +11,7 @@ class NotificationType(models.TextChoices):
     USER_JOINED = "user_joined", "Member joined"
     REPORT_SCHEDULE_PAUSED = "report_schedule_paused", "Scheduled report paused"
     EVENT = "event", "Subscribed event"
+    WEBHOOK_DISABLED = "webhook_disabled", "Webhook disabled"
 
 
 class ReadStatus(models.TextChoices):

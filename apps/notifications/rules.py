@@ -197,6 +197,32 @@ def on_report_schedule_paused(event: DomainEvent) -> None:
     )
 
 
+@register("notifications.webhook_disabled", "webhook.disabled")
+def on_webhook_disabled(event: DomainEvent) -> None:
+    """The owner of a webhook (or webhook event consumer) switched off after failing deliveries: in-app
+    and by e-mail whatever their e-mail choices, since nothing is sent to it until they act."""
+    payload = event.payload
+    is_webhook = payload.get("target") == "webhook"
+    kind = "webhook" if is_webhook else "event subscription"
+    last_error = payload.get("last_error")
+    notifications_fan_out(
+        event=event,
+        recipient_ids=[payload.get("owner_id")],
+        type=NotificationType.WEBHOOK_DISABLED,
+        title=f"{kind.capitalize()} '{payload.get('name', '')}' disabled"[:200],
+        message=f"PronaFlow stopped sending to {kind} '{payload.get('name', '')}' after "
+        f"{payload.get('consecutive_failures')} failed deliveries in a row"
+        + (f" (last error: {last_error})" if last_error else "")
+        + ". Fix the receiver"
+        + (", send a test message, then enable the webhook again." if is_webhook else ", then enable it again."),
+        action_url=f"/integrations/webhooks/{payload.get('target_id')}"
+        if is_webhook
+        else f"/event-consumers/{payload.get('target_id')}",
+        email_flag=None,
+        email_always=True,
+    )
+
+
 def _aggregate_url(event: DomainEvent) -> str:
     payload = event.payload
     if payload.get("task_id"):

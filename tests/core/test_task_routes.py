@@ -6,7 +6,7 @@ from django.conf import settings
 
 from pronaflow.celery import app
 
-WEBHOOKS = ["apps.integrations.tasks.webhook_deliver_task", "apps.events.tasks.consumer_webhook_deliver_task"]
+WEBHOOKS = ["apps.integrations.tasks.webhook_deliver_task"]
 EMAIL = [
     "apps.notifications.tasks.email_notifications_send_task",
     "apps.notifications.tasks.digests_send_due_task",

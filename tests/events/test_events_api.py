@@ -82,6 +82,7 @@ def test_event_type_catalogue_lists_types_and_payload_fields(user, client_for):
     by_type = {item["event_type"]: item for item in data}
     assert {"task.created", "task.assigned", "comment.mentioned", "user.joined", "project.archived"} <= set(by_type)
     assert "assigned_user_ids" in by_type["task.assigned"]["payload_fields"]
+    assert by_type["task.assigned"]["audience"] == "members" and by_type["webhook.disabled"]["audience"] == "owner"
 
 
 def test_retention_job_deletes_only_events_older_than_the_setting(world, settings):

@@ -14,7 +14,7 @@ from apps.integrations.models import (
     Webhook,
     WebhookDelivery,
 )
-from apps.integrations.services.tokens import hash_token
+from apps.integrations.services.tokens import current_pepper_version, hash_token
 from tests.factories.accounts import UserFactory
 from tests.factories.workspaces import WorkspaceFactory
 
@@ -29,6 +29,7 @@ class ApiTokenFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Token {n}")
     raw = factory.Sequence(lambda n: f"prona_factory-token-{n:04d}-abcdefghijklmnopqrstuvwxyz012345")
     token_hash = factory.LazyAttribute(lambda o: hash_token(o.raw))
+    hash_version = factory.LazyFunction(current_pepper_version)
     token_prefix = factory.LazyAttribute(lambda o: o.raw[:12])
     scopes = factory.LazyFunction(lambda: ["read:projects"])
     expires_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=30))

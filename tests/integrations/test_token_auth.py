@@ -1,6 +1,10 @@
 """Authenticating with an API token end to end: real requests with `Authorization: Bearer prona_...`."""
 
 import datetime as dt
+import hashlib
+import re
+import string
+import zlib
 
 import pytest
 from django.utils import timezone
@@ -8,6 +12,7 @@ from freezegun import freeze_time
 
 from apps.integrations.models import ApiToken
 from apps.integrations.scopes import ALL_SCOPES
+from apps.integrations.services.tokens import hash_token, new_token_secret, token_authenticate
 from tests.factories.integrations import ApiTokenFactory
 from tests.factories.projects import ProjectFactory
 from tests.helpers import assert_error
@@ -159,3 +164,78 @@ def test_token_requests_attribute_audit_entries_to_the_owner(team, token_client)
     project = Project.objects.get(pk=response.json()["data"]["id"])
     entry = LogEntry.objects.get_for_object(project).first()
     assert entry.actor_id == team.owner.pk
+
+
+# --- The token format and its stored digest ------------------------------------------------------
+
+
+def scanner_recognises(raw: str) -> bool:
+    """What a secret scanner does offline, from the documented format alone: the pattern, then the
+    CRC32 of the 32 random characters, in base62 (0-9A-Za-z, left-padded with 0), as the last 6."""
+    if not re.fullmatch(r"prona_[0-9A-Za-z]{38}", raw):
+        return False
+    alphabet = string.digits + string.ascii_uppercase + string.ascii_lowercase
+    number, checksum = zlib.crc32(raw[6:38].encode()), ""
+    for _ in range(6):
+        number, digit = divmod(number, 62)
+        checksum = alphabet[digit] + checksum
+    return raw[38:] == checksum
+
+
+def test_new_tokens_carry_a_checksum_a_secret_scanner_verifies_offline():
+    raws = {new_token_secret() for _ in range(200)}
+    assert len(raws) == 200 and all(scanner_recognises(raw) for raw in raws)
+    raw = raws.pop()
+    typo = raw[:20] + ("A" if raw[20] != "A" else "B") + raw[21:]
+    assert not scanner_recognises(typo) and not scanner_recognises(raw[:-1])
+
+
+def test_a_token_whose_checksum_is_wrong_is_refused_without_a_database_lookup(
+    team, token_client, django_assert_num_queries
+):
+    raw = new_token_secret()
+    ApiTokenFactory(user=team.owner, raw=raw)
+    broken = raw[:-1] + ("0" if raw[-1] != "0" else "1")
+    with django_assert_num_queries(0):
+        assert token_authenticate(broken) is None
+    assert token_client(broken).get(PROJECTS).status_code == 401
+    assert token_client(raw).get(PROJECTS).status_code == 200
+
+
+def test_the_stored_digest_needs_the_server_pepper(team, token_client, settings):
+    """A copy of the database alone cannot be checked against guesses: the digest is peppered."""
+    token = ApiTokenFactory(user=team.owner, raw=new_token_secret())
+    assert token.token_hash != hashlib.sha256(token.raw.encode()).hexdigest()
+    settings.API_TOKEN_PEPPER = "another-server-pepper"
+    assert token_client(token.raw).get(PROJECTS).status_code == 401
+
+
+def test_peppers_rotate_and_tokens_are_rehashed_when_used(team, token_client, settings):
+    settings.API_TOKEN_PEPPER, settings.API_TOKEN_PEPPER_VERSION = "pepper-one", 1
+    token = ApiTokenFactory(user=team.owner, raw=new_token_secret())
+    assert token.hash_version == 1
+    settings.API_TOKEN_PEPPER, settings.API_TOKEN_PEPPER_VERSION = "pepper-two", 2
+    settings.API_TOKEN_OLD_PEPPERS = {"1": "pepper-one"}
+    assert token_client(token.raw).get(PROJECTS).status_code == 200
+    token.refresh_from_db()
+    assert token.hash_version == 2 and token.token_hash == hash_token(token.raw, 2)
+    settings.API_TOKEN_OLD_PEPPERS = {}
+    assert token_client(token.raw).get(PROJECTS).status_code == 200
+
+
+def test_tokens_of_the_earlier_scheme_keep_working_and_move_to_the_pepper(team, token_client):
+    legacy = "prona_" + "Ab3-_" * 8 + "xyz"  # prona_ + 43 URL-safe characters, stored as a bare SHA-256
+    token = ApiTokenFactory(user=team.owner, raw=legacy)
+    ApiToken.objects.filter(pk=token.pk).update(token_hash=hashlib.sha256(legacy.encode()).hexdigest(), hash_version=0)
+    assert token_client(legacy).get(PROJECTS).status_code == 200
+    token.refresh_from_db()
+    assert token.hash_version == 1 and token.token_hash == hash_token(legacy)
+    assert token_client(legacy).get(PROJECTS).status_code == 200
+
+
+def test_a_digest_only_matches_under_its_own_scheme(team, token_client):
+    """A row's scheme is part of the match: a bare SHA-256 stored under a pepper version is no token."""
+    legacy = "prona_" + "Zz9-_" * 8 + "abc"
+    token = ApiTokenFactory(user=team.owner, raw=legacy)
+    ApiToken.objects.filter(pk=token.pk).update(token_hash=hashlib.sha256(legacy.encode()).hexdigest())
+    assert token_client(legacy).get(PROJECTS).status_code == 401

@@ -1,5 +1,6 @@
 import datetime as dt
 import hashlib
+import re
 
 import pytest
 from auditlog.models import LogEntry
@@ -7,6 +8,7 @@ from django.utils import timezone
 
 from apps.integrations.models import ApiToken
 from apps.integrations.scopes import ALL_SCOPES
+from apps.integrations.services.tokens import hash_token
 from tests.factories.integrations import ApiTokenFactory
 from tests.helpers import assert_error
 
@@ -22,13 +24,14 @@ def test_creating_a_token_shows_the_secret_once_and_stores_only_its_hash(team, c
     assert response.status_code == 201
     data = response.json()["data"]
     raw = data["token"]
-    assert raw.startswith("prona_") and len(raw) >= 46
+    assert re.fullmatch(r"prona_[0-9A-Za-z]{38}", raw)
     assert data["warning"] == "Save this token securely - you won't see it again!"
     assert data["scopes"] == ["read:tasks", "write:projects"]
     assert data["tier"] == "free"
     stored = ApiToken.objects.get(pk=data["id"])
-    assert stored.token_hash == hashlib.sha256(raw.encode()).hexdigest()
-    assert stored.token_prefix == raw[:12] and raw not in str(stored.__dict__)
+    assert stored.token_hash != hashlib.sha256(raw.encode()).hexdigest()  # peppered, not a bare digest
+    assert stored.token_hash == hash_token(raw) and stored.hash_version == 1
+    assert stored.token_prefix == raw[:10] and raw not in str(stored.__dict__)
     today = timezone.now().astimezone(dt.UTC).date()
     assert data["expires_at"] == (today + dt.timedelta(days=365)).isoformat()
     assert stored.expires_at == dt.datetime.combine(today + dt.timedelta(days=365), dt.time.max, tzinfo=dt.UTC)
@@ -36,7 +39,8 @@ def test_creating_a_token_shows_the_secret_once_and_stores_only_its_hash(team, c
     listed = client.get(URL).json()["data"]
     detail = client.get(f"{URL}/{data['id']}").json()["data"]
     assert raw not in str(listed) and raw not in str(detail)
-    assert "token" not in listed[0] and "token_hash" not in listed[0]
+    assert "token" not in listed[0] and "token_hash" not in listed[0] and "hash_version" not in listed[0]
+    assert listed[0]["token_prefix"] == raw[:10]
     assert LogEntry.objects.filter(object_pk=str(stored.pk), additional_data__action="token.created").exists()
 
 

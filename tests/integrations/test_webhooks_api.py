@@ -9,6 +9,7 @@ from apps.workspaces.choices import WorkspaceRole
 from tests.factories.integrations import WebhookDeliveryFactory, WebhookFactory
 from tests.factories.workspaces import WorkspaceMemberFactory
 from tests.helpers import assert_error
+from tests.webhook_receiver import UNSAFE_URLS
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +43,9 @@ def test_an_admin_registers_a_webhook_and_its_secret_is_never_returned(team, cli
     assert "webhook_secret_key_0123" not in webhook.secret_encrypted
     assert crypto.decrypt(webhook.secret_encrypted) == "webhook_secret_key_0123"
     for page in (client.get(URL).json(), client.get(f"{URL}/{webhook.pk}").json()):
-        assert "webhook_secret_key_0123" not in str(page) and "secret" not in str(page["data"])
+        items = page["data"] if isinstance(page["data"], list) else [page["data"]]
+        assert "webhook_secret_key_0123" not in str(page) and webhook.secret_encrypted not in str(page)
+        assert all({"secret", "secret_encrypted", "previous_secret_encrypted"}.isdisjoint(item) for item in items)
     assert LogEntry.objects.filter(object_pk=str(webhook.pk), additional_data__action="webhook.created").exists()
 
 
@@ -55,25 +58,33 @@ def test_without_a_secret_one_is_generated_and_shown_once(team, client_for, allo
     assert crypto.decrypt(webhook.secret_encrypted) == data["secret"]
 
 
-@pytest.mark.parametrize(
-    "url",
-    [
-        "http://127.0.0.1:8000/hook",
-        "http://localhost/hook",
-        "http://10.0.0.5/hook",
-        "http://192.168.1.20/hook",
-        "http://169.254.169.254/latest/meta-data",
-        "http://[::1]/hook",
-        "ftp://hooks.example.com/hook",
-        "https://user:pass@hooks.example.com/hook",
-        "not a url",
-    ],
-)
+@pytest.mark.parametrize("url", UNSAFE_URLS)
 def test_private_loopback_and_non_http_targets_are_refused(team, client_for, url, settings):
     settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = False
     response = client_for(team.owner).post(URL, body(team, url=url), format="json")
-    assert_error(response, 422, "VALIDATION_ERROR", field="url")
+    assert response.status_code == 422, (url, response.content)
+    assert "url" in response.json()["error"]["details"]
     assert not Webhook.objects.exists()
+
+
+@pytest.mark.parametrize("url", UNSAFE_URLS)
+def test_private_loopback_and_non_http_targets_are_refused_on_update(team, client_for, url, settings):
+    settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = False
+    webhook = WebhookFactory(workspace=team.workspace)
+    response = client_for(team.owner).patch(f"{URL}/{webhook.pk}", {"url": url}, format="json")
+    assert response.status_code == 422, (url, response.content)
+    assert "url" in response.json()["error"]["details"]
+    webhook.refresh_from_db()
+    assert webhook.url == "https://hooks.example.com/pronaflow"
+
+
+@pytest.mark.parametrize(
+    "url", ["http://8.8.8.8/hook", "http://[2606:4700::1111]/hook", "http://[64:ff9b::808:808]/hook"]
+)
+def test_public_address_literals_are_accepted(team, client_for, url, settings):
+    settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = False
+    response = client_for(team.owner).post(URL, body(team, url=url), format="json")
+    assert response.status_code == 201, response.content
 
 
 def test_a_host_name_resolving_to_a_private_address_is_refused(team, client_for, settings, monkeypatch):
@@ -145,6 +156,8 @@ def test_without_workspace_id_a_member_who_administers_nothing_gets_403(team, cl
         ({"max_retries": 99}, "max_retries"),
         ({"timeout_seconds": 0}, "timeout_seconds"),
         ({"secret": "short"}, "secret"),
+        ({"secret": "whsec_not-base64-at-all!!"}, "secret"),
+        ({"secret": "whsec_c2hvcnQga2V5IG9mIDE3IGJ5dGVz"}, "secret"),
         ({"name": ""}, "name"),
     ],
 )
@@ -245,3 +258,54 @@ def test_the_delivery_history_filters_by_status_with_limit_offset_and_total(
     assert tail["total"] == 64 and len(tail["data"]) == 4
     assert client.get(url, {"status": "exploded"}).status_code == 400
     assert client.get(url, {"offset": -1}).status_code == 400
+
+
+def test_the_spec_s_sdk_example_registers_a_webhook(team, client_for, allow_private_targets):
+    """client.webhooks.create({url, events: [...]}): a list of types, no name, no workspace_id."""
+    response = client_for(team.admin).post(
+        URL, {"url": "https://your-app.com/webhook", "events": ["task.created", "task.completed"]}, format="json"
+    )
+    assert response.status_code == 201, response.content
+    data = response.json()["data"]
+    assert data["name"] == "your-app.com" and data["workspace_id"] == str(team.workspace.pk)
+    assert data["subscribed_events"] == {"task.completed": True, "task.created": True}
+    assert data["secret"].startswith("whsec_")
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"events": ["task.exploded"]}, "subscribed_events"),
+        ({"events": []}, "events"),
+        ({"events": ["task.created"], "subscribed_events": {"task.created": True}}, "events"),
+        ({}, "subscribed_events"),
+    ],
+)
+def test_invalid_event_lists_answer_422(team, client_for, allow_private_targets, payload, field):
+    response = client_for(team.owner).post(
+        URL, {"workspace_id": str(team.workspace.pk), "url": "https://hooks.example.com/x", **payload}, format="json"
+    )
+    assert response.status_code == 422, response.content
+    assert field in response.json()["error"]["details"]
+    assert not Webhook.objects.exists()
+
+
+@pytest.mark.parametrize("policy", ["exponential", "linear", "fixed"])
+def test_every_retry_policy_is_accepted(team, client_for, allow_private_targets, policy):
+    response = client_for(team.owner).post(URL, body(team, retry_policy=policy, max_retries=10), format="json")
+    assert response.status_code == 201
+    assert response.json()["data"]["retry_policy"] == policy
+
+
+def test_rotating_the_secret_shows_the_new_one_once(team, client_for):
+    webhook = WebhookFactory(workspace=team.workspace)
+    old = crypto.decrypt(webhook.secret_encrypted)
+    response = client_for(team.admin).post(f"{URL}/{webhook.pk}/rotate-secret")
+    assert response.status_code == 200
+    data = response.json()["data"]
+    webhook.refresh_from_db()
+    assert crypto.decrypt(webhook.secret_encrypted) == data["secret"] != old
+    assert crypto.decrypt(webhook.previous_secret_encrypted) == old
+    assert data["previous_secret_expires_at"] is not None
+    assert "secret" not in client_for(team.admin).get(f"{URL}/{webhook.pk}").json()["data"]
+    assert client_for(team.member).post(f"{URL}/{webhook.pk}/rotate-secret").status_code == 404

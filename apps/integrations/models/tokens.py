@@ -9,13 +9,15 @@ from apps.integrations.choices import TokenTier
 
 
 class ApiToken(UUIDModel, TimeStampedModel):
-    """A bearer token acting as its owner, limited to its scopes. Only the SHA-256 of the secret is
-    stored, with a short prefix so people can tell their tokens apart. Revoked tokens are kept for
-    the audit trail."""
+    """A bearer token acting as its owner, limited to its scopes. Only a digest of the secret is
+    stored (scheme `hash_version`: 0 a bare SHA-256, n HMAC-SHA256 under pepper version n; see
+    apps.integrations.services.tokens), with a short prefix so people can tell their tokens apart.
+    Revoked tokens are kept for the audit trail."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=100)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    hash_version = models.PositiveSmallIntegerField(editable=False)
     token_prefix = models.CharField(max_length=16, editable=False)
     scopes = models.JSONField(default=list)
     tier = models.CharField(

@@ -25,8 +25,9 @@ class WebhookSerializer(serializers.ModelSerializer):
             "max_retries",
             "timeout_seconds",
             "consecutive_failures",
-            "deactivated_at",
-            "deactivation_reason",
+            "disabled_at",
+            "disabled_reason",
+            "previous_secret_expires_at",
             "last_triggered_at",
             "created_at",
             "updated_at",
@@ -38,7 +39,8 @@ class WebhookCreatedSerializer(WebhookSerializer):
     secret = serializers.CharField(
         source="plain_secret",
         allow_null=True,
-        help_text="The generated signing secret when none was given (shown once); null otherwise.",
+        help_text="The generated signing secret (whsec_..., a Standard Webhooks secret) when none was given, "
+        "or the new one after a rotation: shown once. Null when you chose the secret.",
     )
 
     class Meta(WebhookSerializer.Meta):
@@ -63,17 +65,37 @@ class WebhookCreateSerializer(StrictEventsMixin, serializers.Serializer):
         allow_null=True,
         help_text="Workspace to notify about; may be left out by someone who administers exactly one workspace.",
     )
-    name = serializers.CharField(max_length=120)
+    name = serializers.CharField(max_length=120, required=False, help_text="Defaults to the URL's host.")
     url = serializers.CharField(max_length=2000, help_text="http(s) URL of the receiver (public hosts only).")
     secret = serializers.CharField(
-        min_length=16, max_length=256, required=False, help_text="Signing secret; generated when omitted."
+        min_length=16,
+        max_length=256,
+        required=False,
+        help_text="Signing secret (any text of 16+ characters, or a whsec_ Standard Webhooks secret); "
+        "generated when omitted.",
     )
     subscribed_events = serializers.DictField(
-        child=serializers.BooleanField(), allow_empty=False, help_text=EVENTS_HELP
+        child=serializers.BooleanField(), allow_empty=False, required=False, help_text=EVENTS_HELP
+    )
+    events = serializers.ListField(
+        child=serializers.CharField(max_length=64),
+        allow_empty=False,
+        required=False,
+        help_text="The event types to subscribe to, as a list (the spec's SDK example); instead of subscribed_events.",
     )
     retry_policy = serializers.ChoiceField(choices=RetryPolicy.choices, default=RetryPolicy.EXPONENTIAL)
     max_retries = serializers.IntegerField(min_value=0, max_value=10, default=3)
     timeout_seconds = serializers.IntegerField(min_value=1, max_value=30, default=10)
+
+    def validate(self, attrs):
+        events = attrs.pop("events", None)
+        if "subscribed_events" in attrs and events is not None:
+            raise serializers.ValidationError({"events": ["Send either events or subscribed_events, not both."]})
+        if events is not None:
+            attrs["subscribed_events"] = dict.fromkeys(events, True)
+        if "subscribed_events" not in attrs:
+            raise serializers.ValidationError({"subscribed_events": ["This field is required (or send events)."]})
+        return attrs
 
 
 class WebhookUpdateSerializer(StrictEventsMixin, serializers.Serializer):
@@ -93,6 +115,10 @@ class WebhookDeliverySerializer(serializers.ModelSerializer):
     webhook_id = serializers.UUIDField(read_only=True)
     event_id = serializers.UUIDField(read_only=True, allow_null=True)
     status = serializers.ChoiceField(choices=DeliveryStatus.choices, read_only=True)
+    request_headers = serializers.DictField(
+        child=serializers.CharField(), read_only=True, help_text="Of the last attempt, signatures masked."
+    )
+    response_body = serializers.CharField(read_only=True, help_text="The first 8 KB of the last answer.")
 
     class Meta:
         model = WebhookDelivery
@@ -108,6 +134,9 @@ class WebhookDeliverySerializer(serializers.ModelSerializer):
             "last_error",
             "next_retry_at",
             "delivered_at",
+            "request_headers",
+            "response_body",
+            "redelivery",
             "created_at",
         ]
         read_only_fields = fields

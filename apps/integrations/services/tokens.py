@@ -1,10 +1,25 @@
-"""API tokens: create (the secret is shown once), update, revoke, authenticate."""
+"""API tokens: create (the secret is shown once), update, revoke, authenticate.
+
+A token is `prona_` + 32 random base62 characters + 6 base62 characters of the CRC32 of those 32
+(GitHub's format): secret scanners recognise a PronaFlow token offline (`prona_[0-9A-Za-z]{38}` whose
+checksum matches), and a mistyped, truncated or made-up value is refused before any database lookup.
+
+Only a digest is stored, with its scheme on the row (`hash_version`, NetBox v2's way): HMAC-SHA256
+under the server pepper of that version (API_TOKEN_PEPPER, API_TOKEN_PEPPER_VERSION, older ones in
+API_TOKEN_OLD_PEPPERS), so a copy of the database alone cannot be checked against guesses. Version 0
+is the bare SHA-256 of tokens issued before (`prona_` + 43 URL-safe characters): they keep working,
+and any token is re-hashed under the current pepper when it is used.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
+import re
 import secrets
+import string
+import zlib
 from datetime import timedelta
 
 from django.conf import settings
@@ -18,7 +33,12 @@ from apps.integrations.models import ApiToken
 from apps.integrations.scopes import ALL_SCOPES
 
 TOKEN_PREFIX = "prona_"  # noqa: S105  (a public marker, not a secret)
-DISPLAY_PREFIX_LENGTH = 12  # "prona_" + 6 characters of the secret
+BASE62 = string.digits + string.ascii_uppercase + string.ascii_lowercase
+RANDOM_LENGTH = 32
+CHECKSUM_LENGTH = 6
+TOKEN_PATTERN = re.compile(rf"^{TOKEN_PREFIX}[0-9A-Za-z]{{{RANDOM_LENGTH + CHECKSUM_LENGTH}}}$")
+DISPLAY_PREFIX_LENGTH = 10  # "prona_" + 4 characters of the secret
+LEGACY_HASH_VERSION = 0  # the bare SHA-256 of tokens issued before peppered digests
 LAST_USED_PRECISION = timedelta(minutes=1)
 CREATION_WARNING = "Save this token securely - you won't see it again!"
 
@@ -27,13 +47,58 @@ def max_lifetime() -> timedelta:
     return timedelta(days=getattr(settings, "API_TOKEN_MAX_DAYS", 365))
 
 
-def hash_token(raw: str) -> str:
-    """SHA-256 of the secret: enough for 256 bits of randomness, and a single indexed lookup."""
-    return hashlib.sha256(raw.encode()).hexdigest()
+def _base62(number: int, width: int) -> str:
+    digits = ""
+    while number:
+        number, digit = divmod(number, 62)
+        digits = BASE62[digit] + digits
+    return digits.rjust(width, BASE62[0])
+
+
+def token_checksum(random_part: str) -> str:
+    """The 6 characters that end a token: the CRC32 of its random part, in base62, left-padded with 0."""
+    return _base62(zlib.crc32(random_part.encode()), CHECKSUM_LENGTH)
+
+
+def is_current_format(raw: str) -> bool:
+    return bool(TOKEN_PATTERN.match(raw))
+
+
+def is_well_formed(raw: str) -> bool:
+    """False for a value of the current format whose checksum does not match; True for a valid one
+    and for any value of the earlier format (which has no checksum)."""
+    if not is_current_format(raw):
+        return True
+    body = raw[len(TOKEN_PREFIX) :]
+    return hmac.compare_digest(token_checksum(body[:RANDOM_LENGTH]), body[RANDOM_LENGTH:])
 
 
 def new_token_secret() -> str:
-    return TOKEN_PREFIX + secrets.token_urlsafe(32)
+    random_part = "".join(secrets.choice(BASE62) for _ in range(RANDOM_LENGTH))
+    return TOKEN_PREFIX + random_part + token_checksum(random_part)
+
+
+def current_pepper_version() -> int:
+    return int(getattr(settings, "API_TOKEN_PEPPER_VERSION", 1))
+
+
+def peppers() -> dict[int, bytes]:
+    """Pepper of every version still accepted; the current one is API_TOKEN_PEPPER (derived from
+    SECRET_KEY when unset)."""
+    known = {
+        int(version): pepper.encode() for version, pepper in getattr(settings, "API_TOKEN_OLD_PEPPERS", {}).items()
+    }
+    current = getattr(settings, "API_TOKEN_PEPPER", "") or f"pronaflow.api-token-pepper:{settings.SECRET_KEY}"
+    known[current_pepper_version()] = current.encode()
+    return known
+
+
+def hash_token(raw: str, version: int | None = None) -> str:
+    """The stored digest of a token under hash scheme `version` (default: the current pepper)."""
+    version = current_pepper_version() if version is None else version
+    if version == LEGACY_HASH_VERSION:
+        return hashlib.sha256(raw.encode()).hexdigest()
+    return hmac.new(peppers()[version], raw.encode(), hashlib.sha256).hexdigest()
 
 
 def validate_scopes(scopes: list[str]) -> list[str]:
@@ -77,6 +142,7 @@ def token_create(*, actor, name: str, scopes: list[str], expires_at: dt.date | N
             user=actor,
             name=name,
             token_hash=hash_token(raw),
+            hash_version=current_pepper_version(),
             token_prefix=raw[:DISPLAY_PREFIX_LENGTH],
             scopes=clean_scopes,
             expires_at=expiry,
@@ -122,11 +188,23 @@ def token_revoke(*, actor, token: ApiToken) -> ApiToken:
 
 
 def token_authenticate(raw: str) -> ApiToken | None:
-    """The usable token whose secret is `raw`, with its user loaded; None when unknown, expired,
-    revoked or inactive. Touches last_used_at at most once a minute."""
-    token = ApiToken.objects.select_related("user").filter(token_hash=hash_token(raw)).first()
-    if token is None or not token.is_usable:
+    """The usable token whose secret is `raw`, with its user loaded; None when its checksum is wrong
+    (without a database lookup), or when it is unknown, expired, revoked or inactive. One indexed
+    query whatever the number of peppers; a token found under an older scheme is re-hashed under the
+    current pepper. Touches last_used_at at most once a minute."""
+    if not is_well_formed(raw):
         return None
+    versions = list(peppers())
+    if not is_current_format(raw):
+        versions.append(LEGACY_HASH_VERSION)
+    digests = {version: hash_token(raw, version) for version in versions}
+    token = ApiToken.objects.select_related("user").filter(token_hash__in=digests.values()).first()
+    if token is None or digests.get(token.hash_version) != token.token_hash or not token.is_usable:
+        return None
+    current = current_pepper_version()
+    if token.hash_version != current:
+        token.token_hash, token.hash_version = digests[current], current
+        ApiToken.objects.filter(pk=token.pk).update(token_hash=token.token_hash, hash_version=current)
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

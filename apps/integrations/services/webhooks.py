@@ -1,35 +1,28 @@
-"""Webhooks: configuration, delivery attempts, retries with backoff, automatic deactivation."""
+"""Webhooks: configuration (create, update, rotate the secret, delete) and retention. Deliveries,
+tests and redeliveries are the pipeline's (apps.integrations.services.deliveries)."""
 
 from __future__ import annotations
 
-import json
-import logging
-import secrets
-import socket
 from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import F, Q
 from django.utils import timezone
 
 from apps.core import crypto
 from apps.core.audit import record_action
 from apps.core.exceptions import ValidationFailed
 from apps.core.services import model_update
-from apps.core.webhooks import UnsafeTarget, check_target, deliver, private_targets_allowed
+from apps.core.webhooks import UnsafeTarget, check_secret, new_secret, validate_target
 from apps.integrations.choices import DeliveryStatus, RetryPolicy
 from apps.integrations.events import WEBHOOK_EVENT_TYPES
 from apps.integrations.models import Webhook, WebhookDelivery
 from apps.workspaces.access import require_workspace_role
 from apps.workspaces.choices import ADMIN_ROLES
 
-logger = logging.getLogger("pronaflow.integrations")
-
-OPEN_STATUSES = (DeliveryStatus.PENDING, DeliveryStatus.RETRYING)
-LOST_DISPATCH_AFTER = timedelta(minutes=2)
+# How long the previous secret still signs after a rotation.
+PREVIOUS_SECRET_GRACE = timedelta(hours=24)
 
 
 def _setting(name: str, default):
@@ -37,30 +30,34 @@ def _setting(name: str, default):
 
 
 def new_webhook_secret() -> str:
-    return f"whsec_{secrets.token_urlsafe(32)}"
+    """A Standard Webhooks secret: "whsec_" + base64 of 32 random bytes."""
+    return new_secret()
 
 
 def validate_url(url: str) -> str:
-    """Configuration-time target check (raises ValidationFailed on `url`): scheme, credentials,
-    literal and resolved private addresses. A host name that does not resolve yet is accepted (its
-    deliveries fail and are recorded until it does); delivery checks again, against what the host
-    resolves to at that moment."""
+    """Configuration-time target check (raises ValidationFailed on `url`), the same webhook event
+    consumers get: scheme, credentials, literal addresses in every spelling and resolved private
+    addresses (WEBHOOK_ALLOWED_HOSTS excepted). A host name that does not resolve yet is accepted
+    (its deliveries fail and are recorded until it does); every connection checks again."""
     try:
-        check_target(url, resolve=False)
-        if not private_targets_allowed() and _resolves(url):
-            check_target(url)
+        validate_target(url)
     except UnsafeTarget as exc:
         raise ValidationFailed.field("url", str(exc)) from None
     return url
 
 
-def _resolves(url: str) -> bool:
-    parts = urlsplit(url)
+def validate_secret(secret: str) -> str:
+    """A chosen secret: any text of 16+ characters, or a valid Standard Webhooks secret when it
+    starts with "whsec_" (so a mangled one is not silently used as text)."""
     try:
-        socket.getaddrinfo(parts.hostname, parts.port or 443, type=socket.SOCK_STREAM)
-    except (OSError, UnicodeError, ValueError):
-        return False
-    return True
+        return check_secret(secret)
+    except ValueError as exc:
+        raise ValidationFailed.field("secret", str(exc)) from None
+
+
+def default_name(url: str) -> str:
+    """The name of a webhook registered without one (the spec's SDK example): its URL's host."""
+    return (urlsplit(url).hostname or url)[:120]
 
 
 def validate_events(events: dict, *, current: dict | None = None) -> dict:
@@ -99,9 +96,12 @@ def webhook_create(
 ) -> Webhook:
     """Register a webhook on `workspace` (owner/admin: PermissionDenied otherwise). Without a
     `secret` one is generated and returned once on the object as `plain_secret`; the secret is
-    stored encrypted. Audited as webhook.created. Raises ValidationFailed (url, subscribed_events)."""
+    stored encrypted. Audited as webhook.created. Raises ValidationFailed (url, secret,
+    subscribed_events)."""
     require_workspace_role(actor, workspace.pk, *ADMIN_ROLES)
     validate_url(url)
+    if secret:
+        validate_secret(secret)
     events = validate_events(subscribed_events)
     if not events:
         raise ValidationFailed.field("subscribed_events", "Subscribe to at least one event type.")
@@ -132,11 +132,14 @@ def webhook_create(
 
 def webhook_update(*, actor, webhook: Webhook, data: dict) -> Webhook:
     """Change a webhook (owner/admin of its workspace). `subscribed_events` merges (false
-    unsubscribes); a new `secret` replaces the old one; re-activating clears the failure streak.
+    unsubscribes); a new `secret` replaces the old one (which still signs for a day, as after a
+    rotation); re-activating clears the failure streak.
     Raises PermissionDenied, ValidationFailed."""
     require_workspace_role(actor, webhook.workspace_id, *ADMIN_ROLES)
     if "url" in data:
         validate_url(data["url"])
+    if data.get("secret"):
+        validate_secret(data["secret"])
     with transaction.atomic():
         model_update(
             instance=webhook,
@@ -149,17 +152,55 @@ def webhook_update(*, actor, webhook: Webhook, data: dict) -> Webhook:
             if not webhook.subscribed_events:
                 raise ValidationFailed.field("subscribed_events", "Subscribe to at least one event type.")
         if data.get("secret"):
-            webhook.secret_encrypted = crypto.encrypt(data["secret"])
+            _replace_secret(webhook, data["secret"])
         if "is_active" in data and data["is_active"] != webhook.is_active:
             webhook.is_active = data["is_active"]
             if webhook.is_active:
                 webhook.consecutive_failures = 0
-                webhook.deactivated_at = None
-                webhook.deactivation_reason = ""
+                webhook.disabled_at = None
+                webhook.disabled_reason = ""
             else:
-                webhook.deactivated_at = timezone.now()
-                webhook.deactivation_reason = "Deactivated by a workspace administrator."
+                webhook.disabled_at = timezone.now()
+                webhook.disabled_reason = "Disabled by a workspace administrator."
         webhook.save()
+    return webhook
+
+
+def _replace_secret(webhook: Webhook, plain_secret: str) -> None:
+    webhook.previous_secret_encrypted = webhook.secret_encrypted
+    webhook.previous_secret_expires_at = timezone.now() + PREVIOUS_SECRET_GRACE
+    webhook.secret_encrypted = crypto.encrypt(plain_secret)
+
+
+def webhook_secrets(webhook: Webhook, *, now) -> list[str]:
+    """The secrets that sign a delivery now: the current one, then the previous one during its grace."""
+    secrets = [crypto.decrypt(webhook.secret_encrypted)]
+    expires = webhook.previous_secret_expires_at
+    if webhook.previous_secret_encrypted and expires and expires > now:
+        secrets.append(crypto.decrypt(webhook.previous_secret_encrypted))
+    return secrets
+
+
+def webhook_rotate_secret(*, actor, webhook: Webhook) -> Webhook:
+    """Replace a webhook's secret with a generated one, returned once on the object as
+    `plain_secret` (owner/admin). The previous secret keeps signing too (a second signature in
+    `webhook-signature`) for PREVIOUS_SECRET_GRACE, so receivers can switch without losing a
+    delivery. Audited as webhook.secret_rotated. Raises PermissionDenied."""
+    require_workspace_role(actor, webhook.workspace_id, *ADMIN_ROLES)
+    plain_secret = new_webhook_secret()
+    with transaction.atomic():
+        _replace_secret(webhook, plain_secret)
+        webhook.save(
+            update_fields=["secret_encrypted", "previous_secret_encrypted", "previous_secret_expires_at", "updated_at"]
+        )
+        record_action(
+            "webhook.secret_rotated",
+            actor=actor,
+            target=webhook,
+            workspace_id=webhook.workspace_id,
+            extra={"previous_secret_expires_at": webhook.previous_secret_expires_at.isoformat()},
+        )
+    webhook.plain_secret = plain_secret
     return webhook
 
 
@@ -175,164 +216,6 @@ def webhook_delete(*, actor, webhook: Webhook) -> None:
             extra={"url": webhook.url},
         )
         webhook.delete()
-
-
-# --- Deliveries -------------------------------------------------------------------------------
-
-
-def delivery_body(event) -> dict:
-    """The JSON document a receiver gets for a domain event (ids as strings)."""
-    body = {
-        "event_id": str(event.pk),
-        "event_type": event.event_type,
-        "occurred_at": event.occurred_at,
-        "workspace_id": str(event.workspace_id),
-        "actor_id": str(event.actor_id) if event.actor_id else None,
-        "data": event.payload,
-    }
-    return json.loads(json.dumps(body, cls=DjangoJSONEncoder))
-
-
-def deliveries_create_for_event(event) -> list[str]:
-    """One pending delivery per active webhook of the event's workspace subscribed to its type
-    (idempotent: the (webhook, event) pair is unique). Sending is queued after commit. Returns the
-    ids of the event's open deliveries."""
-    if event.workspace_id is None or event.event_type not in WEBHOOK_EVENT_TYPES:
-        return []
-    webhooks = Webhook.objects.filter(
-        workspace_id=event.workspace_id, is_active=True, subscribed_events__has_key=event.event_type
-    ).values_list("pk", flat=True)
-    body = delivery_body(event)
-    WebhookDelivery.objects.bulk_create(
-        [WebhookDelivery(webhook_id=pk, event=event, event_type=event.event_type, body=body) for pk in webhooks],
-        ignore_conflicts=True,
-    )
-    ids = [
-        str(pk)
-        for pk in WebhookDelivery.objects.filter(event=event, status__in=OPEN_STATUSES).values_list("pk", flat=True)
-    ]
-    if ids:
-        from apps.integrations.tasks import webhook_deliver_task
-
-        transaction.on_commit(lambda: [webhook_deliver_task.delay(pk) for pk in ids])
-    return ids
-
-
-def retry_delay(policy: str, attempt: int) -> timedelta:
-    """Wait before the retry that follows failed attempt number `attempt` (1-based)."""
-    base = _setting("WEBHOOK_RETRY_BASE_SECONDS", 60)
-    seconds = base * 2 ** (attempt - 1) if policy == RetryPolicy.EXPONENTIAL else base * attempt
-    return timedelta(seconds=min(seconds, _setting("WEBHOOK_RETRY_MAX_SECONDS", 6 * 3600)))
-
-
-def _claim(delivery_id, now) -> bool:
-    """Take the delivery for one attempt: a conditional update, so two workers (the task and the
-    retry job) never send the same attempt. The lease (next_retry_at) expires if the worker dies."""
-    return bool(
-        WebhookDelivery.objects.filter(pk=delivery_id, status__in=OPEN_STATUSES, webhook__is_active=True)
-        .filter(Q(next_retry_at__isnull=True) | Q(next_retry_at__lte=now))
-        .update(
-            next_retry_at=now + timedelta(seconds=_setting("WEBHOOK_DELIVERY_LEASE_SECONDS", 120)),
-            attempt_number=F("attempt_number") + 1,
-            updated_at=now,
-        )
-    )
-
-
-def webhook_delivery_attempt(*, delivery_id) -> str | None:
-    """Send one attempt of a delivery and record its outcome: delivered; retrying (next_retry_at
-    after the webhook's backoff) while attempts remain (1 + max_retries in all); failed after the
-    last one. WEBHOOK_MAX_CONSECUTIVE_FAILURES failed deliveries in a row deactivate the webhook
-    (audited as webhook.deactivated). Returns the new status, or None when the delivery was not due
-    or already taken. Never raises for receiver errors."""
-    now = timezone.now()
-    if not _claim(delivery_id, now):
-        return None
-    delivery = WebhookDelivery.objects.select_related("webhook").get(pk=delivery_id)
-    webhook = delivery.webhook
-    raw = json.dumps(delivery.body, separators=(",", ":"), sort_keys=True).encode()
-    result = deliver(
-        webhook.url,
-        raw,
-        crypto.decrypt(webhook.secret_encrypted),
-        headers={"X-PronaFlow-Event": delivery.event_type, "X-PronaFlow-Delivery": str(delivery.pk)},
-        timeout=webhook.timeout_seconds,
-    )
-    finished = timezone.now()
-    with transaction.atomic():
-        webhook = Webhook.objects.select_for_update().get(pk=webhook.pk)
-        delivery.status_code = result.status_code
-        delivery.response_time_ms = result.response_time_ms
-        webhook.last_triggered_at = finished
-        if result.ok:
-            delivery.status = DeliveryStatus.DELIVERED
-            delivery.delivered_at = finished
-            delivery.next_retry_at = None
-            delivery.last_error = ""
-            webhook.consecutive_failures = 0
-        else:
-            delivery.last_error = result.error
-            if delivery.attempt_number <= webhook.max_retries:
-                delivery.status = DeliveryStatus.RETRYING
-                delivery.next_retry_at = finished + retry_delay(webhook.retry_policy, delivery.attempt_number)
-            else:
-                delivery.status = DeliveryStatus.FAILED
-                delivery.next_retry_at = None
-                webhook.consecutive_failures += 1
-                _deactivate_if_failing(webhook, finished)
-        delivery.save(
-            update_fields=[
-                "status",
-                "status_code",
-                "response_time_ms",
-                "last_error",
-                "next_retry_at",
-                "delivered_at",
-                "updated_at",
-            ]
-        )
-        webhook.save(
-            update_fields=[
-                "last_triggered_at",
-                "consecutive_failures",
-                "is_active",
-                "deactivated_at",
-                "deactivation_reason",
-                "updated_at",
-            ]
-        )
-    return delivery.status
-
-
-def _deactivate_if_failing(webhook: Webhook, now) -> None:
-    limit = _setting("WEBHOOK_MAX_CONSECUTIVE_FAILURES", 5)
-    if webhook.is_active and webhook.consecutive_failures >= limit:
-        webhook.is_active = False
-        webhook.deactivated_at = now
-        webhook.deactivation_reason = f"{webhook.consecutive_failures} deliveries in a row failed."
-        record_action(
-            "webhook.deactivated",
-            actor=None,
-            target=webhook,
-            workspace_id=webhook.workspace_id,
-            extra={"consecutive_failures": webhook.consecutive_failures},
-        )
-
-
-def due_delivery_ids(*, limit: int = 500) -> list[str]:
-    """Open deliveries of active webhooks whose retry is due, plus pending ones whose first attempt
-    was lost (queued over two minutes ago and never claimed), oldest first."""
-    now = timezone.now()
-    return [
-        str(pk)
-        for pk in WebhookDelivery.objects.filter(status__in=OPEN_STATUSES, webhook__is_active=True)
-        .filter(
-            Q(next_retry_at__lte=now)
-            | Q(next_retry_at__isnull=True, status=DeliveryStatus.PENDING, created_at__lt=now - LOST_DISPATCH_AFTER)
-        )
-        .order_by("created_at")
-        .values_list("pk", flat=True)[:limit]
-    ]
 
 
 def integrations_purge_old(*, batch_size: int = 5000) -> dict[str, int]:

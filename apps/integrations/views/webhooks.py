@@ -17,6 +17,7 @@ from apps.integrations.serializers.webhooks import (
     WebhookSerializer,
     WebhookUpdateSerializer,
 )
+from apps.integrations.services import deliveries
 from apps.integrations.services import webhooks as services
 from apps.integrations.views.common import DeliveryPagination, PagedView
 from apps.workspaces.models import Workspace
@@ -59,10 +60,12 @@ class WebhookListCreateView(PagedView):
         tags=TAGS,
         request=WebhookCreateSerializer,
         responses={201: WebhookCreatedSerializer},
-        summary="Register a webhook on a workspace (owner, admin; default: the one workspace I administer)",
+        summary="Register a webhook on a workspace (owner, admin; default: the one workspace I administer); "
+        "`events` (a list) may replace `subscribed_events`, `name` defaults to the URL's host",
     )
     def post(self, request):
         data = self.validated(WebhookCreateSerializer)
+        data.setdefault("name", services.default_name(data["url"]))
         workspace = data.pop("workspace_id", None) or selectors.webhook_workspace_default(actor=request.user)
         webhook = services.webhook_create(actor=request.user, workspace=workspace, **data)
         return Response(WebhookCreatedSerializer(webhook).data, status=status.HTTP_201_CREATED)
@@ -112,3 +115,68 @@ class WebhookDeliveryListView(PagedView):
         webhook = selectors.webhook_get(actor=request.user, webhook_id=webhook_id)
         delivery_status = choice_param(request.query_params, "status", DeliveryStatus.values)
         return self.paged(selectors.delivery_list(webhook=webhook, status=delivery_status))
+
+
+class WebhookTestView(PagedView):
+    serializer_class = WebhookDeliverySerializer
+
+    @extend_schema(
+        operation_id="integration_webhooks_test",
+        tags=TAGS,
+        request=None,
+        responses={202: WebhookDeliverySerializer},
+        summary="Send a signed webhook.test message now (also to an inactive webhook; one attempt, in the log)",
+    )
+    def post(self, request, webhook_id):
+        webhook = selectors.webhook_get(actor=request.user, webhook_id=webhook_id)
+        delivery = deliveries.webhook_test(actor=request.user, webhook=webhook)
+        return Response(WebhookDeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED)
+
+
+class WebhookRotateSecretView(PagedView):
+    serializer_class = WebhookCreatedSerializer
+
+    @extend_schema(
+        operation_id="integration_webhooks_rotate_secret",
+        tags=TAGS,
+        request=None,
+        responses=WebhookCreatedSerializer,
+        summary="Generate a new secret, shown once; the previous one keeps signing for 24 hours",
+    )
+    def post(self, request, webhook_id):
+        webhook = selectors.webhook_get(actor=request.user, webhook_id=webhook_id)
+        webhook = services.webhook_rotate_secret(actor=request.user, webhook=webhook)
+        return Response(WebhookCreatedSerializer(webhook).data)
+
+
+class WebhookDeliveryDetailView(PagedView):
+    serializer_class = WebhookDeliverySerializer
+
+    @extend_schema(
+        operation_id="integration_webhooks_deliveries_retrieve",
+        tags=TAGS,
+        responses=WebhookDeliverySerializer,
+        summary="One delivery of a webhook, with its last request's headers and answer",
+    )
+    def get(self, request, webhook_id, delivery_id):
+        webhook = selectors.webhook_get(actor=request.user, webhook_id=webhook_id)
+        delivery = selectors.delivery_get(webhook=webhook, delivery_id=delivery_id)
+        return Response(WebhookDeliverySerializer(delivery).data)
+
+
+class WebhookRedeliverView(PagedView):
+    serializer_class = WebhookDeliverySerializer
+
+    @extend_schema(
+        operation_id="integration_webhooks_deliveries_redeliver",
+        tags=TAGS,
+        request=None,
+        responses={202: WebhookDeliverySerializer},
+        summary="Send a delivered or failed delivery again: a new attempt with the same webhook-id (409 while it "
+        "is open or the webhook is inactive)",
+    )
+    def post(self, request, webhook_id, delivery_id):
+        webhook = selectors.webhook_get(actor=request.user, webhook_id=webhook_id)
+        delivery = selectors.delivery_get(webhook=webhook, delivery_id=delivery_id)
+        delivery = deliveries.delivery_redeliver(actor=request.user, delivery=delivery)
+        return Response(WebhookDeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED)

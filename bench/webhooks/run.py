@@ -1,0 +1,309 @@
+"""Benchmark: webhook deliveries through the real pipeline (domain event -> Celery dispatch -> the
+"webhooks" queue -> signed POST) to a loopback receiver, against a bare httpx client.
+
+A receiver runs in its own process on 127.0.0.1:8170 (HTTP/1.1 keep-alive, answers 200 `{}`, notes
+when each message arrives). Two Celery workers run against a scratch database and Redis: one on the
+default queue (event dispatch) and one on the "webhooks" queue (deliveries), 2 processes each, as
+`make worker` and `make webhook-worker` start them on a 2-core machine. One webhook subscribes to the
+events.
+
+  latency     N events emitted at a steady --rate (each in its own transaction): time from the
+              commit to the receiver getting the message, p50 / p90 / p99
+  burst       N events emitted at once: end-to-end deliveries per second (first commit to last receipt)
+  drain       N deliveries queued at once on the "webhooks" queue: deliveries per second of the two
+              delivery workers (claim, sign, POST, record)
+  floor       one process, one reused httpx.Client, POSTing the same bodies one after another
+
+The ratio reported is drain / floor. Nothing leaves 127.0.0.1; the scratch database (pf_bench_webhooks)
+is dropped at the end and the Redis database (REDIS_URL, default redis://127.0.0.1:6379/7) flushed.
+
+    DJANGO_SETTINGS_MODULE=tests.settings .venv/bin/python bench/webhooks/run.py [--events 1000] [--rate 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "bench" / "notifications"))
+os.environ.setdefault("BENCH_DB", "pf_bench_webhooks")
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/7")
+os.environ["CELERY_TASK_ALWAYS_EAGER"] = "false"
+os.environ["WEBHOOK_ALLOW_PRIVATE_TARGETS"] = "true"  # the receiver is on loopback
+os.environ["LOG_LEVEL"] = "WARNING"
+PORT = 8170
+
+
+# --- The receiver ---------------------------------------------------------------------------------
+
+
+def serve(port: int) -> None:
+    arrivals: dict[str, float] = {}
+
+    class Receiver(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # headers and body are two writes: no 40 ms delayed-ACK stall
+
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            arrivals.setdefault(json.loads(body).get("id") or "", time.time())
+            self._answer(b"{}")
+
+        def do_GET(self):  # the arrival times, for the benchmark; DELETE-free reset by ?reset
+            payload = json.dumps(arrivals).encode()
+            if self.path.endswith("reset"):
+                arrivals.clear()
+            self._answer(payload)
+
+        def _answer(self, payload: bytes) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def log_message(self, *args):
+            """Quiet."""
+
+    server = ThreadingHTTPServer(("127.0.0.1", port), Receiver)
+    server.daemon_threads = True
+    server.serve_forever()
+
+
+def arrivals(url: str, *, reset: bool = False) -> dict[str, float]:
+    import httpx
+
+    return httpx.get(url + ("?reset" if reset else ""), timeout=10).json()
+
+
+def wait_for(url: str, ids: set[str], timeout: float) -> dict[str, float]:
+    deadline = time.time() + timeout
+    while True:
+        seen = arrivals(url)
+        if ids <= set(seen) or time.time() > deadline:
+            missing = len(ids - set(seen))
+            if missing:
+                raise RuntimeError(f"{missing} of {len(ids)} messages did not arrive within {timeout:.0f} s")
+            return seen
+        time.sleep(0.2)
+
+
+# --- Celery workers -------------------------------------------------------------------------------
+
+
+def start_worker(name: str, queue: str, concurrency: int, workdir: str) -> subprocess.Popen:
+    pidfile = os.path.join(workdir, f"{name}.pid")
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "pronaflow",
+        "worker",
+        "-Q",
+        queue,
+        "-c",
+        str(concurrency),
+        "-n",
+        f"{name}@bench",
+        "--pidfile",
+        pidfile,
+        "--loglevel=warning",
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+    ]
+    return subprocess.Popen(command, cwd=ROOT, env=dict(os.environ), stdout=subprocess.DEVNULL)
+
+
+def wait_for_workers(names: list[str], timeout: float = 60) -> None:
+    from pronaflow.celery import app
+
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        replies = {name for reply in app.control.ping(timeout=1) for name in reply}
+        if all(f"{name}@bench" in replies for name in names):
+            return
+    raise RuntimeError("the Celery workers did not start")
+
+
+def stop(workers: list[subprocess.Popen]) -> None:
+    for worker in workers:
+        worker.send_signal(signal.SIGTERM)
+    for worker in workers:
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+
+
+# --- Measurements ---------------------------------------------------------------------------------
+
+
+def emit_events(world, count: int, rate: float | None) -> dict[str, float]:
+    """Emit `count` project.updated events, each in its own transaction; returns event id -> the
+    time its transaction committed."""
+    from django.db import transaction
+
+    from apps.events.services import emit
+
+    committed, started = {}, time.time()
+    for index in range(count):
+        if rate:
+            time.sleep(max(0.0, started + index / rate - time.time()))
+        with transaction.atomic():
+            event = emit(
+                "project.updated",
+                aggregate=world["project"],
+                actor=world["owner"],
+                workspace=world["workspace"],
+                project=world["project"],
+                payload={
+                    "project_id": str(world["project"].pk),
+                    "workspace_id": str(world["workspace"].pk),
+                    "name": world["project"].name,
+                    "status": "active",
+                    "visibility": "workspace",
+                    "changes": {"name": {"old": f"Bench {index}", "new": f"Bench {index + 1}"}},
+                },
+            )
+        committed[str(event.pk)] = time.time()
+    return committed
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def drain(webhook, count: int, url: str) -> float:
+    from django.utils import timezone
+
+    from apps.events.webhooks import message
+    from apps.integrations.models import WebhookDelivery
+    from apps.integrations.tasks import webhook_deliver_task
+
+    rows = WebhookDelivery.objects.bulk_create(
+        [
+            WebhookDelivery(
+                webhook=webhook,
+                event_type="project.updated",
+                body=message(
+                    event_id=f"drain-{index}",
+                    event_type="project.updated",
+                    timestamp=timezone.now(),
+                    workspace_id=webhook.workspace_id,
+                    data={"project_id": "bench", "name": "Bench", "status": "active", "visibility": "workspace"},
+                ),
+            )
+            for index in range(count)
+        ]
+    )
+    arrivals(url, reset=True)
+    started = time.time()
+    for row in rows:
+        webhook_deliver_task.delay(str(row.pk))
+    seen = wait_for(url, {f"drain-{index}" for index in range(count)}, timeout=600)
+    return count / (max(seen.values()) - started)
+
+
+def floor(url: str, body: bytes, count: int) -> float:
+    import httpx
+
+    with httpx.Client(timeout=10) as client:
+        client.post(url, content=body)  # warm-up: the connection and the CA bundle
+        started = time.perf_counter()
+        for _ in range(count):
+            client.post(url, content=body, headers={"Content-Type": "application/json"}).raise_for_status()
+        return count / (time.perf_counter() - started)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--events", type=int, default=1000)
+    parser.add_argument("--rate", type=float, default=20.0, help="events per second in the latency run")
+    args = parser.parse_args()
+
+    receiver = multiprocessing.Process(target=serve, args=(PORT,), daemon=True)
+    receiver.start()
+    url = f"http://127.0.0.1:{PORT}/hooks/bench"
+    from _scratch import scratch_database
+
+    with scratch_database(), tempfile.TemporaryDirectory() as workdir:
+        import redis
+
+        from apps.accounts.models import User
+        from apps.core import crypto
+        from apps.core.webhooks import new_secret
+        from apps.events.webhooks import encode
+        from apps.integrations.models import Webhook, WebhookDelivery
+        from apps.projects.models import Project
+        from apps.workspaces.models import Workspace, WorkspaceMember
+
+        redis.Redis.from_url(os.environ["REDIS_URL"]).flushdb()
+        owner = User.objects.create_user("owner@bench.test", "owner", "x", full_name="Bench Owner")
+        workspace = Workspace.objects.create(name="Bench", created_by=owner)
+        WorkspaceMember.objects.create(workspace=workspace, user=owner, role="owner")
+        project = Project.objects.create(workspace=workspace, name="Bench project", created_by=owner)
+        webhook = Webhook.objects.create(
+            workspace=workspace,
+            created_by=owner,
+            name="Bench receiver",
+            url=url,
+            secret_encrypted=crypto.encrypt(new_secret()),
+            subscribed_events={"project.updated": True},
+        )
+        world = {"owner": owner, "workspace": workspace, "project": project}
+        from django.db import connections
+
+        connections.close_all()
+        workers = [
+            start_worker("default", "celery", 2, workdir),
+            start_worker("webhooks", "webhooks", 2, workdir),
+        ]
+        try:
+            wait_for_workers(["default", "webhooks"])
+            emit_events(world, 20, None)  # warm-up: worker processes, connections, clients
+            time.sleep(2)
+            arrivals(url, reset=True)
+
+            committed = emit_events(world, args.events, args.rate)
+            seen = wait_for(url, set(committed), timeout=600)
+            latencies = [(seen[event_id] - at) * 1000 for event_id, at in committed.items()]
+            print(
+                f"latency    {args.events} events at {args.rate:.0f}/s, commit -> receipt: "
+                f"p50 {percentile(latencies, 0.5):.0f} ms, p90 {percentile(latencies, 0.9):.0f} ms, "
+                f"p99 {percentile(latencies, 0.99):.0f} ms (mean {statistics.fmean(latencies):.0f} ms)"
+            )
+
+            arrivals(url, reset=True)
+            committed = emit_events(world, args.events, None)
+            seen = wait_for(url, set(committed), timeout=600)
+            burst = args.events / (max(seen.values()) - min(committed.values()))
+            print(f"burst      {args.events} events at once, event -> receipt: {burst:.0f} deliveries/s")
+
+            drained = drain(webhook, args.events, url)
+            print(f"drain      {args.events} queued deliveries, 2 webhook worker processes: {drained:.0f} deliveries/s")
+        finally:
+            stop(workers)
+        body = encode(WebhookDelivery.objects.filter(webhook=webhook).first().body)
+        bare = floor(url, body, args.events)
+        print(f"floor      one reused httpx.Client, same bodies: {bare:.0f} deliveries/s")
+        print(f"ratio      drain / floor = {drained / bare:.0%}; burst / floor = {burst / bare:.0%}")
+        redis.Redis.from_url(os.environ["REDIS_URL"]).flushdb()
+    receiver.terminate()
+
+
+if __name__ == "__main__":
+    main()
