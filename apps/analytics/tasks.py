@@ -21,7 +21,7 @@ def report_execute_scheduled_task(report_id: str) -> str | None:
     return execution.status if execution else None
 
 
-@shared_task(name="apps.analytics.tasks.burndown_snapshots_record_task")
+@shared_task(name="apps.analytics.tasks.burndown_snapshots_record_task", **RETRY_ON_CONNECTION_ERRORS)
 def burndown_snapshots_record_task() -> int:
     """Hourly beat job: record yesterday's burndown snapshot of every project whose workspace day
     has closed (rows already there are left alone). Returns the number of rows written."""

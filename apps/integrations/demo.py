@@ -112,7 +112,9 @@ def _history(ctx: dict) -> None:
         token = ApiToken.objects.create(
             user=owner,
             name=name,
+            # A digest of random bytes nobody kept: the token has usage history but cannot be used.
             token_hash=hashlib.sha256(secrets.token_bytes(32)).hexdigest(),
+            hash_version=0,
             token_prefix="prona_demo",
             scopes=["read:tasks"],
             tier=tier,

@@ -238,7 +238,7 @@ def subscribe_webhook(client, url, event_type="task.completed"):
 
 
 def test_webhook_consumer_gets_a_standard_webhooks_signed_post_with_the_secret_shown_once(
-    world, fire, client_for, target
+    world, complete, fire, client_for, target
 ):
     client = client_for(world.owner)
     created = subscribe_webhook(client, target.url)
