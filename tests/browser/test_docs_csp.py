@@ -5,29 +5,15 @@ Needs Debian's chromium at /usr/bin/chromium and the playwright package (require
 skipped without them. Never `playwright install`: the browser comes from apt (.ci/system-setup).
 """
 
-import os
-import shutil
-
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-
+# The session's Chromium comes from tests/browser/conftest.py (skipped without it, failing under CI=true).
 pytestmark = [
     pytest.mark.browser,
     # live_server needs a transactional database; serialised like the suite's other such tests.
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.skipif(not (os.path.exists(CHROMIUM) and shutil.which(CHROMIUM)), reason="no /usr/bin/chromium"),
 ]
 
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # Records CSP violations the page itself sees (besides the console messages Chromium logs for them).
 WATCH_CSP = """
 window.__cspViolations = [];
@@ -35,16 +21,6 @@ document.addEventListener('securitypolicyviolation', (e) => {
   window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI);
 });
 """
-
-
-@pytest.fixture
-def browser(live_server):
-    """Started after the live server (and its database): Playwright's loop must not be running
-    while Django sets up or flushes the test database."""
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.mark.parametrize(
