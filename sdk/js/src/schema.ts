@@ -549,7 +549,7 @@ export interface paths {
         };
         /**
          * Export the audit log for a period (range at most COMPLIANCE_EXPORT_MAX_DAYS days)
-         * @description CSV and JSON stream in constant memory. A PDF of more than COMPLIANCE_PDF_SYNC_MAX_ROWS (default 500) entries answers 202 with an export job; PDFs hold at most COMPLIANCE_PDF_MAX_ROWS (default 5000) entries. The PDF footer carries the SHA-256 of the CSV export of the same rows.
+         * @description CSV and JSON stream in constant memory up to COMPLIANCE_SYNC_MAX_ROWS (default 50,000) entries; a larger CSV or JSON, and a PDF of more than COMPLIANCE_PDF_SYNC_MAX_ROWS (default 500) entries, answers 202 with an export job (status, progress, then an expiring download link); PDFs hold at most COMPLIANCE_PDF_MAX_ROWS (default 5000) entries. The PDF footer carries the SHA-256 of the CSV export of the same rows.
          */
         get: operations["compliance_export"];
         put?: never;
@@ -1101,7 +1101,7 @@ export interface paths {
         get: operations["integration_webhooks_list"];
         put?: never;
         /**
-         * Register a webhook on a workspace (owner, admin; default: the one workspace I administer)
+         * Register a webhook on a workspace (owner, admin; default: the one workspace I administer); `events` (a list) may replace `subscribed_events`, `name` defaults to the URL's host
          * @description A GET list answered through the default page pagination. Query parameters are parsed by
          *     the views themselves (apps.core.api.params), so no filter backend applies.
          */
@@ -1156,6 +1156,90 @@ export interface paths {
         get: operations["integration_webhooks_deliveries_list"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integration/webhooks/{webhook_id}/deliveries/{delivery_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One delivery of a webhook, with its last request's headers and answer
+         * @description A GET list answered through the default page pagination. Query parameters are parsed by
+         *     the views themselves (apps.core.api.params), so no filter backend applies.
+         */
+        get: operations["integration_webhooks_deliveries_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integration/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a delivered or failed delivery again: a new attempt with the same webhook-id (409 while it is open or the webhook is inactive)
+         * @description A GET list answered through the default page pagination. Query parameters are parsed by
+         *     the views themselves (apps.core.api.params), so no filter backend applies.
+         */
+        post: operations["integration_webhooks_deliveries_redeliver"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integration/webhooks/{webhook_id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Generate a new secret, shown once; the previous one keeps signing for 24 hours
+         * @description A GET list answered through the default page pagination. Query parameters are parsed by
+         *     the views themselves (apps.core.api.params), so no filter backend applies.
+         */
+        post: operations["integration_webhooks_rotate_secret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integration/webhooks/{webhook_id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a signed webhook.test message now (also to an inactive webhook; one attempt, in the log)
+         * @description A GET list answered through the default page pagination. Query parameters are parsed by
+         *     the views themselves (apps.core.api.params), so no filter backend applies.
+         */
+        post: operations["integration_webhooks_test"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2398,6 +2482,12 @@ export interface components {
             archived_by: string | null;
             reason: string;
         };
+        /**
+         * @description * `members` - members
+         *     * `owner` - owner
+         * @enum {string}
+         */
+        AudienceEnum: "members" | "owner";
         AuditLog: {
             /**
              * Format: uuid
@@ -2499,7 +2589,10 @@ export interface components {
             head_seq: number;
             head_hash: string;
             anchor_seq: number | null;
+            /** @description Entries left unsealed past AUDIT_SEAL_GRACE_SECONDS. */
             unsealed_entries: number;
+            /** @description Recent entries waiting for the sealer (not a problem). */
+            pending_entries: number;
             problems: components["schemas"]["ChainProblem"][];
         };
         Change: {
@@ -2707,6 +2800,17 @@ export interface components {
             /** Format: date-time */
             erased_at: string;
             sessions_revoked: number;
+            /** @default 0 */
+            api_tokens_revoked?: number;
+            /** @default 0 */
+            oauth_connections_revoked?: number;
+            /**
+             * @description Webhooks the person created.
+             * @default 0
+             */
+            webhooks_deactivated?: number;
+            /** @default 0 */
+            event_consumers_deactivated?: number;
             audit_entries_pseudonymised: number;
         };
         EventConsumer: {
@@ -2719,6 +2823,10 @@ export interface components {
             readonly workspace_id: string | null;
             config: unknown;
             is_active?: boolean;
+            readonly consecutive_failures: number;
+            /** Format: date-time */
+            readonly disabled_at: string | null;
+            readonly disabled_reason: string;
             /** Format: date-time */
             readonly created_at: string;
             /** Format: date-time */
@@ -2742,6 +2850,10 @@ export interface components {
             readonly workspace_id: string | null;
             config: unknown;
             is_active?: boolean;
+            readonly consecutive_failures: number;
+            /** Format: date-time */
+            readonly disabled_at: string | null;
+            readonly disabled_reason: string;
             /** Format: date-time */
             readonly created_at: string;
             /** Format: date-time */
@@ -2761,6 +2873,13 @@ export interface components {
             aggregate_type: string;
             description: string;
             payload_fields: string[];
+            /**
+             * @description Who sees events of the type: whoever may see the workspace and project, or only the user the payload names as owner_id.
+             *
+             *     * `members` - members
+             *     * `owner` - owner
+             */
+            audience: components["schemas"]["AudienceEnum"];
         };
         /**
          * @description * `small` - Small
@@ -3113,9 +3232,10 @@ export interface components {
          *     * `user_joined` - Member joined
          *     * `report_schedule_paused` - Scheduled report paused
          *     * `event` - Subscribed event
+         *     * `webhook_disabled` - Webhook disabled
          * @enum {string}
          */
-        NotificationTypeEnum: "task_assigned" | "task_completed" | "comment" | "mention" | "project_updated" | "project_archived" | "user_joined" | "report_schedule_paused" | "event";
+        NotificationTypeEnum: "task_assigned" | "task_completed" | "comment" | "mention" | "project_updated" | "project_archived" | "user_joined" | "report_schedule_paused" | "event" | "webhook_disabled";
         /** @enum {unknown} */
         NullEnum: null;
         OAuthApp: {
@@ -4567,8 +4687,10 @@ export interface components {
             /** @description Deliveries in a row that failed after their last retry. */
             readonly consecutive_failures: number;
             /** Format: date-time */
-            readonly deactivated_at: string | null;
-            readonly deactivation_reason: string;
+            readonly disabled_at: string | null;
+            readonly disabled_reason: string;
+            /** Format: date-time */
+            readonly previous_secret_expires_at: string | null;
             /** Format: date-time */
             readonly last_triggered_at: string | null;
             /** Format: date-time */
@@ -4583,15 +4705,18 @@ export interface components {
              * @description Workspace to notify about; may be left out by someone who administers exactly one workspace.
              */
             workspace_id?: string | null;
-            name: string;
+            /** @description Defaults to the URL's host. */
+            name?: string;
             /** @description http(s) URL of the receiver (public hosts only). */
             url: string;
-            /** @description Signing secret; generated when omitted. */
+            /** @description Signing secret (any text of 16+ characters, or a whsec_ Standard Webhooks secret); generated when omitted. */
             secret?: string;
             /** @description Event type -> true/false, from the webhook event table (task.created, project.updated, ...). */
-            subscribed_events: {
+            subscribed_events?: {
                 [key: string]: boolean;
             };
+            /** @description The event types to subscribe to, as a list (the spec's SDK example); instead of subscribed_events. */
+            events?: string[];
             /** @default exponential */
             retry_policy?: components["schemas"]["WebhookRetryPolicyEnum"];
             /** @default 3 */
@@ -4618,15 +4743,17 @@ export interface components {
             /** @description Deliveries in a row that failed after their last retry. */
             readonly consecutive_failures: number;
             /** Format: date-time */
-            readonly deactivated_at: string | null;
-            readonly deactivation_reason: string;
+            readonly disabled_at: string | null;
+            readonly disabled_reason: string;
+            /** Format: date-time */
+            readonly previous_secret_expires_at: string | null;
             /** Format: date-time */
             readonly last_triggered_at: string | null;
             /** Format: date-time */
             readonly created_at: string;
             /** Format: date-time */
             readonly updated_at: string;
-            /** @description The generated signing secret when none was given (shown once); null otherwise. */
+            /** @description The generated signing secret (whsec_..., a Standard Webhooks secret) when none was given, or the new one after a rotation: shown once. Null when you chose the secret. */
             secret: string | null;
         };
         WebhookDelivery: {
@@ -4646,6 +4773,14 @@ export interface components {
             readonly next_retry_at: string | null;
             /** Format: date-time */
             readonly delivered_at: string | null;
+            /** @description Of the last attempt, signatures masked. */
+            readonly request_headers: {
+                [key: string]: string;
+            };
+            /** @description The first 8 KB of the last answer. */
+            readonly response_body: string;
+            /** @description Sent again on request: a single attempt, outside the failure streak. */
+            readonly redelivery: boolean;
             /** Format: date-time */
             readonly created_at: string;
         };
@@ -4660,9 +4795,10 @@ export interface components {
         /**
          * @description * `exponential` - Exponential backoff
          *     * `linear` - Linear backoff
+         *     * `fixed` - Fixed delay
          * @enum {string}
          */
-        WebhookRetryPolicyEnum: "exponential" | "linear";
+        WebhookRetryPolicyEnum: "exponential" | "linear" | "fixed";
         WebhooksStatus: {
             status: components["schemas"]["IntegrationComponentStatusEnum"];
             active_webhooks: number;
@@ -4786,7 +4922,7 @@ export interface components {
             success: false;
             error: {
                 /**
-                 * @description INVALID_REQUEST, UNAUTHORIZED, FORBIDDEN, NOT_FOUND, CONFLICT, VALIDATION_ERROR, RATE_LIMITED, INTERNAL_ERROR, ...
+                 * @description INVALID_REQUEST, UNAUTHORIZED, FORBIDDEN, NOT_FOUND, CONFLICT, PAYLOAD_TOO_LARGE, VALIDATION_ERROR, RATE_LIMITED, INTERNAL_ERROR, ...
                  * @example VALIDATION_ERROR
                  */
                 code: string;
@@ -5065,6 +5201,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description VALIDATION_ERROR: `details` maps each field to its messages. */
             422: {
                 headers: {
@@ -5239,6 +5384,15 @@ export interface operations {
             };
             /** @description CONFLICT: duplicate resource or a state that forbids the change. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the server accepts. */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5433,6 +5587,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description VALIDATION_ERROR: `details` maps each field to its messages. */
             422: {
                 headers: {
@@ -5597,6 +5760,15 @@ export interface operations {
             };
             /** @description CONFLICT: duplicate resource or a state that forbids the change. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the server accepts. */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5879,6 +6051,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description VALIDATION_ERROR: `details` maps each field to its messages. */
             422: {
                 headers: {
@@ -5958,6 +6139,15 @@ export interface operations {
             };
             /** @description CONFLICT: duplicate resource or a state that forbids the change. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the server accepts. */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6141,6 +6331,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description VALIDATION_ERROR: `details` maps each field to its messages. */
             422: {
                 headers: {
@@ -6220,6 +6419,15 @@ export interface operations {
             };
             /** @description CONFLICT: duplicate resource or a state that forbids the change. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the server accepts. */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6317,6 +6525,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description VALIDATION_ERROR: `details` maps each field to its messages. */
             422: {
                 headers: {
@@ -6403,6 +6620,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description VALIDATION_ERROR: `details` maps each field to its messages. */
             422: {
                 headers: {
@@ -6482,6 +6708,15 @@ export interface operations {
             };
             /** @description CONFLICT: duplicate resource or a state that forbids the change. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the server accepts. */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6579,6 +6814,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description VALIDATION_ERROR: `details` maps each field to its messages. */
             422: {
                 headers: {
@@ -6662,6 +6906,15 @@ export interface operations {
             };
             /** @description CONFLICT: duplicate resource or a state that forbids the change. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the server accepts. */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6755,6 +7008,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description VALIDATION_ERROR: `details` maps each field to its messages. */
             422: {
                 headers: {
@@ -6834,6 +7096,15 @@ export interface operations {
             };
             /** @description CONFLICT: duplicate resource or a state that forbids the change. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the server accepts. */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6924,6 +7195,15 @@ export interface operations {
             };
             /** @description CONFLICT: duplicate resource or a state that forbids the change. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the server accepts. */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7026,6 +7306,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description VALIDATION_ERROR: `details` maps each field to its messages. */
             422: {
                 headers: {
@@ -7105,6 +7394,15 @@ export interface operations {
             };
             /** @description CONFLICT: duplicate resource or a state that forbids the change. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the server accepts. */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7285,6 +7583,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description VALIDATION_ERROR: `details` maps each field to its messages. */
             422: {
                 headers: {
@@ -7364,6 +7671,15 @@ export interface operations {
             };
             /** @description CONFLICT: duplicate resource or a state that forbids the change. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the server accepts. */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7454,6 +7770,15 @@ export interface operations {
             };
             /** @description CONFLICT: duplicate resource or a state that forbids the change. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the server accepts. */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7636,6 +7961,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description VALIDATION_ERROR: `details` maps each field to its messages. */
             422: {
                 headers: {
@@ -7726,6 +8060,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description VALIDATION_ERROR: `details` maps each field to its messages. */
             422: {
                 headers: {
@@ -7794,7 +8137,7 @@ export interface operations {
                     "application/pdf": string;
                 };
             };
-            /** @description A large PDF queued as an export job; poll its status. */
+            /** @description A large export queued as an export job; poll its status, then download its link. */
             202: {
                 headers: {
                     [name: string]: unknown;
@@ -7979,6 +8322,13 @@ export interface operations {
                 };
                 content: {
                     "application/pdf": string;
+                    "text/csv": string;
+                    "application/json": {
+                        success: boolean;
+                        /** Format: binary */
+                        data: string;
+                        message?: string;
+                    };
                 };
             };
             /** @description INVALID_REQUEST: malformed JSON or invalid parameters. */
@@ -8294,6 +8644,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description VALIDATION_ERROR: `details` maps each field to its messages. */
             422: {
                 headers: {
@@ -8550,6 +8909,15 @@ export interface operations {
             };
             /** @description CONFLICT: duplicate resource or a state that forbids the change. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the server accepts. */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8914,6 +9282,15 @@ export interface operations {
             };
             /** @description CONFLICT: duplicate resource or a state that forbids the change. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the server accepts. */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9629,6 +10006,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description VALIDATION_ERROR: `details` maps each field to its messages. */
             422: {
                 headers: {
@@ -9983,6 +10369,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description VALIDATION_ERROR: `details` maps each field to its messages. */
             422: {
                 headers: {
@@ -10244,6 +10639,15 @@ export interface operations {
             };
             /** @description CONFLICT: duplicate resource or a state that forbids the change. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the server accepts. */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10610,6 +11014,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description VALIDATION_ERROR: `details` maps each field to its messages. */
             422: {
                 headers: {
@@ -10866,6 +11279,15 @@ export interface operations {
             };
             /** @description CONFLICT: duplicate resource or a state that forbids the change. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the server accepts. */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11237,6 +11659,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description VALIDATION_ERROR: `details` maps each field to its messages. */
             422: {
                 headers: {
@@ -11500,6 +11931,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description VALIDATION_ERROR: `details` maps each field to its messages. */
             422: {
                 headers: {
@@ -11581,6 +12021,397 @@ export interface operations {
             };
             /** @description CONFLICT: duplicate resource or a state that forbids the change. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description VALIDATION_ERROR: `details` maps each field to its messages. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description RATE_LIMITED: too many requests; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    integration_webhooks_deliveries_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                delivery_id: string;
+                webhook_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        data: components["schemas"]["WebhookDelivery"];
+                        message?: string;
+                    };
+                };
+            };
+            /** @description INVALID_REQUEST: malformed JSON or invalid parameters. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description UNAUTHORIZED: missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description FORBIDDEN: authenticated but not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description NOT_FOUND: no such resource, or not visible to the caller. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description CONFLICT: duplicate resource or a state that forbids the change. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description VALIDATION_ERROR: `details` maps each field to its messages. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description RATE_LIMITED: too many requests; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    integration_webhooks_deliveries_redeliver: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry: a repeat with the same key and body within 24 hours answers the first response again (with `Idempotent-Replayed: true`) instead of creating anything; the same key with another body answers 422, a repeat while the first is running answers 409. Use a fresh random value (e.g. a UUID) per operation. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                delivery_id: string;
+                webhook_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    /** @description `true` when this is the stored answer of an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        data: components["schemas"]["WebhookDelivery"];
+                        message?: string;
+                    };
+                };
+            };
+            /** @description INVALID_REQUEST: malformed JSON or invalid parameters. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description UNAUTHORIZED: missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description FORBIDDEN: authenticated but not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description NOT_FOUND: no such resource, or not visible to the caller. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description CONFLICT: duplicate resource or a state that forbids the change. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description VALIDATION_ERROR: `details` maps each field to its messages. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description RATE_LIMITED: too many requests; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    integration_webhooks_rotate_secret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhook_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        data: components["schemas"]["WebhookCreated"];
+                        message?: string;
+                    };
+                };
+            };
+            /** @description INVALID_REQUEST: malformed JSON or invalid parameters. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description UNAUTHORIZED: missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description FORBIDDEN: authenticated but not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description NOT_FOUND: no such resource, or not visible to the caller. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description CONFLICT: duplicate resource or a state that forbids the change. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description VALIDATION_ERROR: `details` maps each field to its messages. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description RATE_LIMITED: too many requests; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    integration_webhooks_test: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry: a repeat with the same key and body within 24 hours answers the first response again (with `Idempotent-Replayed: true`) instead of creating anything; the same key with another body answers 422, a repeat while the first is running answers 409. Use a fresh random value (e.g. a UUID) per operation. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                webhook_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    /** @description `true` when this is the stored answer of an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        data: components["schemas"]["WebhookDelivery"];
+                        message?: string;
+                    };
+                };
+            };
+            /** @description INVALID_REQUEST: malformed JSON or invalid parameters. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description UNAUTHORIZED: missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description FORBIDDEN: authenticated but not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description NOT_FOUND: no such resource, or not visible to the caller. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description CONFLICT: duplicate resource or a state that forbids the change. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the server accepts. */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11771,6 +12602,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description VALIDATION_ERROR: `details` maps each field to its messages. */
             422: {
                 headers: {
@@ -11803,7 +12643,7 @@ export interface operations {
                  *     * `read` - Read
                  */
                 status?: "read" | "unread";
-                /** @description One of: task_assigned, task_completed, comment, mention, project_updated, project_archived, user_joined, report_schedule_paused, event (others match nothing). */
+                /** @description One of: task_assigned, task_completed, comment, mention, project_updated, project_archived, user_joined, report_schedule_paused, event, webhook_disabled (others match nothing). */
                 type?: string;
                 workspace_id?: string;
             };
@@ -12037,6 +12877,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description VALIDATION_ERROR: `details` maps each field to its messages. */
             422: {
                 headers: {
@@ -12115,6 +12964,15 @@ export interface operations {
             };
             /** @description CONFLICT: duplicate resource or a state that forbids the change. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the server accepts. */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12291,6 +13149,15 @@ export interface operations {
             };
             /** @description CONFLICT: duplicate resource or a state that forbids the change. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the server accepts. */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12640,6 +13507,15 @@ export interface operations {
             };
             /** @description CONFLICT: duplicate resource or a state that forbids the change. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the server accepts. */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13105,6 +13981,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description VALIDATION_ERROR: `details` maps each field to its messages. */
             422: {
                 headers: {
@@ -13368,6 +14253,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description VALIDATION_ERROR: `details` maps each field to its messages. */
             422: {
                 headers: {
@@ -13564,6 +14458,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description VALIDATION_ERROR: `details` maps each field to its messages. */
             422: {
                 headers: {
@@ -13741,6 +14644,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description VALIDATION_ERROR: `details` maps each field to its messages. */
             422: {
                 headers: {
@@ -13826,6 +14738,15 @@ export interface operations {
             };
             /** @description CONFLICT: duplicate resource or a state that forbids the change. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the server accepts. */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14019,6 +14940,15 @@ export interface operations {
             };
             /** @description CONFLICT: duplicate resource or a state that forbids the change. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the server accepts. */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14289,6 +15219,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description VALIDATION_ERROR: `details` maps each field to its messages. */
             422: {
                 headers: {
@@ -14375,6 +15314,15 @@ export interface operations {
             };
             /** @description CONFLICT: duplicate resource or a state that forbids the change. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the server accepts. */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14844,6 +15792,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description VALIDATION_ERROR: `details` maps each field to its messages. */
             422: {
                 headers: {
@@ -15107,6 +16064,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description VALIDATION_ERROR: `details` maps each field to its messages. */
             422: {
                 headers: {
@@ -15285,6 +16251,15 @@ export interface operations {
             };
             /** @description CONFLICT: duplicate resource or a state that forbids the change. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the server accepts. */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15644,6 +16619,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description VALIDATION_ERROR: `details` maps each field to its messages. */
             422: {
                 headers: {
@@ -15725,6 +16709,15 @@ export interface operations {
             };
             /** @description CONFLICT: duplicate resource or a state that forbids the change. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the server accepts. */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15820,6 +16813,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description VALIDATION_ERROR: `details` maps each field to its messages. */
             422: {
                 headers: {
@@ -15901,6 +16903,15 @@ export interface operations {
             };
             /** @description CONFLICT: duplicate resource or a state that forbids the change. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the server accepts. */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16207,6 +17218,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description VALIDATION_ERROR: `details` maps each field to its messages. */
             422: {
                 headers: {
@@ -16470,6 +17490,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description VALIDATION_ERROR: `details` maps each field to its messages. */
             422: {
                 headers: {
@@ -16555,6 +17584,15 @@ export interface operations {
             };
             /** @description CONFLICT: duplicate resource or a state that forbids the change. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the server accepts. */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16841,6 +17879,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description VALIDATION_ERROR: `details` maps each field to its messages. */
             422: {
                 headers: {
@@ -17027,6 +18074,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description VALIDATION_ERROR: `details` maps each field to its messages. */
             422: {
                 headers: {
@@ -17119,6 +18175,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description VALIDATION_ERROR: `details` maps each field to its messages. */
             422: {
                 headers: {
@@ -17204,6 +18269,15 @@ export interface operations {
             };
             /** @description CONFLICT: duplicate resource or a state that forbids the change. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the server accepts. */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17392,6 +18466,15 @@ export interface operations {
             };
             /** @description CONFLICT: duplicate resource or a state that forbids the change. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the server accepts. */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17668,6 +18751,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description VALIDATION_ERROR: `details` maps each field to its messages. */
             422: {
                 headers: {
@@ -17934,6 +19026,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description VALIDATION_ERROR: `details` maps each field to its messages. */
             422: {
                 headers: {
@@ -18102,6 +19203,15 @@ export interface operations {
             };
             /** @description CONFLICT: duplicate resource or a state that forbids the change. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the server accepts. */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -18309,6 +19419,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description VALIDATION_ERROR: `details` maps each field to its messages. */
             422: {
                 headers: {
@@ -18489,6 +19608,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description VALIDATION_ERROR: `details` maps each field to its messages. */
             422: {
                 headers: {
@@ -18657,6 +19785,15 @@ export interface operations {
             };
             /** @description CONFLICT: duplicate resource or a state that forbids the change. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the server accepts. */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -18862,6 +19999,15 @@ export interface operations {
             };
             /** @description CONFLICT: duplicate resource or a state that forbids the change. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the server accepts. */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -19150,6 +20296,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description VALIDATION_ERROR: `details` maps each field to its messages. */
             422: {
                 headers: {
@@ -19236,6 +20391,15 @@ export interface operations {
             };
             /** @description CONFLICT: duplicate resource or a state that forbids the change. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the server accepts. */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -19420,6 +20584,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description VALIDATION_ERROR: `details` maps each field to its messages. */
             422: {
                 headers: {
@@ -19505,6 +20678,15 @@ export interface operations {
             };
             /** @description CONFLICT: duplicate resource or a state that forbids the change. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the server accepts. */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -19692,6 +20874,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description VALIDATION_ERROR: `details` maps each field to its messages. */
             422: {
                 headers: {
@@ -19784,6 +20975,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description VALIDATION_ERROR: `details` maps each field to its messages. */
             422: {
                 headers: {
@@ -19867,6 +21067,15 @@ export interface operations {
             };
             /** @description CONFLICT: duplicate resource or a state that forbids the change. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the server accepts. */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };

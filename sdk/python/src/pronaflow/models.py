@@ -78,6 +78,16 @@ class ArchiveState(BaseModel):
     reason: str
 
 
+class AudienceEnum(Enum):
+    """
+    * `members` - members
+    * `owner` - owner
+    """
+
+    members = "members"
+    owner = "owner"
+
+
 class BackupCodes(BaseModel):
     model_config = ConfigDict(
         extra="allow",
@@ -146,7 +156,12 @@ class ChainReport(BaseModel):
     head_seq: int
     head_hash: str
     anchor_seq: int | None = Field(...)
-    unsealed_entries: int
+    unsealed_entries: int = Field(
+        ..., description="Entries left unsealed past AUDIT_SEAL_GRACE_SECONDS."
+    )
+    pending_entries: int = Field(
+        ..., description="Recent entries waiting for the sealer (not a problem)."
+    )
     problems: list[ChainProblem]
 
 
@@ -309,6 +324,10 @@ class ErasureResult(BaseModel):
     pseudonym: str
     erased_at: AwareDatetime
     sessions_revoked: int
+    api_tokens_revoked: int = 0
+    oauth_connections_revoked: int = 0
+    webhooks_deactivated: int = Field(0, description="Webhooks the person created.")
+    event_consumers_deactivated: int = 0
     audit_entries_pseudonymised: int
 
 
@@ -332,6 +351,10 @@ class EventType(BaseModel):
     aggregate_type: str
     description: str
     payload_fields: list[str]
+    audience: AudienceEnum = Field(
+        ...,
+        description="Who sees events of the type: whoever may see the workspace and project, or only the user the payload names as owner_id.\n\n* `members` - members\n* `owner` - owner",
+    )
 
 
 class FontSizeEnum(Enum):
@@ -630,6 +653,7 @@ class NotificationTypeEnum(Enum):
     * `user_joined` - Member joined
     * `report_schedule_paused` - Scheduled report paused
     * `event` - Subscribed event
+    * `webhook_disabled` - Webhook disabled
     """
 
     task_assigned = "task_assigned"
@@ -641,6 +665,7 @@ class NotificationTypeEnum(Enum):
     user_joined = "user_joined"
     report_schedule_paused = "report_schedule_paused"
     event = "event"
+    webhook_disabled = "webhook_disabled"
 
 
 class NullEnum(Enum):
@@ -1667,10 +1692,12 @@ class WebhookRetryPolicyEnum(Enum):
     """
     * `exponential` - Exponential backoff
     * `linear` - Linear backoff
+    * `fixed` - Fixed delay
     """
 
     exponential = "exponential"
     linear = "linear"
+    fixed = "fixed"
 
 
 class WebhooksStatus(BaseModel):
@@ -1750,7 +1777,7 @@ class Error(BaseModel):
     )
     code: str = Field(
         ...,
-        description="INVALID_REQUEST, UNAUTHORIZED, FORBIDDEN, NOT_FOUND, CONFLICT, VALIDATION_ERROR, RATE_LIMITED, INTERNAL_ERROR, ...",
+        description="INVALID_REQUEST, UNAUTHORIZED, FORBIDDEN, NOT_FOUND, CONFLICT, PAYLOAD_TOO_LARGE, VALIDATION_ERROR, RATE_LIMITED, INTERNAL_ERROR, ...",
         examples=["VALIDATION_ERROR"],
     )
     message: str
@@ -1998,6 +2025,9 @@ class EventConsumer(BaseModel):
     workspace_id: UUID | None = Field(...)
     config: Any
     is_active: bool | None = None
+    consecutive_failures: int
+    disabled_at: AwareDatetime | None = Field(...)
+    disabled_reason: str
     created_at: AwareDatetime
     updated_at: AwareDatetime
 
@@ -2027,6 +2057,9 @@ class EventConsumerCreated(BaseModel):
     workspace_id: UUID | None = Field(...)
     config: Any
     is_active: bool | None = None
+    consecutive_failures: int
+    disabled_at: AwareDatetime | None = Field(...)
+    disabled_reason: str
     created_at: AwareDatetime
     updated_at: AwareDatetime
     secret: str | None = Field(
@@ -2714,8 +2747,9 @@ class Webhook(BaseModel):
     consecutive_failures: int = Field(
         ..., description="Deliveries in a row that failed after their last retry."
     )
-    deactivated_at: AwareDatetime | None = Field(...)
-    deactivation_reason: str
+    disabled_at: AwareDatetime | None = Field(...)
+    disabled_reason: str
+    previous_secret_expires_at: AwareDatetime | None = Field(...)
     last_triggered_at: AwareDatetime | None = Field(...)
     created_at: AwareDatetime
     updated_at: AwareDatetime
@@ -2733,16 +2767,23 @@ class WebhookCreateRequest(BaseModel):
         None,
         description="Workspace to notify about; may be left out by someone who administers exactly one workspace.",
     )
-    name: constr(min_length=1, max_length=120)
+    name: constr(min_length=1, max_length=120) | None = Field(
+        None, description="Defaults to the URL's host."
+    )
     url: constr(min_length=1, max_length=2000) = Field(
         ..., description="http(s) URL of the receiver (public hosts only)."
     )
     secret: constr(min_length=16, max_length=256) | None = Field(
-        None, description="Signing secret; generated when omitted."
+        None,
+        description="Signing secret (any text of 16+ characters, or a whsec_ Standard Webhooks secret); generated when omitted.",
     )
-    subscribed_events: dict[str, bool] = Field(
-        ...,
+    subscribed_events: dict[str, bool] | None = Field(
+        None,
         description="Event type -> true/false, from the webhook event table (task.created, project.updated, ...).",
+    )
+    events: list[constr(min_length=1, max_length=64)] | None = Field(
+        None,
+        description="The event types to subscribe to, as a list (the spec's SDK example); instead of subscribed_events.",
     )
     retry_policy: WebhookRetryPolicyEnum = "exponential"
     max_retries: conint(ge=0, le=10) = 3
@@ -2767,14 +2808,15 @@ class WebhookCreated(BaseModel):
     consecutive_failures: int = Field(
         ..., description="Deliveries in a row that failed after their last retry."
     )
-    deactivated_at: AwareDatetime | None = Field(...)
-    deactivation_reason: str
+    disabled_at: AwareDatetime | None = Field(...)
+    disabled_reason: str
+    previous_secret_expires_at: AwareDatetime | None = Field(...)
     last_triggered_at: AwareDatetime | None = Field(...)
     created_at: AwareDatetime
     updated_at: AwareDatetime
     secret: str | None = Field(
         ...,
-        description="The generated signing secret when none was given (shown once); null otherwise.",
+        description="The generated signing secret (whsec_..., a Standard Webhooks secret) when none was given, or the new one after a rotation: shown once. Null when you chose the secret.",
     )
 
 
@@ -2793,6 +2835,14 @@ class WebhookDelivery(BaseModel):
     last_error: str
     next_retry_at: AwareDatetime | None = Field(...)
     delivered_at: AwareDatetime | None = Field(...)
+    request_headers: dict[str, str] = Field(
+        ..., description="Of the last attempt, signatures masked."
+    )
+    response_body: str = Field(..., description="The first 8 KB of the last answer.")
+    redelivery: bool = Field(
+        ...,
+        description="Sent again on request: a single attempt, outside the failure streak.",
+    )
     created_at: AwareDatetime
 
 

@@ -674,6 +674,28 @@ class Webhooks(_Collection):
     def iter_deliveries(self, webhook_id: str, **params: Any) -> Iterator:
         return self._paging(self.deliveries(webhook_id, **params))
 
+    def get_delivery(self, webhook_id: str, delivery_id: str) -> Any:
+        """One delivery with its attempts' request headers (signature masked) and response excerpt."""
+        ids = {"webhook_id": webhook_id, "delivery_id": delivery_id}
+        return self._get("/integration/webhooks/{webhook_id}/deliveries/{delivery_id}", ids)
+
+    def test(self, webhook_id: str, *, idempotency_key: str | None = None) -> Any:
+        """Send a signed `webhook.test` event now (202; the delivery appears in the log)."""
+        ids = {"webhook_id": webhook_id}
+        return self._call("POST", "/integration/webhooks/{webhook_id}/test", ids, idempotency_key=idempotency_key)
+
+    def redeliver(self, webhook_id: str, delivery_id: str, *, idempotency_key: str | None = None) -> Any:
+        """Send a delivery's event again as a new attempt with the same `webhook-id` (202)."""
+        ids = {"webhook_id": webhook_id, "delivery_id": delivery_id}
+        path = "/integration/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver"
+        return self._call("POST", path, ids, idempotency_key=idempotency_key)
+
+    def rotate_secret(self, webhook_id: str, *, idempotency_key: str | None = None) -> Any:
+        """A new generated secret, shown once; the previous one keeps signing for 24 h."""
+        ids = {"webhook_id": webhook_id}
+        path = "/integration/webhooks/{webhook_id}/rotate-secret"
+        return self._call("POST", path, ids, idempotency_key=idempotency_key)
+
 
 class OAuth(Resource):
     def apps(self, **params: Any) -> Page:
