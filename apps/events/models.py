@@ -102,6 +102,7 @@ class EventDelivery(UUIDModel):
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name_plural = "event deliveries"
         constraints = [models.UniqueConstraint(fields=["consumer", "event"], name="event_delivery_unique")]
 
     def __str__(self) -> str:

@@ -110,6 +110,7 @@ class TaskDependency(TaskChildAudit, UUIDModel):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name_plural = "task dependencies"
         constraints = [
             models.UniqueConstraint(fields=["task", "depends_on"], name="task_dependency_unique"),
             models.CheckConstraint(condition=~models.Q(task=models.F("depends_on")), name="task_dependency_not_self"),

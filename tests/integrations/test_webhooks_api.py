@@ -47,6 +47,7 @@ def test_an_admin_registers_a_webhook_and_its_secret_is_never_returned(team, cli
         assert "webhook_secret_key_0123" not in str(page) and webhook.secret_encrypted not in str(page)
         assert all({"secret", "secret_encrypted", "previous_secret_encrypted"}.isdisjoint(item) for item in items)
     assert LogEntry.objects.filter(object_pk=str(webhook.pk), additional_data__action="webhook.created").exists()
+    assert LogEntry.objects.filter(object_pk=str(webhook.pk)).count() == 1  # one entry per action, not two
 
 
 def test_without_a_secret_one_is_generated_and_shown_once(team, client_for, allow_private_targets):
@@ -232,9 +233,11 @@ def test_patch_merges_subscriptions_and_reactivation_clears_the_failure_streak(t
 
 def test_deleting_a_webhook_is_audited(team, client_for):
     webhook = WebhookFactory(workspace=team.workspace)
+    before = LogEntry.objects.filter(object_pk=str(webhook.pk)).count()
     assert client_for(team.owner).delete(f"{URL}/{webhook.pk}").status_code == 204
     assert not Webhook.objects.filter(pk=webhook.pk).exists()
     assert LogEntry.objects.filter(object_pk=str(webhook.pk), additional_data__action="webhook.deleted").exists()
+    assert LogEntry.objects.filter(object_pk=str(webhook.pk)).count() == before + 1  # one entry, not two
 
 
 def test_the_delivery_history_filters_by_status_with_limit_offset_and_total(

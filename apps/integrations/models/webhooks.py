@@ -73,6 +73,7 @@ class WebhookDelivery(UUIDModel, TimeStampedModel):
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name_plural = "webhook deliveries"
         constraints = [
             models.UniqueConstraint(fields=["webhook", "event"], name="webhook_delivery_unique"),
             models.UniqueConstraint(fields=["consumer", "event"], name="webhook_delivery_consumer_unique"),

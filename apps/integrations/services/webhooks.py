@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from urllib.parse import urlsplit
 
+from auditlog.context import disable_auditlog
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -107,7 +108,9 @@ def webhook_create(
         raise ValidationFailed.field("subscribed_events", "Subscribe to at least one event type.")
     generated = not secret
     plain_secret = secret or new_webhook_secret()
-    with transaction.atomic():
+    # One audit entry per action: the domain entry below (with the URL and events), not also
+    # django-auditlog's row-level one.
+    with transaction.atomic(), disable_auditlog():
         webhook = Webhook.objects.create(
             workspace=workspace,
             created_by=actor,
@@ -215,7 +218,8 @@ def webhook_delete(*, actor, webhook: Webhook) -> None:
             workspace_id=webhook.workspace_id,
             extra={"url": webhook.url},
         )
-        webhook.delete()
+        with disable_auditlog():  # the domain entry above is the one audit entry of the deletion
+            webhook.delete()
 
 
 def integrations_purge_old(*, batch_size: int = 5000) -> dict[str, int]:
