@@ -18,7 +18,7 @@ from apps.integrations.models import (
 )
 from apps.integrations.services import consents as consent_services
 from apps.integrations.services import tokens as token_services
-from apps.integrations.services.deliveries import OPEN_STATUSES
+from apps.integrations.services.deliveries import OPEN_STATUSES, delivery_redeliver
 from apps.integrations.tasks import webhook_deliver_task
 
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
@@ -84,10 +84,23 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
     search_fields = ["webhook__name", "webhook__url", "event_type"]
     list_select_related = ["webhook", "consumer"]
     readonly_fields = [field.name for field in WebhookDelivery._meta.fields]
-    actions = ["send_now"]
+    actions = ["send_now", "redeliver"]
 
     def has_add_permission(self, request):
         return False
+
+    @admin.action(description="Redeliver the selected delivered or failed webhook deliveries")
+    def redeliver(self, request, queryset):
+        """The API's redeliver (same message and `webhook-id`, a fresh signature), per delivery."""
+        done = 0
+        for delivery in queryset.filter(webhook__isnull=False).select_related("webhook"):
+            try:
+                delivery_redeliver(actor=request.user, delivery=delivery)
+                done += 1
+            except DomainError as exc:
+                self.message_user(request, f"{delivery}: {exc.message}", messages.ERROR)
+        if done:
+            self.message_user(request, f"{done} delivery(ies) queued again.", messages.SUCCESS)
 
     @admin.action(description="Attempt the selected open deliveries now")
     def send_now(self, request, queryset):

@@ -177,3 +177,25 @@ def test_a_chosen_standard_webhooks_secret_is_used_as_its_key(
         client.post(f"{URL}/{created.json()['data']['id']}/test")
     request = receiver.requests[0]
     assert StandardWebhook(secret).verify(request["body"], request["headers"])["type"] == "webhook.test"
+
+
+def test_staff_redeliver_a_failed_delivery_from_the_admin_console(
+    client, receiver, webhook, secret, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    from tests.factories.accounts import UserFactory
+
+    receiver.statuses = [200]
+    delivery = WebhookDeliveryFactory(webhook=webhook, status="failed", attempt_number=3)
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))  # staff, no workspace role
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:integrations_webhookdelivery_changelist"),
+            {"action": "redeliver", "_selected_action": [str(delivery.pk)]},
+            follow=True,
+        )
+    assert "1 delivery(ies) queued again." in response.content.decode()
+    delivery.refresh_from_db()
+    assert delivery.status == "delivered" and delivery.attempt_number == 4
+    assert receiver.headers(0)["webhook-id"] == str(delivery.pk)

@@ -166,13 +166,15 @@ def webhook_test(*, actor, webhook: Webhook) -> WebhookDelivery:
 
 
 def delivery_redeliver(*, actor, delivery: WebhookDelivery) -> WebhookDelivery:
-    """Send a delivered or failed webhook delivery again (owner/admin): one more attempt of the same
+    """Send a delivered or failed webhook delivery again (owner/admin, or staff allowed to change
+    deliveries, from the admin console): one more attempt of the same
     message (the same body and `webhook-id`, a fresh timestamp and signature), queued now. It leaves
     the failure streak alone. Audited as webhook.redelivered. Returns the delivery as it stands after
     the commit. Raises PermissionDenied; Conflict while the delivery is still open, or when the
     webhook is inactive (a test message may be sent again regardless)."""
     webhook = delivery.webhook
-    require_workspace_role(actor, webhook.workspace_id, *ADMIN_ROLES)
+    if not (getattr(actor, "is_staff", False) and actor.has_perm("integrations.change_webhookdelivery")):
+        require_workspace_role(actor, webhook.workspace_id, *ADMIN_ROLES)  # staff act from the admin console
     if delivery.status in OPEN_STATUSES:
         raise Conflict("The delivery is still being attempted; redeliver it once it is delivered or failed.")
     if not webhook.is_active and delivery.event_type != TEST_EVENT_TYPE:
