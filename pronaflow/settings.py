@@ -140,7 +140,7 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # as Django does between requests); without it Celery reconnects for every task.
 CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=10000)
 # Webhook deliveries have a queue of their own, so slow receivers never hold up other work: run a
-# worker for it (`celery -A pronaflow worker -Q webhooks`) beside the default one.
+# worker for it (`celery -A pronaflow worker -Q webhooks -P threads -c 8`) beside the default one.
 CELERY_TASK_ROUTES = {"apps.integrations.tasks.deliver_webhook_task": {"queue": "webhooks"}}
 CELERY_TIMEZONE = "UTC"
 
