@@ -38,9 +38,10 @@ schema: install
 worker: install
 	$(BIN)/celery -A pronaflow worker --loglevel=info -Q celery,webhooks,email
 
-## Webhook deliveries run on their own queue, so slow receivers never hold up other work
+## Webhook deliveries run on their own queue, so slow receivers never hold up other work; they wait
+## on the network, so a pool of threads (one HTTP client, one process) serves them best
 webhook-worker: install
-	$(BIN)/celery -A pronaflow worker -Q webhooks -n webhooks@%h --loglevel=info
+	$(BIN)/celery -A pronaflow worker -Q webhooks -P threads -c 8 -n webhooks@%h --loglevel=info
 
 beat: install
 	$(BIN)/celery -A pronaflow beat --loglevel=info

@@ -214,10 +214,8 @@ def is_public(address: str | ipaddress.IPv4Address | ipaddress.IPv6Address) -> b
 
 def _host_literal(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     """The address a host spells, read as resolvers read it (inet_aton forms included)."""
-    try:
+    with contextlib.suppress(ValueError):
         return ipaddress.ip_address(host.split("%", 1)[0] if ":" in host else host)
-    except ValueError:
-        pass
     if _NUMERIC_LABEL.match(host.rsplit(".", 1)[-1]):
         # Like browsers (WHATWG URL), a host whose last label is a number is an IPv4 address or invalid.
         try:

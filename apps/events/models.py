@@ -88,8 +88,8 @@ class EventConsumer(UUIDModel):
 
 
 class EventDelivery(UUIDModel):
-    """One event delivered (or being delivered) to one consumer; unique, so retries never duplicate.
-    Its id is the X-PronaFlow-Delivery header of webhook calls."""
+    """One event delivered (or being delivered) to one e-mail or in-app consumer; unique, so retries
+    never duplicate. Webhook consumers' deliveries are the integrations pipeline's WebhookDelivery."""
 
     consumer = models.ForeignKey(EventConsumer, on_delete=models.CASCADE, related_name="deliveries")
     event = models.ForeignKey(DomainEvent, on_delete=models.CASCADE, related_name="deliveries")

@@ -2,22 +2,25 @@
 "webhooks" queue -> signed POST) to a loopback receiver, against a bare httpx client.
 
 A receiver runs in its own process on 127.0.0.1:8170 (HTTP/1.1 keep-alive, answers 200 `{}`, notes
-when each message arrives). Two Celery workers run against a scratch database and Redis: one on the
-default queue (event dispatch) and one on the "webhooks" queue (deliveries), 2 processes each, as
-`make worker` and `make webhook-worker` start them on a 2-core machine. One webhook subscribes to the
-events.
+when each message arrives). Two Celery workers run against a scratch database and Redis, as `make
+worker` and `make webhook-worker` start them on a 2-core machine: one on the default queue (event
+dispatch, 2 processes) and one on the "webhooks" queue (deliveries, 8 threads in one process). One
+webhook subscribes to the events.
 
   latency     N events emitted at a steady --rate (each in its own transaction): time from the
               commit to the receiver getting the message, p50 / p90 / p99
   burst       N events emitted at once: end-to-end deliveries per second (first commit to last receipt)
   drain       N deliveries queued at once on the "webhooks" queue: deliveries per second of the two
-              delivery workers (claim, sign, POST, record)
-  floor       one process, one reused httpx.Client, POSTing the same bodies one after another
+              delivery worker (read, claim, sign, POST, record), and the CPU time it spent per delivery
+  floor       one process, one reused httpx.Client, POSTing the same bodies one after another, and
+              its CPU time per request
 
-The ratio reported is drain / floor. Nothing leaves 127.0.0.1; the scratch database (pf_bench_webhooks)
-is dropped at the end and the Redis database (REDIS_URL, default redis://127.0.0.1:6379/7) flushed.
+The ratio reported is drain / floor. On a shared machine the rates follow the load of other work;
+the CPU times per delivery do not, so both are printed. Nothing leaves 127.0.0.1; the scratch
+database (pf_bench_webhooks) is dropped at the end and the Redis database (BENCH_REDIS, default
+redis://127.0.0.1:6379/7) flushed.
 
-    DJANGO_SETTINGS_MODULE=tests.settings .venv/bin/python bench/webhooks/run.py [--events 1000] [--rate 20]
+    DJANGO_SETTINGS_MODULE=tests.settings .venv/bin/python bench/webhooks/run.py [--events 1000] [--rate 5]
 """
 
 from __future__ import annotations
@@ -38,7 +41,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench" / "notifications"))
 os.environ.setdefault("BENCH_DB", "pf_bench_webhooks")
-os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/7")
+# A Redis database of its own (flushed before and after): never the one REDIS_URL names.
+os.environ["REDIS_URL"] = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/7")
 os.environ["CELERY_TASK_ALWAYS_EAGER"] = "false"
 os.environ["WEBHOOK_ALLOW_PRIVATE_TARGETS"] = "true"  # the receiver is on loopback
 os.environ["LOG_LEVEL"] = "WARNING"
@@ -102,7 +106,7 @@ def wait_for(url: str, ids: set[str], timeout: float) -> dict[str, float]:
 # --- Celery workers -------------------------------------------------------------------------------
 
 
-def start_worker(name: str, queue: str, concurrency: int, workdir: str) -> subprocess.Popen:
+def start_worker(name: str, queue: str, concurrency: int, workdir: str, *pool: str) -> subprocess.Popen:
     pidfile = os.path.join(workdir, f"{name}.pid")
     command = [
         sys.executable,
@@ -123,6 +127,7 @@ def start_worker(name: str, queue: str, concurrency: int, workdir: str) -> subpr
         "--without-gossip",
         "--without-mingle",
         "--without-heartbeat",
+        *pool,
     ]
     return subprocess.Popen(command, cwd=ROOT, env=dict(os.environ), stdout=subprocess.DEVNULL)
 
@@ -187,7 +192,25 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-def drain(webhook, count: int, url: str) -> float:
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a process and its children, from /proc."""
+    pids, total = [pid], 0.0
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    if int(stat.read().rsplit(")", 1)[1].split()[1]) == pid:
+                        pids.append(int(entry))
+            except (OSError, ValueError, IndexError):
+                continue
+    for each in pids:
+        with open(f"/proc/{each}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def drain(webhook, count: int, url: str, worker_pid: int) -> tuple[float, float]:
     from django.utils import timezone
 
     from apps.events.webhooks import message
@@ -211,28 +234,29 @@ def drain(webhook, count: int, url: str) -> float:
         ]
     )
     arrivals(url, reset=True)
-    started = time.time()
+    cpu_before, started = cpu_seconds(worker_pid), time.time()
     for row in rows:
         webhook_deliver_task.delay(str(row.pk))
     seen = wait_for(url, {f"drain-{index}" for index in range(count)}, timeout=600)
-    return count / (max(seen.values()) - started)
+    rate = count / (max(seen.values()) - started)
+    return rate, (cpu_seconds(worker_pid) - cpu_before) / count * 1000
 
 
-def floor(url: str, body: bytes, count: int) -> float:
+def floor(url: str, body: bytes, count: int) -> tuple[float, float]:
     import httpx
 
     with httpx.Client(timeout=10) as client:
         client.post(url, content=body)  # warm-up: the connection and the CA bundle
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         for _ in range(count):
             client.post(url, content=body, headers={"Content-Type": "application/json"}).raise_for_status()
-        return count / (time.perf_counter() - started)
+        return count / (time.perf_counter() - started), (time.process_time() - cpu) / count * 1000
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--events", type=int, default=1000)
-    parser.add_argument("--rate", type=float, default=20.0, help="events per second in the latency run")
+    parser.add_argument("--rate", type=float, default=5.0, help="events per second in the latency run")
     args = parser.parse_args()
 
     receiver = multiprocessing.Process(target=serve, args=(PORT,), daemon=True)
@@ -270,7 +294,7 @@ def main() -> None:
         connections.close_all()
         workers = [
             start_worker("default", "celery", 2, workdir),
-            start_worker("webhooks", "webhooks", 2, workdir),
+            start_worker("webhooks", "webhooks", 8, workdir, "-P", "threads"),
         ]
         try:
             wait_for_workers(["default", "webhooks"])
@@ -293,14 +317,20 @@ def main() -> None:
             burst = args.events / (max(seen.values()) - min(committed.values()))
             print(f"burst      {args.events} events at once, event -> receipt: {burst:.0f} deliveries/s")
 
-            drained = drain(webhook, args.events, url)
-            print(f"drain      {args.events} queued deliveries, 2 webhook worker processes: {drained:.0f} deliveries/s")
+            drained, drain_cpu = drain(webhook, args.events, url, workers[1].pid)
+            print(
+                f"drain      {args.events} queued deliveries, the webhooks worker: {drained:.0f} deliveries/s, "
+                f"{drain_cpu:.1f} ms CPU per delivery"
+            )
         finally:
             stop(workers)
         body = encode(WebhookDelivery.objects.filter(webhook=webhook).first().body)
-        bare = floor(url, body, args.events)
-        print(f"floor      one reused httpx.Client, same bodies: {bare:.0f} deliveries/s")
-        print(f"ratio      drain / floor = {drained / bare:.0%}; burst / floor = {burst / bare:.0%}")
+        bare, bare_cpu = floor(url, body, args.events)
+        print(f"floor      one reused httpx.Client, same bodies: {bare:.0f}/s, {bare_cpu:.1f} ms CPU per request")
+        print(
+            f"ratio      drain / floor = {drained / bare:.0%}; burst / floor = {burst / bare:.0%}; "
+            f"CPU per delivery / per bare request = {drain_cpu / bare_cpu:.1f}x; load average {os.getloadavg()[0]:.1f}"
+        )
         redis.Redis.from_url(os.environ["REDIS_URL"]).flushdb()
     receiver.terminate()
 

@@ -183,3 +183,15 @@ def test_listed_tokens_carry_every_field_of_the_documented_example(team, client_
     documented = {"id", "name", "scopes", "last_used_at", "expires_at", "is_revoked", "created_at"}
     assert documented <= set(item)
     assert item["is_revoked"] is False and item["last_used_at"] is None and isinstance(item["scopes"], list)
+
+
+def test_prefixes_stored_with_12_characters_are_shown_with_10(team, client_for):
+    import importlib
+
+    from django.apps import apps as django_apps
+
+    token = ApiTokenFactory(user=team.owner, token_prefix="prona_abcdef")
+    importlib.import_module(
+        "apps.integrations.migrations.0004_delivery_bodies_and_token_prefixes"
+    ).ten_character_prefixes(django_apps, None)
+    assert client_for(team.owner).get(f"{URL}/{token.pk}").json()["data"]["token_prefix"] == "prona_abcd"

@@ -467,7 +467,7 @@ def test_deliveries_stored_before_the_pipeline_are_rewritten_in_the_message_shap
 
     from tests.factories.integrations import WebhookDeliveryFactory
 
-    migration = importlib.import_module("apps.integrations.migrations.0004_delivery_bodies_in_the_message_shape")
+    migration = importlib.import_module("apps.integrations.migrations.0004_delivery_bodies_and_token_prefixes")
     former = {
         "event_id": "e1",
         "event_type": "project.archived",
@@ -490,3 +490,16 @@ def test_deliveries_stored_before_the_pipeline_are_rewritten_in_the_message_shap
         "data": {"project_id": "p", "name": "Launch", "reason": "Shipped"},
     }
     assert test.body == current
+
+
+def test_a_secret_that_cannot_be_decrypted_fails_the_attempt_not_the_task(
+    team, client_for, receiver, django_capture_on_commit_callbacks
+):
+    client = client_for(team.owner)
+    webhook = register(client, team, receiver.url)
+    Webhook.objects.filter(pk=webhook.pk).update(secret_encrypted="not a Fernet token")
+    with django_capture_on_commit_callbacks(execute=True):
+        create_project(client, team)
+    delivery = WebhookDelivery.objects.get(webhook=webhook)
+    assert delivery.status == "retrying" and "cannot be decrypted" in delivery.last_error
+    assert receiver.requests == []

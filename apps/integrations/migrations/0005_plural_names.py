@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('integrations', '0004_delivery_bodies_in_the_message_shape'),
+        ('integrations', '0004_delivery_bodies_and_token_prefixes'),
     ]
 
     operations = [

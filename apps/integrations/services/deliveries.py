@@ -23,6 +23,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
+from cryptography.fernet import InvalidToken
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
@@ -32,7 +33,7 @@ from apps.core import crypto
 from apps.core.audit import record_action
 from apps.core.exceptions import Conflict
 from apps.core.queueing import publish_on_commit
-from apps.core.webhooks import EXPONENTIAL, LOST_DISPATCH_AFTER, claim, deliver, next_retry_at
+from apps.core.webhooks import EXPONENTIAL, LOST_DISPATCH_AFTER, DeliveryResult, claim, deliver, next_retry_at
 from apps.events.models import EventConsumer
 from apps.events.services import emit
 from apps.events.webhooks import encode, event_message, message
@@ -71,19 +72,27 @@ class Target:
 
 
 def _target(delivery: WebhookDelivery, now) -> Target:
+    """The delivery's target; no secrets when they cannot be decrypted (a key FIELD_ENCRYPTION_KEYS
+    no longer holds), which fails the attempt instead of the task."""
+    try:
+        if delivery.webhook_id:
+            secrets = webhook_secrets(delivery.webhook, now=now)
+        else:
+            secrets = [crypto.decrypt(delivery.consumer.secret_encrypted)]
+    except InvalidToken:
+        secrets = []
     if delivery.webhook_id:
         webhook = delivery.webhook
         return Target(
             url=webhook.url,
-            secrets=webhook_secrets(webhook, now=now),
+            secrets=secrets,
             retry_policy=webhook.retry_policy,
             max_retries=webhook.max_retries,
             timeout=webhook.timeout_seconds,
         )
-    consumer = delivery.consumer
     return Target(
-        url=consumer.config.get("url", ""),
-        secrets=[crypto.decrypt(consumer.secret_encrypted)],
+        url=delivery.consumer.config.get("url", ""),
+        secrets=secrets,
         retry_policy=CONSUMER_RETRY_POLICY,
         max_retries=CONSUMER_MAX_RETRIES,
         timeout=getattr(settings, "WEBHOOK_TIMEOUT_SECONDS", 10),
@@ -221,16 +230,21 @@ def delivery_attempt(*, delivery_id) -> str | None:
     if not claim(as_read, now=now, attempt_field="attempt_number", updated_at=now):
         return None
     delivery.attempt_number += 1
-    target = _target(delivery, now)
     single = delivery.redelivery or delivery.event_type == TEST_EVENT_TYPE
-    result = deliver(
-        target.url,
-        encode(delivery.body),
-        secrets=target.secrets,
-        message_id=str(delivery.pk),
-        event_type=delivery.event_type,
-        timeout=target.timeout,
-    )
+    target = _target(delivery, now)
+    if not target.secrets:
+        result = DeliveryResult(
+            False, None, None, "The signing secret cannot be decrypted: check FIELD_ENCRYPTION_KEYS."
+        )
+    else:
+        result = deliver(
+            target.url,
+            encode(delivery.body),
+            secrets=target.secrets,
+            message_id=str(delivery.pk),
+            event_type=delivery.event_type,
+            timeout=target.timeout,
+        )
     finished = timezone.now()
     delivery.status_code = result.status_code
     delivery.response_time_ms = result.response_time_ms

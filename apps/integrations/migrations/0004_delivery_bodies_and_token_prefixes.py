@@ -1,6 +1,10 @@
-"""Deliveries stored before the one pipeline carry the former body, with the raw event payload (the
-archive's `notify_team`, ...): rewrite each in the message shape, with only the catalogue's public
-fields, so their retries and redeliveries send what new deliveries send."""
+"""Data of the one delivery pipeline and the new token format:
+
+- Deliveries stored before the one pipeline carry the former body, with the raw event payload (the
+  archive's `notify_team`, ...): rewrite each in the message shape, with only the catalogue's public
+  fields, so their retries and redeliveries send what new deliveries send.
+- Token lists show the first 10 characters of a token (`token_prefix`); rows stored 12.
+"""
 
 from django.db import migrations
 
@@ -28,9 +32,18 @@ def message_shape(apps, schema_editor):
     delivery_model.objects.bulk_update(rows, ["body"])
 
 
+def ten_character_prefixes(apps, schema_editor):
+    from django.db.models.functions import Left
+
+    apps.get_model("integrations", "ApiToken").objects.update(token_prefix=Left("token_prefix", 10))
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("integrations", "0003_one_delivery_pipeline_and_token_hash_versions"),
     ]
 
-    operations = [migrations.RunPython(message_shape, migrations.RunPython.noop)]
+    operations = [
+        migrations.RunPython(message_shape, migrations.RunPython.noop),
+        migrations.RunPython(ten_character_prefixes, migrations.RunPython.noop),
+    ]
