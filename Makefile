@@ -53,6 +53,7 @@ bench: install-dev
 	$(BENCH_ENV) $(BIN)/python bench/notifications/fanout.py
 	$(BENCH_ENV) $(BIN)/python bench/notifications/inbox_1m.py
 	$(BENCH_ENV) $(BIN)/python bench/scheduling/cpm_10k.py
+	$(BENCH_ENV) $(BIN)/python bench/analytics/burndown_100k.py
 	$(BIN)/python bench/lists/run.py
 	$(BIN)/python bench/audit_export/run.py
 	$(BENCH_ENV) $(BIN)/python bench/webhooks/run.py
