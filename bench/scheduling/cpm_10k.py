@@ -30,7 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "notifications"))
 os.environ.setdefault("BENCH_DB", "pf_bench_sched")
 
-from _scratch import scratch_database
+from scratch_db import scratch_database
 
 TYPES = ["FS"] * 17 + ["SS", "FF", "SF"]
 

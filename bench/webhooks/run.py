@@ -262,7 +262,7 @@ def main() -> None:
     receiver = multiprocessing.Process(target=serve, args=(PORT,), daemon=True)
     receiver.start()
     url = f"http://127.0.0.1:{PORT}/hooks/bench"
-    from _scratch import scratch_database
+    from scratch_db import scratch_database
 
     with scratch_database(), tempfile.TemporaryDirectory() as workdir:
         import redis
