@@ -21,9 +21,6 @@ class ServiceSaveMixin:
     events and audit rows of the trial are discarded) and shows a DomainError (403, 409, 422) as a
     form error; `save_model` then runs it for real."""
 
-    def save_through_service(self, request, obj, form) -> None:
-        raise NotImplementedError
-
     def get_form(self, request, obj=None, **kwargs):
         form_class = super().get_form(request, obj, **kwargs)
         modeladmin = self

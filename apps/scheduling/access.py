@@ -56,11 +56,11 @@ class ProjectScopedRules:
 
 
 class MilestoneRules(ProjectScopedRules):
-    pass
+    """Milestones: seen with their project, changed and deleted by its task editors."""
 
 
 class BaselineRules(ProjectScopedRules):
-    pass
+    """Baselines: seen with their project, taken by its task editors."""
 
 
 class ProjectPlanRules(ProjectScopedRules):
