@@ -47,6 +47,10 @@ UNSAFE_URLS = [
     "ftp://hooks.example.com/hook",
     "https://user:pass@hooks.example.com/hook",
     "not a url",
+    # Not addresses at all: a header-injection attempt and spaces, which the HTTP client refuses.
+    "https://example.com/\r\nX-Injected: 1",
+    "https://example.com/ho ok<script>",
+    "https://exa mple.com/hook",
 ]
 
 

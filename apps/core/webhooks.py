@@ -228,10 +228,15 @@ def _host_literal(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | 
 
 
 def _parse(url: str) -> tuple[str, int]:
+    # Spaces and control characters (CR/LF: header injection) make URLs the HTTP client refuses at
+    # send time; refuse them when the URL is saved instead.
+    if any(char.isspace() or ord(char) < 0x20 or ord(char) == 0x7F for char in url):
+        raise UnsafeTarget("A URL cannot contain spaces or control characters.")
     try:
         parts = urlsplit(url)
         port = parts.port
-    except ValueError as exc:
+        httpx.URL(url)
+    except (ValueError, httpx.InvalidURL) as exc:
         raise UnsafeTarget("Enter a valid URL.") from exc
     if parts.scheme not in ("http", "https"):
         raise UnsafeTarget("Only http and https URLs are accepted.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from apps.core.api.fields import VisibleIdField
+from apps.core.api.fields import PlanningDateField, VisibleIdField
 from apps.projects.choices import ProjectRole, ProjectStatus, ProjectVisibility
 from apps.projects.models import Project, ProjectMember
 from apps.workspaces.models import Workspace
@@ -51,8 +51,8 @@ class ProjectUpdateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True)
     visibility = serializers.ChoiceField(choices=ProjectVisibility.choices, required=False)
-    start_date = serializers.DateField(required=False, allow_null=True)
-    end_date = serializers.DateField(required=False, allow_null=True)
+    start_date = PlanningDateField(required=False, allow_null=True)
+    end_date = PlanningDateField(required=False, allow_null=True)
 
     def validate_name(self, value: str) -> str:
         if not value.strip():

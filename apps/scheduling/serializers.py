@@ -7,6 +7,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from apps.core import access as core_access
+from apps.core.api.fields import PlanningDateField
 from apps.projects.models import Project
 from apps.scheduling.choices import PlanState
 from apps.scheduling.models import Milestone
@@ -158,11 +159,11 @@ class MilestoneSerializer(serializers.ModelSerializer):
 class MilestoneCreateSerializer(serializers.Serializer):
     project_id = VisibleProjectField()
     name = serializers.CharField(max_length=200)
-    due_date = serializers.DateField()
+    due_date = PlanningDateField()
     completed_at = serializers.DateTimeField(required=False, allow_null=True)
 
 
 class MilestoneUpdateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200, required=False)
-    due_date = serializers.DateField(required=False)
+    due_date = PlanningDateField(required=False)
     completed_at = serializers.DateTimeField(required=False, allow_null=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from apps.core.api.fields import VisibleIdField
+from apps.core.api.fields import PlanningDateField, VisibleIdField
 from apps.projects.models import Project
 from apps.tasks.choices import DependencyType, TaskPriority, TaskStatus
 from apps.tasks.models import Subtask, Task, TaskDependency, TaskList
@@ -247,8 +247,8 @@ class TaskCreateSerializer(_TaskFieldsMixin):
     priority = serializers.ChoiceField(choices=TaskPriority.choices, required=False)
     position = serializers.IntegerField(min_value=0, max_value=1_000_000, required=False)
     assignee_ids = AssigneeIdsField(required=False)
-    start_date = serializers.DateField(required=False, allow_null=True)
-    due_date = serializers.DateField(required=False, allow_null=True)
+    start_date = PlanningDateField(required=False, allow_null=True)
+    due_date = PlanningDateField(required=False, allow_null=True)
     estimated_hours = serializers.DecimalField(
         max_digits=8, decimal_places=2, min_value=0, required=False, allow_null=True
     )
@@ -263,8 +263,8 @@ class TaskUpdateSerializer(_TaskFieldsMixin):
     position = serializers.IntegerField(min_value=0, max_value=1_000_000, required=False)
     task_list_id = VisibleIdField(TaskList, required=False, allow_null=True)
     assignee_ids = AssigneeIdsField(required=False)
-    start_date = serializers.DateField(required=False, allow_null=True)
-    due_date = serializers.DateField(required=False, allow_null=True)
+    start_date = PlanningDateField(required=False, allow_null=True)
+    due_date = PlanningDateField(required=False, allow_null=True)
     estimated_hours = serializers.DecimalField(
         max_digits=8, decimal_places=2, min_value=0, required=False, allow_null=True
     )

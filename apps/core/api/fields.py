@@ -1,5 +1,7 @@
 """Serializer fields shared across apps."""
 
+import datetime as dt
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -47,3 +49,22 @@ class VisibleIdField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self):
         request = self.context.get("request")
         return restrict(self.model.objects, getattr(request, "user", None), self.action)
+
+
+# Plans are made for years, not millennia: date arithmetic of schedules (durations, critical paths,
+# working days) must stay far from the calendar's end (9999-12-31), so input dates are bounded.
+PLANNING_DATE_MIN = dt.date(1900, 1, 1)
+PLANNING_DATE_MAX = dt.date(2999, 12, 31)
+
+
+@extend_schema_field({"type": "string", "format": "date", "example": "2026-12-01"})
+class PlanningDateField(serializers.DateField):
+    """A date of a plan (start, due, end): 1900-01-01 to 2999-12-31, else 422 naming the field."""
+
+    default_error_messages = {"out_of_range": "Enter a date between 1900-01-01 and 2999-12-31."}
+
+    def to_internal_value(self, value):
+        date = super().to_internal_value(value)
+        if not PLANNING_DATE_MIN <= date <= PLANNING_DATE_MAX:
+            self.fail("out_of_range")
+        return date

@@ -3144,7 +3144,10 @@ export interface components {
             /** Format: uuid */
             project_id: string;
             name: string;
-            /** Format: date */
+            /**
+             * Format: date
+             * @example 2026-12-01
+             */
             due_date: string;
             /** Format: date-time */
             completed_at?: string | null;
@@ -3624,7 +3627,10 @@ export interface components {
         };
         PatchedMilestoneUpdateRequest: {
             name?: string;
-            /** Format: date */
+            /**
+             * Format: date
+             * @example 2026-12-01
+             */
             due_date?: string;
             /** Format: date-time */
             completed_at?: string | null;
@@ -3669,9 +3675,15 @@ export interface components {
             name?: string;
             description?: string;
             visibility?: components["schemas"]["VisibilityEnum"];
-            /** Format: date */
+            /**
+             * Format: date
+             * @example 2026-12-01
+             */
             start_date?: string | null;
-            /** Format: date */
+            /**
+             * Format: date
+             * @example 2026-12-01
+             */
             end_date?: string | null;
         };
         PatchedReportUpdateRequest: {
@@ -3711,9 +3723,15 @@ export interface components {
             /** Format: uuid */
             task_list_id?: string | null;
             assignee_ids?: string[];
-            /** Format: date */
+            /**
+             * Format: date
+             * @example 2026-12-01
+             */
             start_date?: string | null;
-            /** Format: date */
+            /**
+             * Format: date
+             * @example 2026-12-01
+             */
             due_date?: string | null;
             /** Format: decimal */
             estimated_hours?: string | null;
@@ -3909,9 +3927,15 @@ export interface components {
             name: string;
             description?: string;
             visibility?: components["schemas"]["VisibilityEnum"];
-            /** Format: date */
+            /**
+             * Format: date
+             * @example 2026-12-01
+             */
             start_date?: string | null;
-            /** Format: date */
+            /**
+             * Format: date
+             * @example 2026-12-01
+             */
             end_date?: string | null;
             /** Format: uuid */
             workspace_id: string;
@@ -4386,9 +4410,15 @@ export interface components {
             priority?: components["schemas"]["TaskPriorityEnum"];
             position?: number;
             assignee_ids?: string[];
-            /** Format: date */
+            /**
+             * Format: date
+             * @example 2026-12-01
+             */
             start_date?: string | null;
-            /** Format: date */
+            /**
+             * Format: date
+             * @example 2026-12-01
+             */
             due_date?: string | null;
             /** Format: decimal */
             estimated_hours?: string | null;

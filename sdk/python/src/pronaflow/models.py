@@ -597,7 +597,7 @@ class MilestoneCreateRequest(BaseModel):
     )
     project_id: UUID
     name: constr(min_length=1, max_length=200)
-    due_date: date_aliased
+    due_date: date_aliased = Field(..., examples=["2026-12-01"])
     completed_at: AwareDatetime | None = None
 
 
@@ -865,7 +865,7 @@ class PatchedMilestoneUpdateRequest(BaseModel):
         extra="allow",
     )
     name: constr(min_length=1, max_length=200) | None = None
-    due_date: date_aliased | None = None
+    due_date: date_aliased | None = Field(None, examples=["2026-12-01"])
     completed_at: AwareDatetime | None = None
 
 
@@ -2357,8 +2357,8 @@ class PatchedProjectUpdateRequest(BaseModel):
     name: constr(min_length=1, max_length=200) | None = None
     description: str | None = None
     visibility: VisibilityEnum | None = None
-    start_date: date_aliased | None = None
-    end_date: date_aliased | None = None
+    start_date: date_aliased | None = Field(None, examples=["2026-12-01"])
+    end_date: date_aliased | None = Field(None, examples=["2026-12-01"])
 
 
 class PatchedTaskStatusRequest(BaseModel):
@@ -2379,8 +2379,8 @@ class PatchedTaskUpdateRequest(BaseModel):
     position: conint(ge=0, le=1000000) | None = None
     task_list_id: UUID | None = None
     assignee_ids: list[UUID] | None = Field(None, max_length=50)
-    start_date: date_aliased | None = None
-    due_date: date_aliased | None = None
+    start_date: date_aliased | None = Field(None, examples=["2026-12-01"])
+    due_date: date_aliased | None = Field(None, examples=["2026-12-01"])
     estimated_hours: Decimal | None = None
     tags: list[constr(min_length=1, max_length=50)] | None = Field(None, max_length=20)
 
@@ -2490,8 +2490,8 @@ class ProjectCreateRequest(BaseModel):
     name: constr(min_length=1, max_length=200)
     description: str | None = None
     visibility: VisibilityEnum | None = None
-    start_date: date_aliased | None = None
-    end_date: date_aliased | None = None
+    start_date: date_aliased | None = Field(None, examples=["2026-12-01"])
+    end_date: date_aliased | None = Field(None, examples=["2026-12-01"])
     workspace_id: UUID
 
 
@@ -2650,8 +2650,8 @@ class TaskCreateRequest(BaseModel):
     priority: TaskPriorityEnum | None = None
     position: conint(ge=0, le=1000000) | None = None
     assignee_ids: list[UUID] | None = Field(None, max_length=50)
-    start_date: date_aliased | None = None
-    due_date: date_aliased | None = None
+    start_date: date_aliased | None = Field(None, examples=["2026-12-01"])
+    due_date: date_aliased | None = Field(None, examples=["2026-12-01"])
     estimated_hours: Decimal | None = None
     tags: list[constr(min_length=1, max_length=50)] | None = Field(None, max_length=20)
 
