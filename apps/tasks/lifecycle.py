@@ -17,8 +17,9 @@ from apps.core.exceptions import Conflict
 from apps.events.services import emit
 from apps.projects.access import require_project_writable
 from apps.projects.policies import require_task_editor
+from apps.tasks.guards import check_change
 from apps.tasks.models import Task, TaskList
-from apps.tasks.services import task_payload
+from apps.tasks.services import task_payload, task_planned_fields
 
 
 def _emit_each(event_type: str, tasks: list[Task], *, actor) -> None:
@@ -43,6 +44,8 @@ def task_list_delete(*, actor, obj: TaskList, force: bool = False) -> uuid.UUID:
                 "The task list still holds tasks. Move them first or delete with force=true.",
                 details={"tasks_count": len(tasks)},
             )
+        for task in tasks:  # a locked plan keeps its dated and linked tasks
+            check_change(task, task_planned_fields(task))
         payloads = [(task, task_payload(task)) for task in tasks]
         deletion_id = trash.soft_delete(obj, actor=actor)
         for task, payload in payloads:
@@ -76,6 +79,7 @@ def task_delete(*, actor, obj: Task, force: bool = False) -> uuid.UUID:
     """Move a task (and its comments) to the trash; emits `task.deleted`; returns the deletion id.
     403 without task rights, 409 on an archived project. `force` is accepted for symmetry."""
     require_task_editor(actor, obj.project)
+    check_change(obj, task_planned_fields(obj))  # a locked plan keeps its dated and linked tasks
     with transaction.atomic():
         payload = task_payload(obj)
         deletion_id = trash.soft_delete(obj, actor=actor)
@@ -90,6 +94,7 @@ def task_restore(*, actor, obj: Task) -> Task:
     in the trash, or its project is archived."""
     with transaction.atomic():
         _require_writable_parent(obj)
+        check_change(obj, task_planned_fields(obj))
         trash.restore(obj, actor=actor)
         _emit_each("task.restored", [obj], actor=actor)
     return obj

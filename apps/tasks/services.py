@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max, QuerySet
+from django.db.models import F, Max, Q, QuerySet
 from django.utils import timezone
 
 from apps.core.exceptions import Conflict, NotFound, ValidationFailed
@@ -47,6 +47,14 @@ def task_payload(task: Task, assignee_ids: list[str] | None = None, **extra: Any
         "due_date": task.due_date,
         **extra,
     }
+
+
+def task_planned_fields(task: Task) -> list[str]:
+    """What of the task a project plan holds: its dates when set, and "dependencies" when it has
+    links either way (for the change guards of moves, deletes and restores)."""
+    fields = [name for name in ("start_date", "due_date") if getattr(task, name)]
+    links = TaskDependency.objects.filter(Q(task_id=task.pk) | Q(depends_on_id=task.pk))
+    return [*fields, "dependencies"] if links.exists() else fields
 
 
 def _assignee_ids(task: Task) -> list[str]:
@@ -165,6 +173,7 @@ def task_create(
     project or an assignee cannot see the project.
     """
     require_task_editor(actor, project)
+    check_change(project, [name for name, value in (("start_date", start_date), ("due_date", due_date)) if value])
     if task_list is not None and task_list.project_id != project.pk:
         raise ValidationFailed.field("task_list_id", "The task list belongs to another project.")
     workspace = Workspace.objects.get(pk=project.workspace_id)
@@ -325,6 +334,10 @@ def task_move(
     require_task_editor(actor, task.project)
     if project.pk != task.project_id:
         require_task_editor(actor, project)
+        # The task leaves one plan and joins another: both must be open to its dates and links.
+        planned = task_planned_fields(task)
+        check_change(task.project, planned)
+        check_change(project, planned)
     with transaction.atomic():
         task = _lock_task(task)
         changes: dict[str, dict[str, Any]] = {}

@@ -149,3 +149,33 @@ def test_a_lock_in_one_project_does_not_freeze_another(client_for, team, project
     lock(team, project, client_for)
     item = task(other, "Free", start=0, due=1)
     assert client_for(team.member).patch(f"/api/v1/tasks/{item.pk}", {"due_date": iso(5)}).status_code == 200
+
+
+def test_a_locked_plan_also_refuses_new_dated_tasks_moves_deletes_and_restores_of_planned_tasks(
+    client_for, team, project
+):
+    dated = task(project, "Dated", start=0, due=2)
+    a, b = task(project, "A"), task(project, "B")
+    link(b, a)
+    undated = task(project, "Loose")
+    other = ProjectFactory(workspace=team.workspace)
+    outside = task(other, "Outside", start=0, due=1)
+    lock(team, project, client_for)
+    client = client_for(team.owner)
+
+    created = client.post("/api/v1/tasks", {"project_id": str(project.pk), "title": "New", "due_date": iso(3)})
+    assert_error(created, 409, "CONFLICT")
+    assert_error(client.post(f"/api/v1/tasks/{outside.pk}/move", {"project_id": str(project.pk)}), 409, "CONFLICT")
+    assert_error(client.post(f"/api/v1/tasks/{dated.pk}/move", {"project_id": str(other.pk)}), 409, "CONFLICT")
+    assert_error(client.delete(f"/api/v1/tasks/{dated.pk}"), 409, "CONFLICT")
+    assert_error(client.delete(f"/api/v1/tasks/{a.pk}"), 409, "CONFLICT")  # linked, undated
+    assert Task.objects.filter(pk__in=[dated.pk, a.pk, outside.pk], project=project).count() == 2
+
+    # What the plan does not hold stays free: an undated task without links, an undated new task.
+    assert client.post("/api/v1/tasks", {"project_id": str(project.pk), "title": "Idea"}).status_code == 201
+    assert client.delete(f"/api/v1/tasks/{undated.pk}").status_code == 204
+
+    move(client_for(team.admin), project, "unlock")
+    item = client.post("/api/v1/archive/trash", {"resource_type": "task", "resource_id": str(dated.pk)}).json()["data"]
+    assert move(client, project, "lock").status_code == 200
+    assert_error(client.post(f"/api/v1/archive/trash/{item['id']}/restore"), 409, "CONFLICT")
