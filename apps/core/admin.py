@@ -4,6 +4,8 @@ nothing saved and no "changed successfully" message beside it."""
 
 from __future__ import annotations
 
+import contextlib
+
 from django import forms
 from django.db import transaction
 
@@ -30,11 +32,9 @@ class ServiceSaveMixin:
                 cleaned = super().clean()
                 if self.instance.pk is not None and not self.errors:
                     try:
-                        with transaction.atomic():
+                        with contextlib.suppress(_DryRun), transaction.atomic():
                             modeladmin.save_through_service(request, self.instance, self)
-                            raise _DryRun
-                    except _DryRun:
-                        pass
+                            raise _DryRun  # roll the trial back
                     except DomainError as exc:
                         raise forms.ValidationError(exc.message) from exc
                 return cleaned

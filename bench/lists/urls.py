@@ -11,27 +11,9 @@ from django.urls import include, path
 from rest_framework_simplejwt.authentication import JWTAuthentication
 
 from apps.tasks.models import Task
+from apps.tasks.selectors import TASK_ROW_FIELDS
 
-FIELDS = (
-    "id",
-    "workspace_id",
-    "project_id",
-    "task_list_id",
-    "title",
-    "description",
-    "status",
-    "priority",
-    "position",
-    "start_date",
-    "due_date",
-    "estimated_hours",
-    "tags",
-    "created_by_id",
-    "started_at",
-    "completed_at",
-    "created_at",
-    "updated_at",
-)
+FIELDS = TASK_ROW_FIELDS  # the same columns the product's list rows show
 _jwt = JWTAuthentication()
 
 
