@@ -1,12 +1,13 @@
 from rest_framework import serializers
 
 from apps.core import trash as core_trash
+from apps.core.api.fields import StrictBooleanField
 
 
 class ArchiveRequestSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
-    archive_all_related = serializers.BooleanField(required=False, default=True)
-    notify_team = serializers.BooleanField(required=False, default=True)
+    archive_all_related = StrictBooleanField(required=False, default=True)
+    notify_team = StrictBooleanField(required=False, default=True)
 
 
 class UnarchiveRequestSerializer(serializers.Serializer):
@@ -37,7 +38,7 @@ class ArchiveHistorySerializer(serializers.Serializer):
 class TrashCreateSerializer(serializers.Serializer):
     resource_type = serializers.ChoiceField(choices=[])
     resource_id = serializers.UUIDField()
-    force = serializers.BooleanField(
+    force = StrictBooleanField(
         required=False,
         default=False,
         help_text="Like DELETE's ?force=true: also trash what a non-empty task list holds (else 409).",
@@ -140,7 +141,7 @@ class ComplianceExportSerializer(serializers.Serializer):
 
 class ErasureRequestSerializer(serializers.Serializer):
     password = serializers.CharField(write_only=True, trim_whitespace=False)
-    confirm = serializers.BooleanField()
+    confirm = StrictBooleanField()
 
     def validate_confirm(self, value: bool) -> bool:
         if not value:

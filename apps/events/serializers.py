@@ -3,7 +3,7 @@ from django.core.validators import validate_email
 from rest_framework import serializers
 
 from apps.core import webhooks as signed_http
-from apps.core.api.fields import VisibleIdField
+from apps.core.api.fields import StrictBooleanField, VisibleIdField
 from apps.core.api.parsers import validate_json_depth
 from apps.events import registry
 from apps.events.catalogue import EVENT_TYPES, MEMBERS, OWNER, public_payload
@@ -189,7 +189,7 @@ class EventConsumerCreateSerializer(serializers.Serializer):
 class EventConsumerUpdateSerializer(serializers.Serializer):
     event_type = serializers.CharField(max_length=64, required=False, validators=[_validate_event_type])
     config = serializers.JSONField(required=False, validators=[validate_json_depth])
-    is_active = serializers.BooleanField(required=False)
+    is_active = StrictBooleanField(required=False)
     handler_type = serializers.CharField(required=False, help_text="Cannot change; create a new consumer instead.")
 
     def validate_handler_type(self, value):

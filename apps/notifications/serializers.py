@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from apps.core.api.fields import HourMinuteField
+from apps.core.api.fields import HourMinuteField, StrictBooleanField
 from apps.notifications.models import Notification
 from apps.personalization.choices import NotificationFrequency
 
@@ -36,7 +36,7 @@ class UnreadCountSerializer(serializers.Serializer):
 
 
 class QuietHoursSerializer(serializers.Serializer):
-    enabled = serializers.BooleanField(required=False)
+    enabled = StrictBooleanField(required=False)
     start = HourMinuteField(required=False)
     end = HourMinuteField(required=False)
 
@@ -80,13 +80,13 @@ class NotificationPreferenceSerializer(serializers.Serializer):
 
 
 class NotificationPreferenceUpdateSerializer(serializers.Serializer):
-    email_on_task_assigned = serializers.BooleanField(required=False)
-    email_on_comment = serializers.BooleanField(required=False)
-    email_on_mention = serializers.BooleanField(required=False)
-    email_on_task_completed = serializers.BooleanField(required=False)
-    email_on_project_update = serializers.BooleanField(required=False)
-    email_on_member_joined = serializers.BooleanField(required=False)
-    in_app_notifications = serializers.BooleanField(required=False)
+    email_on_task_assigned = StrictBooleanField(required=False)
+    email_on_comment = StrictBooleanField(required=False)
+    email_on_mention = StrictBooleanField(required=False)
+    email_on_task_completed = StrictBooleanField(required=False)
+    email_on_project_update = StrictBooleanField(required=False)
+    email_on_member_joined = StrictBooleanField(required=False)
+    in_app_notifications = StrictBooleanField(required=False)
     notification_frequency = serializers.ChoiceField(choices=NotificationFrequency.choices, required=False)
     quiet_hours = QuietHoursSerializer(required=False)
 

@@ -2,6 +2,7 @@ import zoneinfo
 
 from rest_framework import serializers
 
+from apps.core.api.fields import StrictBooleanField
 from apps.personalization.choices import (
     WCAG_DESCRIPTIONS,
     WCAG_SWITCHES,
@@ -18,15 +19,15 @@ VALID_TIMEZONES = frozenset(zoneinfo.available_timezones())
 
 
 class AccessibilitySerializer(serializers.Serializer):
-    high_contrast = serializers.BooleanField(required=False)
-    reduced_motion = serializers.BooleanField(required=False)
-    screen_reader_enabled = serializers.BooleanField(required=False)
+    high_contrast = StrictBooleanField(required=False)
+    reduced_motion = StrictBooleanField(required=False)
+    screen_reader_enabled = StrictBooleanField(required=False)
     wcag_level = serializers.ChoiceField(choices=WcagLevel.choices, required=False)
 
 
 class NotificationSettingsSerializer(serializers.Serializer):
-    desktop_notifications = serializers.BooleanField(required=False)
-    sound_enabled = serializers.BooleanField(required=False)
+    desktop_notifications = StrictBooleanField(required=False)
+    sound_enabled = StrictBooleanField(required=False)
     notification_frequency = serializers.ChoiceField(choices=NotificationFrequency.choices, required=False)
 
 

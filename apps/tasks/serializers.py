@@ -6,7 +6,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from apps.core.api.fields import PlanningDateField, VisibleIdField
+from apps.core.api.fields import PlanningDateField, StrictBooleanField, VisibleIdField
 from apps.projects.models import Project
 from apps.tasks.choices import DependencyType, TaskPriority, TaskStatus
 from apps.tasks.models import Subtask, Task, TaskDependency, TaskList
@@ -304,13 +304,13 @@ class TaskAssignSerializer(serializers.Serializer):
 
 class SubtaskCreateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=500)
-    is_done = serializers.BooleanField(required=False, default=False)
+    is_done = StrictBooleanField(required=False, default=False)
     position = serializers.IntegerField(min_value=0, max_value=1_000_000, required=False)
 
 
 class SubtaskUpdateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=500, required=False)
-    is_done = serializers.BooleanField(required=False)
+    is_done = StrictBooleanField(required=False)
     position = serializers.IntegerField(min_value=0, max_value=1_000_000, required=False)
 
 

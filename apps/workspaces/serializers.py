@@ -9,6 +9,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from apps.core.api.fields import StrictBooleanField
 from apps.workspaces.choices import InvitationStatus, WorkspaceRole, WorkspaceType
 from apps.workspaces.models import Invitation, Workspace, WorkspaceMember
 
@@ -24,6 +25,7 @@ class WorkspaceSettingsSerializer(serializers.ModelSerializer):
     timezone = serializers.CharField(max_length=64)
     work_days = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=7), max_length=7)
     default_task_status = serializers.CharField(max_length=32)
+    allow_member_invitations = StrictBooleanField(required=False)
 
     class Meta:
         model = Workspace

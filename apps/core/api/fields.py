@@ -20,6 +20,20 @@ class HourMinuteField(serializers.TimeField):
         super().__init__(**kwargs)
 
 
+class StrictBooleanField(serializers.BooleanField):
+    """A body boolean that must be JSON `true` or `false`: DRF's BooleanField also takes "yes", "on",
+    "1", 1 and 1.0, so a typo or a wrong type would pass as a value. Anything else answers 422
+    VALIDATION_ERROR naming the field. Every writable boolean of a serializer is one of these
+    (tests/core/test_strict_booleans.py walks them)."""
+
+    default_error_messages = {"invalid": "Must be a JSON boolean (true or false)."}
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            return data
+        self.fail("invalid")
+
+
 @extend_schema_field({"type": "string", "format": "uri", "nullable": True, "readOnly": True})
 class OptionalURLField(serializers.Field):
     """A URL that may be unset: an empty stored value is sent as null, never as "" (not a URI)."""

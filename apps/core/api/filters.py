@@ -3,10 +3,12 @@
 The `details` shape is apps.core.api.params': `{"field": "<parameter>", "reason": "<what is wrong>"}`.
 """
 
+import django_filters
+from django import forms
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.filters import OrderingFilter
 
-from apps.core.api.params import invalid_param
+from apps.core.api.params import BOOLEAN_VALUES, invalid_param
 from apps.core.exceptions import InvalidRequest
 
 
@@ -16,6 +18,30 @@ def filterset_error(filterset) -> InvalidRequest:
     "Invalid filter parameters."."""
     name, messages = next(iter(filterset.errors.items()))
     return invalid_param(name, " ".join(str(message) for message in messages), "Invalid filter parameters.")
+
+
+class StrictBooleanFormField(forms.Field):
+    """ "true" -> True, "false" -> False, absent or empty -> None; anything else is invalid. Django's
+    NullBooleanField (under BooleanFilter) reads "1" as true and silently drops junk instead."""
+
+    widget = forms.TextInput
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        if value not in BOOLEAN_VALUES:
+            raise forms.ValidationError("Must be true or false.", code="invalid")
+        return BOOLEAN_VALUES[value]
+
+    def validate(self, value):
+        pass  # None (not given) is valid: the filter is then skipped
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    """BooleanFilter taking only `true`/`false` (400 INVALID_REQUEST through StrictFilterBackend
+    otherwise); the schema still says boolean."""
+
+    field_class = StrictBooleanFormField
 
 
 class StrictFilterBackend(DjangoFilterBackend):

@@ -15,9 +15,10 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from apps.core.exceptions import InvalidRequest
 
-TRUE_VALUES = {"true", "1", "yes"}
 MIN_YEAR, MAX_YEAR = 1900, 9998
-FALSE_VALUES = {"false", "0", "no"}
+# A boolean query parameter is spelt as in JSON and nothing else: "1", "yes", "on", "True" are
+# refused (400) rather than guessed, so a typo never flips a filter or a `force`.
+BOOLEAN_VALUES = {"true": True, "false": False}
 
 
 def invalid_param(name: str, reason: str, message: str | None = None) -> InvalidRequest:
@@ -46,15 +47,13 @@ def int_param(
 
 
 def bool_param(params, name: str, *, default: bool | None = None) -> bool | None:
+    """`?name=true` / `?name=false` (absent or empty: `default`); any other spelling raises the 400."""
     raw = params.get(name)
     if raw in (None, ""):
         return default
-    lowered = raw.lower()
-    if lowered in TRUE_VALUES:
-        return True
-    if lowered in FALSE_VALUES:
-        return False
-    raise invalid_param(name, "Must be true or false.")
+    if raw not in BOOLEAN_VALUES:
+        raise invalid_param(name, "Must be true or false.")
+    return BOOLEAN_VALUES[raw]
 
 
 def uuid_param(params, name: str) -> uuid.UUID | None:

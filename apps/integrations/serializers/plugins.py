@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from apps.core.api.fields import OptionalURLField, VisibleIdField
+from apps.core.api.fields import OptionalURLField, StrictBooleanField, VisibleIdField
 from apps.core.api.parsers import validate_json_depth
 from apps.integrations.models import Plugin, PluginInstallation
 from apps.workspaces.models import Workspace
@@ -76,7 +76,7 @@ class PluginInstallSerializer(serializers.Serializer):
 
 class PluginConfigUpdateSerializer(serializers.Serializer):
     configuration = serializers.DictField(required=False, validators=[validate_json_depth])
-    is_active = serializers.BooleanField(required=False)
+    is_active = StrictBooleanField(required=False)
 
     def validate(self, attrs):
         if not attrs:

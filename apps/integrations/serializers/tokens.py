@@ -3,6 +3,7 @@ import datetime as dt
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from apps.core.api.fields import StrictBooleanField
 from apps.integrations.choices import TokenTier, UsageGranularity
 from apps.integrations.models import ApiToken
 from apps.integrations.scopes import ALL_SCOPES
@@ -104,7 +105,7 @@ class ApiTokenCreateSerializer(serializers.Serializer):
 
 class ApiTokenUpdateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=100, required=False)
-    is_active = serializers.BooleanField(required=False)
+    is_active = StrictBooleanField(required=False)
 
 
 class ScopeSerializer(serializers.Serializer):

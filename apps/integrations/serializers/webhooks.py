@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from apps.core.api.fields import VisibleIdField
+from apps.core.api.fields import StrictBooleanField, VisibleIdField
 from apps.integrations.choices import DeliveryStatus, RetryPolicy
 from apps.integrations.models import Webhook, WebhookDelivery
 from apps.workspaces.models import Workspace
@@ -75,7 +75,7 @@ class WebhookCreateSerializer(StrictEventsMixin, serializers.Serializer):
         "generated when omitted.",
     )
     subscribed_events = serializers.DictField(
-        child=serializers.BooleanField(), allow_empty=False, required=False, help_text=EVENTS_HELP
+        child=StrictBooleanField(), allow_empty=False, required=False, help_text=EVENTS_HELP
     )
     events = serializers.ListField(
         child=serializers.CharField(max_length=64),
@@ -103,12 +103,12 @@ class WebhookUpdateSerializer(StrictEventsMixin, serializers.Serializer):
     url = serializers.CharField(max_length=2000, required=False)
     secret = serializers.CharField(min_length=16, max_length=256, required=False, help_text="Rotate the secret.")
     subscribed_events = serializers.DictField(
-        child=serializers.BooleanField(), required=False, help_text=EVENTS_HELP + " Merged: false unsubscribes."
+        child=StrictBooleanField(), required=False, help_text=EVENTS_HELP + " Merged: false unsubscribes."
     )
     retry_policy = serializers.ChoiceField(choices=RetryPolicy.choices, required=False)
     max_retries = serializers.IntegerField(min_value=0, max_value=10, required=False)
     timeout_seconds = serializers.IntegerField(min_value=1, max_value=30, required=False)
-    is_active = serializers.BooleanField(required=False)
+    is_active = StrictBooleanField(required=False)
 
 
 class WebhookDeliverySerializer(serializers.ModelSerializer):
