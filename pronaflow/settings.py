@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "apps.core.middleware.RateLimitHeadersMiddleware",
     "apps.core.middleware.ApiNoStoreMiddleware",
+    "apps.core.middleware.ChunkedBodyMiddleware",
     "apps.core.audit.AuditContextMiddleware",
     "apps.core.idempotency.IdempotencyMiddleware",
 ]

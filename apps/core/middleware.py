@@ -1,7 +1,11 @@
-"""Request ids, rate-limit headers and Cache-Control for every API response."""
+"""Request ids, rate-limit headers and Cache-Control for every API response; chunked request bodies."""
 
+import io
 import re
 import uuid
+
+from django.conf import settings
+from django.core.handlers.wsgi import LimitedStream
 
 from apps.core.api.throttling import apply_rate_limit_headers, rate_limit_state_for
 from apps.core.logging import current_request_id
@@ -58,3 +62,33 @@ class ApiNoStoreMiddleware:
         if request.path.startswith("/api/") and "public" not in response.get("Cache-Control", ""):
             response["Cache-Control"] = "no-store"
         return response
+
+
+class ChunkedBodyMiddleware:
+    """Reads a `Transfer-Encoding: chunked` body (no Content-Length) so Django can parse it.
+
+    Django sizes the body by CONTENT_LENGTH alone, so a chunked body (which gunicorn de-chunks and
+    ends, flagging `wsgi.input_terminated`) would be read as empty: a JSON create answered 422, and an
+    oversized one was never refused. Here at most DATA_UPLOAD_MAX_MEMORY_SIZE + 1 bytes are read and
+    the request gets them with their length, so the body parses as usual and one byte too many
+    raises RequestDataTooBig on reading, like an oversized Content-Length body (413
+    PAYLOAD_TOO_LARGE on the API). Servers that do not end the stream are left alone (reading could
+    block). Sits before anything that reads the body (audit context, idempotency fingerprint)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        meta = request.META
+        if (
+            "chunked" in meta.get("HTTP_TRANSFER_ENCODING", "").lower()
+            and not meta.get("CONTENT_LENGTH")
+            and meta.get("wsgi.input_terminated")
+        ):
+            limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+            stream = meta["wsgi.input"]
+            raw = stream.read() if limit is None else stream.read(limit + 1)
+            meta["CONTENT_LENGTH"] = str(len(raw))
+            # WSGIRequest sized its stream from the missing CONTENT_LENGTH (0): give it the bytes read.
+            request._stream = LimitedStream(io.BytesIO(raw), len(raw))
+        return self.get_response(request)
