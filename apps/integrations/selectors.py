@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet, Sum, Value
-from django.db.models.functions import Cast, Coalesce
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from apps.core.access import restrict
+from apps.core.db import UUIDText
 from apps.core.exceptions import NotFound, PermissionDenied, ValidationFailed
 from apps.integrations.choices import ComponentStatus, ConsentType, DeliveryStatus, PluginSort
 from apps.integrations.models import (
@@ -198,7 +199,7 @@ def consent_status(*, actor) -> dict:
         is_current=True,
         is_granted=True,
         consent_type=ConsentType.THIRD_PARTY,
-        resource_id=Cast(OuterRef("pk"), output_field=CharField()),
+        resource_id=UUIDText(OuterRef("pk")),
     )
     uncovered = (
         OAuthConnection.objects.filter(user=actor, is_active=True).annotate(ok=Exists(covered)).filter(ok=False).count()

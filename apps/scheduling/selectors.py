@@ -12,10 +12,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import CharField, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Cast
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from apps.core import access as core_access
+from apps.core.db import UUIDText
 from apps.core.exceptions import Conflict, NotFound
 from apps.projects.models import Project
 from apps.scheduling import access, cpm
@@ -28,10 +28,10 @@ from apps.tasks.selectors import count_subquery
 TASK_ORDER = ("position", "created_at", "id")
 
 
-def _text(field: str) -> Cast:
-    """A UUID column read as text: ids arrive as str, which the driver does not parse into UUID
-    objects and Python hashes in C (a tenth of the CPM's time at 10,000 tasks)."""
-    return Cast(field, output_field=CharField())
+def _text(field: str) -> UUIDText:
+    """A UUID column read as its canonical text: ids arrive as str, which the driver does not parse
+    into UUID objects and Python hashes in C (a tenth of the CPM's time at 10,000 tasks)."""
+    return UUIDText(field)
 
 
 def project_get(*, actor, project_id) -> Project:
@@ -72,6 +72,15 @@ def _schedule(project: Project, task_rows: list[tuple], dependency_rows: list[tu
         ) from None
 
 
+def _span(project: Project, schedule: cpm.Schedule, *, has_tasks: bool) -> tuple:
+    """(start, finish) of the project by its schedule: the CPM's first working day and the last
+    task's earliest finish; without tasks the project's start and no finish. The critical path and
+    the Gantt both report this one span, so they never disagree."""
+    if not has_tasks:
+        return project.start_date, None
+    return schedule.start, schedule.finish
+
+
 def critical_path_get(*, project: Project) -> dict[str, Any]:
     """The project's schedule by the critical path method (rules in `apps.scheduling.cpm`).
 
@@ -109,10 +118,11 @@ def critical_path_get(*, project: Project) -> dict[str, Any]:
                 "is_critical": item.is_critical,
             }
         )
+    start, finish = _span(project, schedule, has_tasks=bool(rows))
     return {
         "project_id": str(project.pk),
-        "project_start_date": schedule.start if rows else project.start_date,
-        "project_finish_date": schedule.finish,
+        "project_start_date": start,
+        "project_finish_date": finish,
         "critical_path": schedule.critical_path,
         "tasks": tasks,
     }
@@ -206,8 +216,11 @@ def gantt_get(*, project: Project) -> dict[str, Any]:
     Shape: `{project_id, start_date, end_date, tasks: [{id, title, status, start_date, due_date,
     progress, assignee_ids, depends_on: [task ids], is_critical, baseline_start_date,
     baseline_due_date, variance_days}], milestones: [{id, name, due_date, completed_at}]}`.
-    `start_date`/`end_date` span the project's, the tasks' and the milestones' dates (null when
-    there are none). `progress` is 0-100. `depends_on` names predecessors in the same project only.
+    `start_date`/`end_date` are the critical path's `project_start_date`/`project_finish_date`
+    (the schedule's first working day and the CPM finish, which dependencies, durations and the
+    work week decide: a task's stored due date or a milestone may lie outside them; no tasks: the
+    project's start and null). With a dependency cycle they span the tasks' own dates instead.
+    `progress` is 0-100. `depends_on` names predecessors in the same project only.
     `is_critical` comes from the CPM; when the dependencies contain a cycle every task is
     reported non-critical rather than refusing the chart (the critical-path endpoint answers 409).
     """
@@ -237,9 +250,10 @@ def gantt_get(*, project: Project) -> dict[str, Any]:
     ):
         assignees.setdefault(task_id, []).append(str(user_id))
     try:
-        critical = set(_schedule(project, [(r[0], r[3], r[4], r[5]) for r in rows], dependencies).critical_path)
+        schedule = _schedule(project, [(r[0], r[3], r[4], r[5]) for r in rows], dependencies)
     except Conflict:
-        critical = set()
+        schedule = None
+    critical = set(schedule.critical_path) if schedule else set()
     baseline = _latest_baseline_dates(project)
     milestones = [
         {"id": str(pk), "name": name, "due_date": due, "completed_at": completed_at}
@@ -266,13 +280,15 @@ def gantt_get(*, project: Project) -> dict[str, Any]:
                 "variance_days": variance_days(due, base_due),
             }
         )
-    dates = [project.start_date, project.end_date, *(d for r in rows for d in (r[3], r[4]))]
-    dates += [m["due_date"] for m in milestones]
-    dates = [d for d in dates if d is not None]
+    if schedule is not None:
+        start, end = _span(project, schedule, has_tasks=bool(rows))
+    else:  # a cycle: no schedule, so the span of the tasks' own dates
+        dates = [d for r in rows for d in (r[3], r[4]) if d is not None]
+        start, end = (min(dates), max(dates)) if dates else (project.start_date, None)
     return {
         "project_id": str(project.pk),
-        "start_date": min(dates) if dates else None,
-        "end_date": max(dates) if dates else None,
+        "start_date": start,
+        "end_date": end,
         "tasks": tasks,
         "milestones": milestones,
     }

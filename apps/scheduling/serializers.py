@@ -69,8 +69,10 @@ class GanttMilestoneSerializer(serializers.Serializer):
 
 class GanttSerializer(serializers.Serializer):
     project_id = serializers.UUIDField()
-    start_date = serializers.DateField(allow_null=True)
-    end_date = serializers.DateField(allow_null=True)
+    start_date = serializers.DateField(allow_null=True, help_text="The critical path's project_start_date.")
+    end_date = serializers.DateField(
+        allow_null=True, help_text="The critical path's project_finish_date (null without tasks)."
+    )
     tasks = GanttTaskSerializer(many=True)
     milestones = GanttMilestoneSerializer(many=True)
 
