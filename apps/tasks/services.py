@@ -419,15 +419,16 @@ def dependency_create(
 ) -> TaskDependency:
     """Make `task` depend on `depends_on` (FS, SS, FF or SF), within one workspace.
 
-    Raises 403 / 409 as for task edits, 422 when `depends_on` is in another workspace, 409 for a
-    dependency on itself, a duplicate, or one that would close a cycle. Dependency writes of a
+    Raises 403 / 409 as for task edits, 422 naming `depends_on_task_id` when `depends_on` is in
+    another workspace or is the task itself (an invalid value, not a conflict with stored state), 409
+    for a duplicate or for one that would close a cycle (modules 1-6: "a cycle answers 409"). Dependency writes of a
     workspace are serialised (row lock on the workspace) so two concurrent edges cannot form a cycle.
     """
     require_task_editor(actor, task.project)
     if depends_on.workspace_id != task.workspace_id:
         raise ValidationFailed.field("depends_on_task_id", "Dependencies stay within one workspace.")
     if depends_on.pk == task.pk:
-        raise Conflict("A task cannot depend on itself.")
+        raise ValidationFailed.field("depends_on_task_id", "A task cannot depend on itself.")
     check_change(task, ("dependencies",))
     with transaction.atomic():
         Workspace.all_objects.select_for_update().filter(pk=task.workspace_id).first()

@@ -41,10 +41,15 @@ def test_cycle_returns_409_and_writes_nothing(client_for, team, project):
     assert TaskDependency.objects.count() == 2
 
 
-def test_self_dependency_and_duplicate_return_409(client_for, team, project, task):
+def test_self_dependency_is_a_validation_error_naming_the_field(client_for, team, task):
+    body = assert_error(add(client_for(team.member), task, task), 422, "VALIDATION_ERROR", field="depends_on_task_id")
+    assert body["error"]["details"]["depends_on_task_id"] == ["A task cannot depend on itself."]
+    assert not TaskDependency.objects.exists()
+
+
+def test_duplicate_dependency_returns_409(client_for, team, project, task):
     other = TaskFactory(project=project)
     client = client_for(team.member)
-    assert_error(add(client, task, task), 409, "CONFLICT")
     assert add(client, task, other).status_code == 201
     assert_error(add(client, task, other), 409, "CONFLICT")
 
