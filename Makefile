@@ -5,6 +5,11 @@ BIN := $(VENV)/bin
 
 # `make run` uses the embedded default (SQLite, in-process tasks, console e-mail) unless these are set.
 RUN_ENV := DEBUG=$${DEBUG:-true}
+# `make run` serves on loopback only: the development server (DEBUG on, demo logins) must not be
+# reachable from the network. `make run HOST=0.0.0.0` exposes it (add the host to ALLOWED_HOSTS).
+# Plain assignments: a HOST or PORT exported by the shell does not change them, the command line does.
+HOST = 127.0.0.1
+PORT = 8000
 
 .PHONY: run test install install-dev lint schema worker webhook-worker beat bench screenshot clean
 
@@ -18,11 +23,11 @@ install: $(BIN)/python
 install-dev: $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 
-## Install, migrate, load demo data and serve on http://localhost:8000
+## Install, migrate, load demo data and serve on http://127.0.0.1:8000 (HOST=, PORT= to change)
 run: install
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
 	$(RUN_ENV) $(BIN)/python manage.py seed_demo
-	$(RUN_ENV) $(BIN)/python manage.py runserver 0.0.0.0:8000
+	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## Install and run the whole test suite (PostgreSQL and Redis on localhost; see tests/settings.py)
 test: install-dev
