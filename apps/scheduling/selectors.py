@@ -253,7 +253,7 @@ def gantt_get(*, project: Project) -> dict[str, Any]:
         schedule = _schedule(project, [(r[0], r[3], r[4], r[5]) for r in rows], dependencies)
     except Conflict:
         schedule = None
-    critical = set(schedule.critical_path) if schedule else set()
+    critical = set(schedule.critical_path) if schedule is not None else set()
     baseline = _latest_baseline_dates(project)
     milestones = [
         {"id": str(pk), "name": name, "due_date": due, "completed_at": completed_at}

@@ -86,7 +86,7 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def gunicorn_url(transactional_db):
+def gunicorn_url():
     port = _free_port()
     db = settings.DATABASES["default"]
     env = {
@@ -152,6 +152,8 @@ def _dechunk(raw: bytes) -> bytes:
     return out
 
 
+# gunicorn's own connections commit: flushed afterwards and restored, like the suite's other such tests.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_gunicorn_parses_a_chunked_body_and_refuses_an_oversized_one(gunicorn_url):
     # A parsed body reaches the credentials check (401); one read as empty would answer 422.
     status, body = raw_post(gunicorn_url, "/api/v1/auth/refresh", b'{"refresh_token": "not-a-token"}')
