@@ -344,7 +344,7 @@ AUDIT_SEAL_DEFERRED = env.bool("AUDIT_SEAL_DEFERRED", default=True)
 AUDIT_SEAL_GRACE_SECONDS = env.int("AUDIT_SEAL_GRACE_SECONDS", default=300)
 # GET /audit-logs/verify checks a chain of up to this many links in the request; a longer one answers
 # 202 with a background verification job (progress at /audit-logs/verifications/{id}).
-AUDIT_VERIFY_SYNC_MAX_ENTRIES = env.int("AUDIT_VERIFY_SYNC_MAX_ENTRIES", default=20_000)
+AUDIT_VERIFY_SYNC_MAX_ENTRIES = env.int("AUDIT_VERIFY_SYNC_MAX_ENTRIES", default=10_000)
 # Links a background verification reads per query (and between two progress updates).
 AUDIT_VERIFY_CHUNK_SIZE = env.int("AUDIT_VERIFY_CHUNK_SIZE", default=5000)
 NOTIFICATION_RETENTION_DAYS = env.int("NOTIFICATION_RETENTION_DAYS", default=90)

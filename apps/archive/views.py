@@ -254,7 +254,7 @@ class AuditChainVerifyView(APIView):
         summary="Verify the audit hash chain (compliance staff)",
         description=(
             "Recomputes every link of the audit hash chain, from the newest retention anchor to the head. "
-            "A chain of up to AUDIT_VERIFY_SYNC_MAX_ENTRIES links (default 20,000) is verified in the request "
+            "A chain of up to AUDIT_VERIFY_SYNC_MAX_ENTRIES links (default 10,000) is verified in the request "
             "(200, the report). A longer one is verified by a background job that reads the chain in chunks and "
             "records its progress: the answer is 202 with the job (`status`, `checked_entries` of "
             "`total_entries`, `percent`) and `Location: /api/v1/audit-logs/verifications/{id}`, which shows the "

@@ -156,3 +156,15 @@ def test_a_run_abandoned_by_its_worker_no_longer_blocks_a_new_one(
     abandoned.refresh_from_db()
     assert abandoned.status == "failed" and abandoned.error.startswith("Abandoned")
     assert AuditChainVerification.objects.get(pk=data["id"]).status == "completed"
+
+
+def test_links_past_the_head_are_reported(team, project):
+    entry = audit_action("project.viewed", actor=team.owner, target=project)
+    seq = AuditChainLink.objects.get(entry=entry).seq
+    with transaction.atomic():
+        enter_maintenance()
+        with connection.cursor() as cursor:  # a head moved back, as if the newest link were forged
+            cursor.execute("UPDATE archive_auditchainhead SET seq = seq - 1 WHERE id = 1")
+    report = audit_chain.audit_chain_verify()
+    assert not report.intact
+    assert {"seq": seq, "entry_id": entry.pk, "reason": "link past the chain head"} in report.problems

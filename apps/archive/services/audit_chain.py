@@ -248,9 +248,9 @@ def audit_chain_verify(
     without its entry, a tail shorter than the head), reordered or forged links (also links past
     the head), entries written without a seal. Starts from the newest retention anchor, if any, and
     stops at the head read when it starts, so links sealed during a long walk are left for the next
-    one. Reads `chunk_size` links per query (keyset on `seq`: constant memory, no long-lived
-    cursor) and calls `on_progress(checked, total)` after each chunk, `total` being the number of
-    links between the anchor and that head.
+    one. Reads in constant memory (`chunk_size` links per fetch of a server-side cursor) and calls
+    `on_progress(checked, total)` after every `chunk_size` links and at the end, `total` being the
+    number of links between the anchor and that head.
     """
     report = ChainReport()
     anchor = AuditChainAnchor.objects.order_by("-last_purged_seq").first()
@@ -260,29 +260,27 @@ def audit_chain_verify(
     report.head_seq, report.head_hash = head["seq"], head["hash"]
     total = max(0, report.head_seq - (expected_seq - 1))
 
-    links = AuditChainLink.objects.order_by("seq").values(
-        "seq",
-        "entry_id",
-        "prev_hash",
-        "hash",
-        "personal_digest",
-        "personal_salt",
-        "redacted_at",
-        *[f"entry__{name}" for name in ENTRY_FIELDS],
+    links = (
+        AuditChainLink.objects.filter(seq__lte=report.head_seq)
+        .order_by("seq")
+        .values(
+            "seq",
+            "entry_id",
+            "prev_hash",
+            "hash",
+            "personal_digest",
+            "personal_salt",
+            "redacted_at",
+            *[f"entry__{name}" for name in ENTRY_FIELDS],
+        )
     )
-    last_read = None
-    while True:
-        page = links.filter(seq__lte=report.head_seq)
-        if last_read is not None:
-            page = page.filter(seq__gt=last_read)
-        chunk = list(page[:chunk_size])
-        if not chunk:
-            break
-        for link in chunk:
-            expected_seq, prev = _verify_link(report, link, expected_seq, prev, max_problems)
-        last_read = chunk[-1]["seq"]
-        if on_progress is not None:
+    for link in links.iterator(chunk_size=chunk_size):
+        row = {name: link[f"entry__{name}"] for name in ENTRY_FIELDS}
+        expected_seq, prev = _verify_link(report, link, row, expected_seq, prev, max_problems)
+        if on_progress is not None and report.checked % chunk_size == 0:
             on_progress(report.checked, total)
+    if on_progress is not None and report.checked % chunk_size:
+        on_progress(report.checked, total)
 
     # The tail: removing the newest entries leaves a chain that ends before the head.
     if expected_seq - 1 != report.head_seq or prev != report.head_hash:
@@ -306,9 +304,9 @@ def audit_chain_verify(
     return report
 
 
-def _verify_link(report: ChainReport, link: dict, expected_seq: int, prev: str, max_problems: int) -> tuple[int, str]:
-    """Check one link against its predecessor; returns the (expected seq, previous hash) of the next."""
-    row = {name: link[f"entry__{name}"] for name in ENTRY_FIELDS}
+def _verify_link(report: ChainReport, link: dict, row: dict, expected_seq: int, prev: str, max_problems: int):
+    """Check one link (and `row`, its audit entry) against its predecessor; returns the (expected
+    seq, previous hash) of the next link."""
     seq = link["seq"]
     report.checked += 1
     report.first_seq = seq if report.first_seq is None else report.first_seq
