@@ -161,6 +161,9 @@ CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2.0
 # long publishing is skipped after a broker failure (the relays queue that work later).
 TASK_PUBLISH_WAIT_SECONDS = env.float("TASK_PUBLISH_WAIT_SECONDS", default=0.5)
 TASK_PUBLISH_PAUSE_SECONDS = env.float("TASK_PUBLISH_PAUSE_SECONDS", default=5.0)
+# Job rows (export jobs, report runs, chain verifications) still waiting this long after their task
+# was handed to the broker are queued again by their relay beat job (apps.core.queueing.relay_stale).
+TASK_RELAY_GRACE_SECONDS = env.float("TASK_RELAY_GRACE_SECONDS", default=300.0)
 # Queues: slow work gets its own, so a slow webhook receiver or mail server cannot hold the worker
 # slots of event dispatch and notifications. Run one worker per queue in production
 # (`celery -A pronaflow worker -Q celery`, `-Q webhooks`, `-Q email`); `make worker` consumes all three.
@@ -340,6 +343,11 @@ AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=365)
 # writes); verification fails on entries still unsealed after AUDIT_SEAL_GRACE_SECONDS.
 AUDIT_SEAL_DEFERRED = env.bool("AUDIT_SEAL_DEFERRED", default=True)
 AUDIT_SEAL_GRACE_SECONDS = env.int("AUDIT_SEAL_GRACE_SECONDS", default=300)
+# GET /audit-logs/verify checks a chain of up to this many links in the request; a longer one answers
+# 202 with a background verification job (progress at /audit-logs/verifications/{id}).
+AUDIT_VERIFY_SYNC_MAX_ENTRIES = env.int("AUDIT_VERIFY_SYNC_MAX_ENTRIES", default=10_000)
+# Links a background verification reads per query (and between two progress updates).
+AUDIT_VERIFY_CHUNK_SIZE = env.int("AUDIT_VERIFY_CHUNK_SIZE", default=5000)
 NOTIFICATION_RETENTION_DAYS = env.int("NOTIFICATION_RETENTION_DAYS", default=90)
 EVENT_RETENTION_DAYS = env.int("EVENT_RETENTION_DAYS", default=365)
 # Fernet key(s) for third-party secrets stored at rest; derived from SECRET_KEY when unset.
@@ -464,6 +472,10 @@ CELERY_BEAT_SCHEDULE = {
     "trash-purge": {"task": "apps.archive.tasks.trash_purge_expired_task", "schedule": HOURLY},
     "audit-retention": {"task": "apps.archive.tasks.audit_retention_enforce_task", "schedule": DAILY},
     "audit-seal": {"task": "apps.archive.tasks.audit_chain_seal_task", "schedule": 5.0},
+    # Relays: queue again the jobs whose task never reached the broker (see TASK_RELAY_GRACE_SECONDS).
+    "compliance-exports-relay": {"task": "apps.archive.tasks.compliance_exports_relay_task", "schedule": 60.0},
+    "audit-verifications-relay": {"task": "apps.archive.tasks.audit_chain_verifications_relay_task", "schedule": 60.0},
+    "report-runs-relay": {"task": "apps.analytics.tasks.report_runs_relay_task", "schedule": 60.0},
     "compliance-exports-expiry": {
         "task": "apps.archive.tasks.compliance_exports_purge_expired_task",
         "schedule": HOURLY,

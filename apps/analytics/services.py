@@ -24,7 +24,7 @@ from apps.analytics.models import Report, ReportExecution
 from apps.core.access import require, restrict
 from apps.core.audit import record_action
 from apps.core.exceptions import Conflict, ValidationFailed
-from apps.core.queueing import publish_on_commit
+from apps.core.queueing import publish_on_commit, relay_stale
 from apps.core.services import model_update
 from apps.events.services import emit
 from apps.projects.models import Project
@@ -278,6 +278,18 @@ def report_execute(*, actor, report: Report) -> ReportExecution:
     execution_id = str(execution.pk)
     publish_on_commit(report_run_task, execution_id)
     return execution
+
+
+def report_runs_relay() -> int:
+    """Beat job body: queue `report_run_task` again for executions still `processing` whose row was
+    not touched for TASK_RELAY_GRACE_SECONDS since they were queued (their publish was lost). A run
+    being computed holds its row lock (see `report_execution_run`) and is skipped; a duplicate
+    message finds the execution finished and does nothing. Returns how many were queued."""
+    from apps.analytics.tasks import report_run_task
+
+    return relay_stale(
+        ReportExecution.objects.filter(status=ExecutionStatus.PROCESSING), task=report_run_task, stamp="updated_at"
+    )
 
 
 def _creator_may_run(report: Report) -> bool:

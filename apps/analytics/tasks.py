@@ -26,3 +26,10 @@ def burndown_snapshots_record_task() -> int:
     """Hourly beat job: record yesterday's burndown snapshot of every project whose workspace day
     has closed (rows already there are left alone). Returns the number of rows written."""
     return burndown.burndown_snapshots_record()
+
+
+@shared_task(name="apps.analytics.tasks.report_runs_relay_task", **RETRY_ON_CONNECTION_ERRORS)
+def report_runs_relay_task() -> int:
+    """Beat job (every minute): queue again report runs still processing, untouched since their
+    publish was lost (see `services.report_runs_relay`). Returns how many were queued."""
+    return services.report_runs_relay()

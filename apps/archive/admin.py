@@ -404,7 +404,16 @@ class ArchiveHistoryAdmin(ReadOnlyAdmin):
 
 @admin.register(AuditChainVerification)
 class AuditChainVerificationAdmin(ReadOnlyAdmin):
-    list_display = ("created_at", "requested_by", "status", "intact", "checked_entries", "head_seq", "finished_at")
+    list_display = (
+        "created_at",
+        "requested_by",
+        "status",
+        "intact",
+        "checked_entries",
+        "total_entries",
+        "head_seq",
+        "finished_at",
+    )
     list_filter = ("status", "intact")
     list_select_related = ("requested_by",)
     fields = (*list_display, "started_at", "problems", "error")

@@ -8,6 +8,7 @@ SHA-256 hash chain (see `apps.archive.services.audit_chain`).
 from auditlog.models import LogEntry
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from apps.archive.choices import ArchiveAction, ExportFormat, ExportStatus, VerificationStatus
 from apps.core.models import UUIDModel
@@ -165,6 +166,8 @@ class ComplianceExport(UUIDModel):
     sha256 = models.CharField(max_length=64, blank=True)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # When the render task was last handed to the broker (at creation, then by the relay).
+    queued_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
@@ -177,8 +180,10 @@ class ComplianceExport(UUIDModel):
 
 
 class AuditChainVerification(UUIDModel):
-    """One run of the audit-chain verification started from the admin (a Celery job), with its
-    verdict: the chain head it reached and whether every link recomputed to its hash."""
+    """One background run of the audit-chain verification (a Celery job), started from the admin or
+    by GET /audit-logs/verify on a chain too long to verify in the request: its progress
+    (`checked_entries` of `total_entries`) and verdict, the chain head it reached and whether every
+    link recomputed to its hash (`report`: the same report the inline verification answers)."""
 
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -187,10 +192,16 @@ class AuditChainVerification(UUIDModel):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # When the task was last handed to the broker (at creation, then by the relay).
+    queued_at = models.DateTimeField(default=timezone.now)
+    # Stamped with every progress update of a running walk (a silent run lost its worker).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     intact = models.BooleanField(null=True, blank=True)
     checked_entries = models.PositiveIntegerField(default=0)
+    total_entries = models.PositiveIntegerField(default=0)
     head_seq = models.BigIntegerField(default=0)
     problems = models.JSONField(default=list, blank=True)
+    report = models.JSONField(null=True, blank=True)
     error = models.TextField(blank=True)
 
     class Meta:

@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.core import trash as core_trash
@@ -107,6 +108,46 @@ class ChainReportSerializer(serializers.Serializer):
     unsealed_entries = serializers.IntegerField(help_text="Entries left unsealed past AUDIT_SEAL_GRACE_SECONDS.")
     pending_entries = serializers.IntegerField(help_text="Recent entries waiting for the sealer (not a problem).")
     problems = ChainProblemSerializer(many=True)
+
+
+class AuditChainVerificationSerializer(serializers.Serializer):
+    """A background verification of the audit hash chain, as GET /audit-logs/verifications/{id}
+    shows it: progress while it runs, then the verdict and the same report GET /audit-logs/verify
+    answers inline for a short chain."""
+
+    id = serializers.UUIDField()
+    status = serializers.CharField(help_text="queued, running, completed or failed (could not run: see error).")
+    checked_entries = serializers.IntegerField(help_text="Links verified so far.")
+    total_entries = serializers.IntegerField(help_text="Links between the newest anchor and the head when it started.")
+    percent = serializers.SerializerMethodField(help_text="0-100; 100 once completed.")
+    intact = serializers.BooleanField(allow_null=True, help_text="The verdict; null until completed.")
+    first_problem = serializers.SerializerMethodField(
+        help_text="The first broken link found (its `seq` is its position in the chain), or null."
+    )
+    result = ChainReportSerializer(source="report", allow_null=True, help_text="The full report once completed.")
+    error = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    started_at = serializers.DateTimeField(allow_null=True)
+    finished_at = serializers.DateTimeField(allow_null=True)
+    url = serializers.SerializerMethodField(help_text="Where to poll this verification.")
+
+    def get_percent(self, verification) -> int:
+        if verification.status == "completed":
+            return 100
+        if not verification.total_entries:
+            return 0
+        return min(99, 100 * verification.checked_entries // verification.total_entries)
+
+    @extend_schema_field(ChainProblemSerializer(allow_null=True))
+    def get_first_problem(self, verification) -> dict | None:
+        return verification.problems[0] if verification.problems else None
+
+    def get_url(self, verification) -> str:
+        from django.urls import reverse
+
+        path = reverse("archive:audit-logs-verification", kwargs={"verification_id": verification.pk})
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
 
 
 class ComplianceExportSerializer(serializers.Serializer):

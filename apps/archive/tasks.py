@@ -4,7 +4,8 @@ from celery import shared_task
 
 from apps.archive.services.audit_chain import audit_entries_seal_pending
 from apps.archive.services.audit_retention import audit_retention_enforce
-from apps.archive.services.audit_verification import audit_chain_verification_run
+from apps.archive.services.audit_verification import audit_chain_verification_run, audit_chain_verifications_relay
+from apps.archive.services.export_relay import compliance_export_job_claim, compliance_exports_relay
 from apps.archive.services.exports import compliance_export_job_run, compliance_exports_expire
 from apps.archive.services.trash import trash_purge_expired
 from apps.core.queueing import RETRY_ON_CONNECTION_ERRORS
@@ -35,8 +36,11 @@ def compliance_exports_purge_expired_task() -> int:
 
 
 @shared_task(acks_late=True)
-def compliance_export_render_task(export_id: str) -> str:
-    """Render a queued compliance export (large PDFs)."""
+def compliance_export_render_task(export_id: str) -> str | None:
+    """Render a queued compliance export (large PDFs, CSV and JSON); returns its status, or None
+    when the job was not pending (a duplicate message: another run has it or it is finished)."""
+    if not compliance_export_job_claim(export_id=export_id):
+        return None
     return compliance_export_job_run(export_id=export_id).status
 
 
@@ -44,3 +48,15 @@ def compliance_export_render_task(export_id: str) -> str:
 def audit_chain_verify_task(verification_id: str) -> str:
     """Verify the audit hash chain for a run requested from the admin; records the verdict."""
     return audit_chain_verification_run(verification_id=verification_id).status
+
+
+@shared_task(**RETRY_ON_CONNECTION_ERRORS)
+def compliance_exports_relay_task() -> int:
+    """Beat job (every minute): queue again export jobs still pending after their publish was lost."""
+    return compliance_exports_relay()
+
+
+@shared_task(**RETRY_ON_CONNECTION_ERRORS)
+def audit_chain_verifications_relay_task() -> int:
+    """Beat job (every minute): queue again chain verifications still queued after their publish was lost."""
+    return audit_chain_verifications_relay()

@@ -19,6 +19,11 @@ urlpatterns = [
     path("archive/trash/<uuid:trash_item_id>", views.TrashItemView.as_view(), name="trash-item"),
     path("audit-logs", views.AuditLogListView.as_view(), name="audit-logs"),
     path("audit-logs/verify", views.AuditChainVerifyView.as_view(), name="audit-logs-verify"),
+    path(
+        "audit-logs/verifications/<uuid:verification_id>",
+        views.AuditChainVerificationView.as_view(),
+        name="audit-logs-verification",
+    ),
     path("compliance/export", views.ComplianceExportView.as_view(), name="compliance-export"),
     path("compliance/exports/<uuid:export_id>", views.ComplianceExportJobView.as_view(), name="compliance-export-job"),
     path(

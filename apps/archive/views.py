@@ -22,6 +22,7 @@ from apps.archive.serializers import (
     ArchiveHistorySerializer,
     ArchiveRequestSerializer,
     ArchiveStateSerializer,
+    AuditChainVerificationSerializer,
     AuditLogSerializer,
     ChainReportSerializer,
     ComplianceExportSerializer,
@@ -34,9 +35,9 @@ from apps.archive.serializers import (
     UnarchiveRequestSerializer,
 )
 from apps.archive.services import archive as archive_services
-from apps.archive.services import exports, gdpr
+from apps.archive.services import audit_verification, exports, gdpr
 from apps.archive.services import trash as trash_services
-from apps.archive.services.audit_chain import audit_chain_verify
+from apps.archive.services.audit_chain import audit_chain_size, audit_chain_verify
 from apps.core import trash as core_trash
 from apps.core.api.envelope import ok
 from apps.core.api.pagination import PagePagination
@@ -231,15 +232,76 @@ class AuditChainVerifyView(APIView):
     @extend_schema(
         tags=[TAG_AUDIT],
         operation_id="audit_logs_verify",
-        responses={200: ChainReportSerializer},
+        parameters=[
+            OpenApiParameter(
+                "Location",
+                OpenApiTypes.URI,
+                OpenApiParameter.HEADER,
+                response=[202],
+                description="Where to poll the background verification (GET /audit-logs/verifications/{id}).",
+            )
+        ],
+        responses={
+            200: OpenApiResponse(ChainReportSerializer, description="The chain verified in the request."),
+            202: OpenApiResponse(
+                AuditChainVerificationSerializer,
+                description=(
+                    "The chain is longer than AUDIT_VERIFY_SYNC_MAX_ENTRIES: a background verification "
+                    "(queued, or the one already under way); poll the `Location` header (`data.url`)."
+                ),
+            ),
+        },
         summary="Verify the audit hash chain (compliance staff)",
+        description=(
+            "Recomputes every link of the audit hash chain, from the newest retention anchor to the head. "
+            "A chain of up to AUDIT_VERIFY_SYNC_MAX_ENTRIES links (default 10,000) is verified in the request "
+            "(200, the report). A longer one is verified by a background job that reads the chain in chunks and "
+            "records its progress: the answer is 202 with the job (`status`, `checked_entries` of "
+            "`total_entries`, `percent`) and `Location: /api/v1/audit-logs/verifications/{id}`, which shows the "
+            "progress, then the verdict (`intact`, `first_problem` with its chain position `seq`) and the same "
+            "report in `result`. While a verification is queued or running, this answers with that one instead "
+            "of starting another. Compliance staff only (staff with `archive.verify_auditchain`)."
+        ),
     )
     def get(self, request):
+        """The whole chain proved: inline (200) when short, else a background job with progress (202).
+
+        Raises PermissionDenied (403) unless the caller is staff with `archive.verify_auditchain`."""
         if not (request.user.is_staff and request.user.has_perm("archive.verify_auditchain")):
             raise PermissionDenied("Verifying the audit chain is reserved to compliance staff.")
+        if audit_chain_size() > settings.AUDIT_VERIFY_SYNC_MAX_ENTRIES:
+            verification = audit_verification.audit_chain_verification_start(actor=request.user)
+            data = AuditChainVerificationSerializer(verification, context={"request": request}).data
+            response = ok(data, message="The audit chain is being verified.", status=status.HTTP_202_ACCEPTED)
+            response["Location"] = data["url"]
+            return response
         report = audit_chain_verify().as_dict()
         record_action("audit.verified", actor=request.user, target=request.user, extra={"intact": report["intact"]})
         return ok(ChainReportSerializer(report).data)
+
+
+class AuditChainVerificationView(APIView):
+    @extend_schema(
+        tags=[TAG_AUDIT],
+        operation_id="audit_logs_verification",
+        responses={200: AuditChainVerificationSerializer},
+        summary="Progress and verdict of a background audit-chain verification (compliance staff)",
+        description=(
+            "A verification started by GET /audit-logs/verify on a long chain (or from the admin dashboard): "
+            "`status` (queued, running, completed, failed), `checked_entries` of `total_entries` and `percent` while "
+            "it runs; then `intact`, `first_problem` (the first broken link, `seq` being its position in the chain) "
+            "and `result`, the report GET /audit-logs/verify answers inline for a short chain. Compliance staff only."
+        ),
+    )
+    def get(self, request, verification_id):
+        """One background verification (see GET /audit-logs/verify): status, progress, then verdict.
+
+        Raises PermissionDenied (403) unless the caller is staff with `archive.verify_auditchain`,
+        NotFound (404) for an unknown id."""
+        verification = audit_verification.audit_chain_verification_get(
+            actor=request.user, verification_id=verification_id
+        )
+        return ok(AuditChainVerificationSerializer(verification, context={"request": request}).data)
 
 
 # --- compliance export --------------------------------------------------------------------

@@ -1,14 +1,23 @@
-"""Admin edits that go through services (so events and audit entries happen either way) and that
-report a service's refusal the way the admin reports any invalid input: as a form error, with
-nothing saved and no "changed successfully" message beside it."""
+"""Admin building blocks shared by every app's admin.
+
+- `ServiceSaveMixin`: edits that go through services (so events and audit entries happen either
+  way) and that report a service's refusal the way the admin reports any invalid input: as a form
+  error, with nothing saved and no "changed successfully" message beside it.
+- `JSONDepthLimitMixin`: JSON fields edited in the admin refuse text nested deeper than the API's
+  limit (JSON_MAX_DEPTH, 64) with a form error, before decoding it (a 3,000-level document would
+  otherwise end in a RecursionError, a 500). Every ModelAdmin and inline with an editable JSON field
+  uses it (tests/core/test_admin_json_depth.py checks the registry).
+"""
 
 from __future__ import annotations
 
 import contextlib
 
 from django import forms
-from django.db import transaction
+from django.db import models, transaction
+from django.forms.fields import InvalidJSONInput
 
+from apps.core.api.parsers import JSON_MAX_DEPTH, json_bytes_depth, json_value_depth
 from apps.core.exceptions import DomainError
 
 
@@ -43,3 +52,37 @@ class ServiceSaveMixin:
 
     def save_model(self, request, obj, form, change):
         self.save_through_service(request, obj, form)
+
+
+def _too_deep(value) -> bool:
+    if isinstance(value, str):
+        return json_bytes_depth(value.encode("utf-8", "surrogatepass")) > JSON_MAX_DEPTH
+    return json_value_depth(value) > JSON_MAX_DEPTH
+
+
+class DepthLimitedJSONField(forms.JSONField):
+    """Django's form JSONField that refuses JSON nested deeper than JSON_MAX_DEPTH (the API's limit)
+    with a validation error, counting the depth on the text before `json.loads` can recurse, and
+    redisplays such text as it was typed instead of decoding it."""
+
+    default_error_messages = {"too_deep": f"Nested deeper than {JSON_MAX_DEPTH} levels."}
+
+    def to_python(self, value):
+        if not self.disabled and _too_deep(value):
+            raise forms.ValidationError(self.error_messages["too_deep"], code="too_deep")
+        return super().to_python(value)
+
+    def bound_data(self, data, initial):
+        if not self.disabled and isinstance(data, str) and _too_deep(data):
+            return InvalidJSONInput(data)
+        return super().bound_data(data, initial)
+
+
+class JSONDepthLimitMixin:
+    """For a ModelAdmin or an inline: every JSON model field it edits gets `DepthLimitedJSONField`
+    (after the admin's own formfield_overrides, which may still set other options)."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.JSONField):
+            kwargs["form_class"] = DepthLimitedJSONField
+        return super().formfield_for_dbfield(db_field, request, **kwargs)

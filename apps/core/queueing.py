@@ -3,7 +3,8 @@
 A write commits first and queues its follow-up work afterwards (`transaction.on_commit`). When the
 broker is down or hangs at that moment, the write has already happened: the client must get its
 answer, and the follow-up work is recovered later by a relay (the beat job that re-dispatches
-undispatched events, the one that retries due webhook deliveries, ...). So publishing here:
+undispatched events, the one that retries due webhook deliveries, `relay_stale` for job rows such as
+export jobs and report runs, ...). So publishing here:
 
 - never raises: a broker error is logged and reported as False;
 - never blocks for longer than TASK_PUBLISH_WAIT_SECONDS: the publish runs on a small thread pool
@@ -18,6 +19,7 @@ its exceptions are logged, not raised.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 import time
@@ -26,6 +28,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, transaction
+from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerOperationalError
 
 logger = logging.getLogger("pronaflow.queueing")
@@ -104,3 +107,34 @@ def publish_on_commit(task, *args, **kwargs) -> None:
     through `publish`: nothing is queued for a rolled-back write, and nothing raised or stalled by
     the broker reaches the committed request. Returns None."""
     transaction.on_commit(lambda: publish(task, *args, **kwargs))
+
+
+def relay_stale(queryset, *, task, stamp: str, grace_seconds: float | None = None, batch_size: int = 500) -> int:
+    """The relay of job rows whose publish was lost: queue `task(str(pk))` again for the rows of
+    `queryset` (already narrowed to the waiting status, e.g. pending) whose `stamp` field (when the
+    task was last handed to the broker) is older than `grace_seconds` (default
+    TASK_RELAY_GRACE_SECONDS, 300), at most `batch_size` per call, oldest first.
+
+    Safe to run concurrently: rows are claimed with FOR UPDATE SKIP LOCKED and their `stamp` moved
+    to now in the same transaction, so a second relay neither waits nor queues them again; a row
+    locked by its running task is skipped too. The tasks must be idempotent (a late duplicate of
+    the lost message does no harm). Publishes after commit through `publish` (never raises; what
+    the broker refuses is tried again a grace period later). Returns how many rows were queued.
+    """
+    if grace_seconds is None:
+        grace_seconds = float(getattr(settings, "TASK_RELAY_GRACE_SECONDS", 300))
+    now = timezone.now()
+    with transaction.atomic():
+        ids = list(
+            queryset.select_for_update(skip_locked=True)
+            .filter(**{f"{stamp}__lt": now - dt.timedelta(seconds=grace_seconds)})
+            .order_by(stamp)
+            .values_list("pk", flat=True)[:batch_size]
+        )
+        if not ids:
+            return 0
+        queryset.model._base_manager.filter(pk__in=ids).update(**{stamp: now})
+        for pk in ids:
+            publish_on_commit(task, str(pk))
+        logger.warning("Relay: %d %s task(s) queued again", len(ids), getattr(task, "name", task))
+    return len(ids)

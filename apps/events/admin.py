@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from apps.core.admin import JSONDepthLimitMixin
 from apps.events.models import DomainEvent, EventConsumer, EventDelivery, HandlerReceipt
 
 
@@ -35,7 +36,7 @@ class HandlerReceiptAdmin(admin.ModelAdmin):
 
 
 @admin.register(EventConsumer)
-class EventConsumerAdmin(admin.ModelAdmin):
+class EventConsumerAdmin(JSONDepthLimitMixin, admin.ModelAdmin):
     list_display = ("event_type", "handler_type", "owner", "workspace", "is_active", "created_at")
     list_filter = ("handler_type", "is_active", "event_type")
     search_fields = ("owner__email", "event_type")

@@ -4,6 +4,7 @@ Actions call the services, so the same audit entries are written as through the 
 from django.contrib import admin, messages
 from django.db import models
 
+from apps.core.admin import JSONDepthLimitMixin
 from apps.core.exceptions import DomainError
 from apps.core.queueing import publish
 from apps.integrations.models import (
@@ -56,7 +57,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
 
 @admin.register(Webhook)
-class WebhookAdmin(admin.ModelAdmin):
+class WebhookAdmin(JSONDepthLimitMixin, admin.ModelAdmin):
     formfield_overrides = HTTPS_URLS
     list_display = ["name", "workspace", "url", "is_active", "consecutive_failures", "last_triggered_at", "created_at"]
     list_filter = ["is_active", "retry_policy"]
@@ -112,7 +113,7 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
 
 
 @admin.register(OAuthApp)
-class OAuthAppAdmin(admin.ModelAdmin):
+class OAuthAppAdmin(JSONDepthLimitMixin, admin.ModelAdmin):
     formfield_overrides = HTTPS_URLS
     list_display = ["display_name", "provider_name", "is_enabled", "authorize_url"]
     list_filter = ["is_enabled"]
@@ -132,7 +133,7 @@ class OAuthConnectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Plugin)
-class PluginAdmin(admin.ModelAdmin):
+class PluginAdmin(JSONDepthLimitMixin, admin.ModelAdmin):
     formfield_overrides = HTTPS_URLS
     list_display = ["name", "version", "author", "category", "is_verified", "is_published", "install_count", "rating"]
     list_filter = ["category", "is_verified", "is_published"]
@@ -142,7 +143,7 @@ class PluginAdmin(admin.ModelAdmin):
 
 
 @admin.register(PluginInstallation)
-class PluginInstallationAdmin(admin.ModelAdmin):
+class PluginInstallationAdmin(JSONDepthLimitMixin, admin.ModelAdmin):
     list_display = ["plugin", "workspace", "is_active", "installed_by", "created_at"]
     list_filter = ["is_active", "plugin"]
     search_fields = ["plugin__name", "workspace__name"]

@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from apps.core.admin import JSONDepthLimitMixin
 from apps.personalization.models import Language, Theme, UserPreference
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(JSONDepthLimitMixin, admin.ModelAdmin):
     list_display = ("id", "name", "is_active", "position")
     list_editable = ("is_active", "position")
     search_fields = ("id", "name")

@@ -3,7 +3,7 @@ events and audit entries as the API); a refused action is reported, not forced."
 
 from django.contrib import admin, messages
 
-from apps.core.admin import ServiceSaveMixin
+from apps.core.admin import JSONDepthLimitMixin, ServiceSaveMixin
 from apps.core.exceptions import DomainError
 from apps.tasks import lifecycle, services
 from apps.tasks.choices import TaskStatus
@@ -78,7 +78,7 @@ class TaskListAdmin(ServiceSaveMixin, admin.ModelAdmin):
 
 
 @admin.register(Task)
-class TaskAdmin(ServiceSaveMixin, admin.ModelAdmin):
+class TaskAdmin(JSONDepthLimitMixin, ServiceSaveMixin, admin.ModelAdmin):
     list_display = ["title", "project", "status", "priority", "due_date", "completed_at", "created_at", "deleted_at"]
     list_filter = ["status", "priority", ("deleted_at", admin.EmptyFieldListFilter)]
     search_fields = ["title", "description", "project__name", "workspace__name"]

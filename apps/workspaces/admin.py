@@ -3,7 +3,7 @@ events and audit entries apply as through the API; a refused action is reported,
 
 from django.contrib import admin, messages
 
-from apps.core.admin import ServiceSaveMixin
+from apps.core.admin import JSONDepthLimitMixin, ServiceSaveMixin
 from apps.core.exceptions import DomainError
 from apps.workspaces import lifecycle, services
 from apps.workspaces.models import Invitation, Workspace, WorkspaceMember
@@ -34,7 +34,7 @@ class WorkspaceMemberInline(admin.TabularInline):
 
 
 @admin.register(Workspace)
-class WorkspaceAdmin(ServiceSaveMixin, admin.ModelAdmin):
+class WorkspaceAdmin(JSONDepthLimitMixin, ServiceSaveMixin, admin.ModelAdmin):
     list_display = ["name", "type", "created_by", "created_at", "deleted_at"]
     list_filter = ["type", "allow_member_invitations", ("deleted_at", admin.EmptyFieldListFilter)]
     search_fields = ["name", "description", "created_by__email"]

@@ -28,12 +28,15 @@ import datetime as dt
 import hashlib
 import json
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from auditlog.models import LogEntry
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
+from django.db.models import Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from apps.archive.models import AuditChainAnchor, AuditChainHead, AuditChainLink
@@ -225,12 +228,29 @@ class ChainReport:
         }
 
 
-def audit_chain_verify(*, max_problems: int = 50, chunk_size: int = 5000) -> ChainReport:
+def audit_chain_size() -> int:
+    """How many links a verification walks: from the newest retention anchor (or genesis) to the
+    head. Two single-row reads, whatever the chain's length (for choosing the inline or background
+    verification)."""
+    anchor_seq = AuditChainAnchor.objects.order_by("-last_purged_seq").values_list("last_purged_seq", flat=True).first()
+    return max(0, chain_head()["seq"] - (anchor_seq or 0))
+
+
+def audit_chain_verify(
+    *,
+    max_problems: int = 50,
+    chunk_size: int = 5000,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> ChainReport:
     """Walk the chain in sequence order and recompute every hash.
 
     Detects: altered core or (unredacted) personal fields, removed entries (gaps in `seq`, a link
-    without its entry, a tail shorter than the head), reordered or forged links, entries written
-    without a seal. Starts from the newest retention anchor, if any. Reads in constant memory.
+    without its entry, a tail shorter than the head), reordered or forged links (also links past
+    the head), entries written without a seal. Starts from the newest retention anchor, if any, and
+    stops at the head read when it starts, so links sealed during a long walk are left for the next
+    one. Reads in constant memory (`chunk_size` links per fetch of a server-side cursor) and calls
+    `on_progress(checked, total)` after every `chunk_size` links and at the end, `total` being the
+    number of links between the anchor and that head.
     """
     report = ChainReport()
     anchor = AuditChainAnchor.objects.order_by("-last_purged_seq").first()
@@ -238,44 +258,41 @@ def audit_chain_verify(*, max_problems: int = 50, chunk_size: int = 5000) -> Cha
     report.anchor_seq = anchor.last_purged_seq if anchor else None
     head = chain_head()
     report.head_seq, report.head_hash = head["seq"], head["hash"]
+    total = max(0, report.head_seq - (expected_seq - 1))
 
-    links = AuditChainLink.objects.order_by("seq").values(
-        "seq",
-        "entry_id",
-        "prev_hash",
-        "hash",
-        "personal_digest",
-        "personal_salt",
-        "redacted_at",
-        *[f"entry__{name}" for name in ENTRY_FIELDS],
+    links = (
+        AuditChainLink.objects.filter(seq__lte=report.head_seq)
+        .order_by("seq")
+        .values(
+            "seq",
+            "entry_id",
+            "prev_hash",
+            "hash",
+            "personal_digest",
+            "personal_salt",
+            "redacted_at",
+            *[f"entry__{name}" for name in ENTRY_FIELDS],
+        )
     )
     for link in links.iterator(chunk_size=chunk_size):
         row = {name: link[f"entry__{name}"] for name in ENTRY_FIELDS}
-        seq = link["seq"]
-        report.checked += 1
-        report.first_seq = seq if report.first_seq is None else report.first_seq
-        report.last_seq = seq
-        if seq != expected_seq:
-            report.fail(seq, link["entry_id"], f"sequence gap: expected #{expected_seq}", max_problems)
-        if link["prev_hash"] != prev:
-            report.fail(seq, link["entry_id"], "previous hash does not match the preceding link", max_problems)
-        if link["redacted_at"] is not None:
-            report.redacted += 1
-            digest = link["personal_digest"]
-        else:
-            digest = personal_digest(row, link["personal_salt"] or "")
-            if digest != link["personal_digest"]:
-                report.fail(seq, link["entry_id"], "personal fields were altered", max_problems)
-                digest = link["personal_digest"]
-        if link_hash(link["prev_hash"], row, digest) != link["hash"]:
-            report.fail(seq, link["entry_id"], "entry content does not match its hash", max_problems)
-        prev, expected_seq = link["hash"], seq + 1
+        expected_seq, prev = _verify_link(report, link, row, expected_seq, prev, max_problems)
+        if on_progress is not None and report.checked % chunk_size == 0:
+            on_progress(report.checked, total)
+    if on_progress is not None and report.checked % chunk_size:
+        on_progress(report.checked, total)
 
     # The tail: removing the newest entries leaves a chain that ends before the head.
     if expected_seq - 1 != report.head_seq or prev != report.head_hash:
         report.fail(
             report.last_seq, None, f"chain ends at #{expected_seq - 1}, head is #{report.head_seq}", max_problems
         )
+    # Links past the head (forged, or appended around the sealer). One statement, so a seal
+    # committing meanwhile (links and head move together) is never mistaken for one.
+    current_head = Coalesce(Subquery(AuditChainHead.objects.filter(pk=1).values("seq")[:1]), Value(0))
+    beyond = AuditChainLink.objects.filter(seq__gt=current_head).order_by("seq").values("seq", "entry_id").first()
+    if beyond is not None:
+        report.fail(beyond["seq"], beyond["entry_id"], "link past the chain head", max_problems)
     # Entries not sealed yet: pending while recent (the sealer runs every few seconds), a failure
     # once older than the grace period (written around the application, or the sealer is down).
     unsealed = LogEntry.objects.filter(chain_link__isnull=True)
@@ -285,3 +302,27 @@ def audit_chain_verify(*, max_problems: int = 50, chunk_size: int = 5000) -> Cha
     if report.unsealed_entries:
         report.fail(None, None, f"{report.unsealed_entries} audit entries carry no seal", max_problems)
     return report
+
+
+def _verify_link(report: ChainReport, link: dict, row: dict, expected_seq: int, prev: str, max_problems: int):
+    """Check one link (and `row`, its audit entry) against its predecessor; returns the (expected
+    seq, previous hash) of the next link."""
+    seq = link["seq"]
+    report.checked += 1
+    report.first_seq = seq if report.first_seq is None else report.first_seq
+    report.last_seq = seq
+    if seq != expected_seq:
+        report.fail(seq, link["entry_id"], f"sequence gap: expected #{expected_seq}", max_problems)
+    if link["prev_hash"] != prev:
+        report.fail(seq, link["entry_id"], "previous hash does not match the preceding link", max_problems)
+    if link["redacted_at"] is not None:
+        report.redacted += 1
+        digest = link["personal_digest"]
+    else:
+        digest = personal_digest(row, link["personal_salt"] or "")
+        if digest != link["personal_digest"]:
+            report.fail(seq, link["entry_id"], "personal fields were altered", max_problems)
+            digest = link["personal_digest"]
+    if link_hash(link["prev_hash"], row, digest) != link["hash"]:
+        report.fail(seq, link["entry_id"], "entry content does not match its hash", max_problems)
+    return seq + 1, link["hash"]

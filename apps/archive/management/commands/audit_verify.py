@@ -13,9 +13,16 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--json", action="store_true", help="Print the full report as JSON.")
         parser.add_argument("--max-problems", type=int, default=50)
+        parser.add_argument("--progress", action="store_true", help="Print progress to stderr after every chunk.")
 
     def handle(self, *args, **options):
-        report = audit_chain_verify(max_problems=options["max_problems"])
+        on_progress = None
+        if options["progress"]:
+
+            def on_progress(checked: int, total: int) -> None:
+                self.stderr.write(f"{checked}/{total} links checked ({100 * checked // max(1, total)} %)")
+
+        report = audit_chain_verify(max_problems=options["max_problems"], on_progress=on_progress)
         if options["json"]:
             self.stdout.write(json.dumps(report.as_dict(), indent=2))
         else:
