@@ -34,6 +34,10 @@ def serving_env(database_url: str, redis_url: str) -> dict[str, str]:
         "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
         "RATE_LIMIT_USER": "100000000/min",
         "CELERY_TASK_ALWAYS_EAGER": "false",
+        # On a shared machine at load 10+, Redis can take longer than the default 0.5 s to confirm a
+        # publish; the request would then leave the task to its relay (and skip publishing for 5 s),
+        # and the Celery workers would get less work than the requests made.
+        "TASK_PUBLISH_WAIT_SECONDS": "10",
         "LOG_LEVEL": "WARNING",
         "DJANGO_SETTINGS_MODULE": "pronaflow.settings",
     }
