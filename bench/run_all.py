@@ -16,10 +16,10 @@ Flags passed to the scripts (each script's own `--help` documents them):
   notifications/fanout.py, notifications/inbox_1m.py   (none: fixed sizes)
   scheduling/cpm_10k.py        --tasks 10000 --runs 3
   analytics/burndown_100k.py   --tasks 100000 --runs 3
-  analytics/metrics_1m.py      --tasks 300000    (on a scratch database run_all creates and migrates)
+  analytics/metrics_1m.py      --tasks 200000    (on a scratch database run_all creates and migrates)
   admin_dashboard/run.py       --requests 10     (same scratch database)
   lists/run.py                 --small-only --duration 4 [--db --port --redis]
-  audit_export/run.py          --rows 100000 [--db]
+  audit_export/run.py          --rows 50000 [--db]
   webhooks/run.py              --events 200 --rate 10
   scale/run.py                 --duration 30 [--db --port --redis]
 
@@ -70,10 +70,10 @@ BENCHES = [
     Bench("notifications/inbox_1m.py", env=TESTS_SETTINGS, db="notify"),
     Bench("scheduling/cpm_10k.py", ["--tasks", "10000", "--runs", "3"], TESTS_SETTINGS, db="sched"),
     Bench("analytics/burndown_100k.py", ["--tasks", "100000", "--runs", "3"], TESTS_SETTINGS, db="burndown"),
-    Bench("analytics/metrics_1m.py", ["--tasks", "300000"], TESTS_SETTINGS, db="analytics", db_via="shared"),
+    Bench("analytics/metrics_1m.py", ["--tasks", "200000"], TESTS_SETTINGS, db="analytics", db_via="shared"),
     Bench("admin_dashboard/run.py", ["--requests", "10"], TESTS_SETTINGS, db="analytics", db_via="shared"),
     Bench("lists/run.py", ["--small-only", "--duration", "4"], db="perf_lists", db_via="flag", http=True),
-    Bench("audit_export/run.py", ["--rows", "100000"], db="audit", db_via="flag"),
+    Bench("audit_export/run.py", ["--rows", "50000"], db="audit", db_via="flag"),
     Bench("webhooks/run.py", ["--events", "200", "--rate", "10"], TESTS_SETTINGS, db="webhooks"),
     Bench("scale/run.py", ["--duration", "30"], db="scale", db_via="flag", http=True),
 ]
