@@ -38,6 +38,9 @@ def serving_env(database_url: str, redis_url: str) -> dict[str, str]:
         # publish; the request would then leave the task to its relay (and skip publishing for 5 s),
         # and the Celery workers would get less work than the requests made.
         "TASK_PUBLISH_WAIT_SECONDS": "10",
+        # E-mails are rendered and handed to a backend that drops them (the default console backend
+        # would print every comment notification into the run's output).
+        "EMAIL_URL": "dummymail://",
         "LOG_LEVEL": "WARNING",
         "DJANGO_SETTINGS_MODULE": "pronaflow.settings",
     }

@@ -20,9 +20,9 @@ after every slice the run waits until the broker is empty (and reports how long 
 so that no configuration inherits another's background work.
 
 It prints, per configuration: requests per second, p50 and p99 latency, the failures (any answer
-other than 200/201), the CPU time of the web and Celery workers per request, the cores that the web
-workers, Celery and the clients kept busy (their CPU seconds per second of load; PostgreSQL and
-Redis come on top), and the backlog's drain time; then the scale-up factors (2 instances / 1
+other than 200/201), the CPU time per request of the web workers, Celery and the clients, the cores
+those kept busy (their CPU seconds per second of load; PostgreSQL and Redis come on top), and the
+backlog's drain time; then the scale-up factors (2 instances / 1
 instance, 2 workers / 1 worker) and records both with bench/summary.py.
 
 On a 2-core machine two processes already use both cores, so a second instance has no core to add:
@@ -244,9 +244,9 @@ def report(stats: dict, args: argparse.Namespace) -> None:
     )
     print(
         "| configuration | req/s | p50 ms | p99 ms | list / get / create / comment p50 ms | failures "
-        "| web CPU ms/req | Celery CPU ms/req | cores used (web + Celery + clients) | backlog drain s (max) |"
+        "| CPU ms/req: web / Celery / clients | cores used (web + Celery + clients) | backlog drain s (max) |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|")
     for name, data in stats.items():
         results = data["results"]
         count = max(1, len(results))
@@ -259,17 +259,21 @@ def report(stats: dict, args: argparse.Namespace) -> None:
         print(
             f"| {name} | {rates[name]:.1f} | {statistics.median(latencies) * 1000:.0f} | "
             f"{percentile(latencies, 0.99) * 1000:.0f} | {by_op} | {sum(not ok for *_, ok in results)} | "
-            f"{data['web_cpu'] * 1000 / count:.1f} | {data['celery_cpu'] * 1000 / count:.1f} | "
+            f"{data['web_cpu'] * 1000 / count:.1f} / {data['celery_cpu'] * 1000 / count:.1f} / "
+            f"{data['client_cpu'] * 1000 / count:.1f} | "
             f"{(data['web_cpu'] + data['celery_cpu'] + data['client_cpu']) / args.duration:.2f} | "
             f"{max(data['drain']):.1f} |"
         )
     one, floor, two = rates.values()
     print(f"\nscale-up, 2 instances / 1 instance (2 workers each): {two / floor:.2f}x")
     print(f"process scaling, 2 workers / 1 worker (one instance):  {floor / one:.2f}x")
+    used = {name: (d["web_cpu"] + d["celery_cpu"] + d["client_cpu"]) / args.duration for name, d in stats.items()}
+    web = {name: d["web_cpu"] * 1000 / max(1, len(d["results"])) for name, d in stats.items()}
     print(
-        f"On {os.cpu_count()} cores the hardware caps both: two worker processes already keep every core busy "
-        "(the clients and PostgreSQL share them too), so a second instance can only show that nothing serialises "
-        "across processes, not the gain a second machine would bring."
+        f"The hardware caps both on this machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; "
+        f"web, Celery and clients used {min(used.values()):.2f}-{max(used.values()):.2f} cores (PostgreSQL and other "
+        "work the rest). With no core to spare, more processes only add the cost of sharing them: web CPU per "
+        f"request {' -> '.join(f'{ms:.1f}' for ms in web.values())} ms. A gain needs cores (or machines) per instance."
     )
     record(
         "scale",
