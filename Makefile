@@ -51,22 +51,12 @@ webhook-worker: install
 beat: install
 	$(BIN)/celery -A pronaflow beat --loglevel=info
 
-## Benchmarks against scratch PostgreSQL databases (each prints its numbers; minutes, not seconds)
-BENCH_ENV := DJANGO_SETTINGS_MODULE=tests.settings
-BENCH_DB := postgres://postgres@127.0.0.1:5432/pf_bench_analytics
+## Every benchmark, one after another (under 15 minutes on a 2-core machine), then one summary table:
+## benchmark, measure, PronaFlow, floor, ratio, target, met? (bench/run_all.py; BENCH_ARGS passes
+## options, e.g. BENCH_ARGS="--only scale,lists" or "--db-prefix pf_me_ --redis redis://127.0.0.1:6379/9")
+BENCH_ARGS ?=
 bench: install-dev
-	$(BENCH_ENV) $(BIN)/python bench/notifications/fanout.py
-	$(BENCH_ENV) $(BIN)/python bench/notifications/inbox_1m.py
-	$(BENCH_ENV) $(BIN)/python bench/scheduling/cpm_10k.py
-	$(BENCH_ENV) $(BIN)/python bench/analytics/burndown_100k.py
-	$(BIN)/python bench/lists/run.py
-	$(BIN)/python bench/audit_export/run.py
-	$(BENCH_ENV) $(BIN)/python bench/webhooks/run.py
-	psql postgres://postgres@127.0.0.1:5432/postgres -qc "DROP DATABASE IF EXISTS pf_bench_analytics" -c "CREATE DATABASE pf_bench_analytics"
-	$(BENCH_ENV) DATABASE_URL=$(BENCH_DB) $(BIN)/python manage.py migrate -v 0
-	$(BENCH_ENV) DATABASE_URL=$(BENCH_DB) $(BIN)/python bench/analytics/metrics_1m.py
-	$(BENCH_ENV) DATABASE_URL=$(BENCH_DB) $(BIN)/python bench/admin_dashboard/run.py
-	psql postgres://postgres@127.0.0.1:5432/postgres -qc "DROP DATABASE pf_bench_analytics"
+	$(BIN)/python bench/run_all.py $(BENCH_ARGS)
 
 ## The README's picture of the admin dashboard (docs/admin-dashboard.png), taken in Chromium from
 ## seed_demo data on a scratch SQLite database; SCREENSHOT_PORT is the loopback port served on.

@@ -2,7 +2,9 @@
 
 Runs against the database of DATABASE_URL (a migrated PronaFlow database, e.g. a test database),
 inserts its own user, workspace, project and tasks with one INSERT ... SELECT generate_series,
-times the analytics queries, counts them, and deletes everything it created.
+times the analytics queries, counts them, and deletes everything it created. The 365-day metrics and
+burndown are recorded with bench/summary.py ("report only": no floor here and no bound in any issue;
+bench/analytics/burndown_100k.py holds the comparisons against SQL).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/test_pf_analytics \
         .venv/bin/python bench/analytics/metrics_1m.py [--tasks 1000000]
@@ -27,9 +29,10 @@ from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from apps.accounts.models import User  # noqa: E402
-from apps.analytics import metrics  # noqa: E402
+from apps.analytics import burndown, metrics  # noqa: E402
 from apps.projects.models import Project  # noqa: E402
 from apps.workspaces.models import Workspace  # noqa: E402
+from bench.summary import record  # noqa: E402
 
 INSERT_TASKS = """
 INSERT INTO tasks_task (id, workspace_id, project_id, title, description, status, priority, position, tags,
@@ -46,7 +49,8 @@ FROM generate_series(1, %(count)s) AS n
 """
 
 
-def timed(label, fn, repeat=3):
+def timed(label, fn, repeat=3, timings=None):
+    """Best of `repeat` calls of `fn`, printed; the time (ms) also lands in `timings[label]`."""
     best, queries = None, 0
     for _ in range(repeat):
         with CaptureQueriesContext(connection) as ctx:
@@ -56,6 +60,8 @@ def timed(label, fn, repeat=3):
         best = elapsed if best is None else min(best, elapsed)
         queries = len(ctx.captured_queries)
     print(f"{label:<40} best of {repeat}: {best * 1000:8.1f} ms, {queries} queries")
+    if timings is not None:
+        timings[label] = best * 1000
     return result
 
 
@@ -80,13 +86,28 @@ def main() -> None:
         year = metrics.Period(start=dt.date(2025, 1, 1), end=dt.date(2025, 12, 31), tz=tz)
         month = metrics.Period(start=dt.date(2025, 6, 1), end=dt.date(2025, 6, 30), tz=tz)
         timed("metrics, 30 days, daily", lambda: metrics.project_metrics(project, month, "daily"))
-        timed("metrics, 365 days, daily", lambda: metrics.project_metrics(project, year, "daily"))
+        timings = {}
+        timed("metrics, 365 days, daily", lambda: metrics.project_metrics(project, year, "daily"), timings=timings)
         result = timed("metrics, 365 days, weekly", lambda: metrics.project_metrics(project, year, "weekly"))
-        timed("burndown, 365 days", lambda: metrics.project_burndown(project, year, dt.date(2026, 1, 1)))
+        timed(
+            "burndown, 365 days",
+            lambda: burndown.project_burndown(project, year, dt.date(2026, 1, 1)),
+            timings=timings,
+        )
         print(
             f"total_tasks={result['total_tasks']:,} completed={result['completed_tasks']:,} "
             f"rate={result['completion_rate']} velocity={result['team_velocity']}"
         )
+        for label, what in (("metrics, 365 days, daily", "metrics"), ("burndown, 365 days", "burndown")):
+            record(
+                "analytics",
+                f"{what}, 365 days daily, {count:,} tasks",
+                timings[label],
+                None,
+                "ms",
+                higher_is_better=False,
+                target="report only",
+            )
     finally:
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM tasks_task WHERE project_id = %s", [project.pk])

@@ -14,7 +14,8 @@ tasks dated, the rest estimated), then times, best of --runs:
 - endpoint: `GET /api/v1/scheduling/projects/{id}/critical-path` through the full Django/DRF stack
   (authentication, rate limiting, envelope, JSON rendering of every task).
 
-Prints each time, the endpoint/plain ratio, and the endpoint's query count.
+Prints each time, the endpoint/plain ratio, and the endpoint's query count, and records the endpoint
+against the plain CPM with bench/summary.py (issue 10's target: the endpoint under 1 s at 10k tasks).
 """
 
 import argparse
@@ -28,9 +29,12 @@ from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "notifications"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 os.environ.setdefault("BENCH_DB", "pf_bench_sched")
 
 from scratch_db import scratch_database
+
+from bench.summary import record
 
 TYPES = ["FS"] * 17 + ["SS", "FF", "SF"]
 
@@ -194,6 +198,15 @@ def main() -> None:
         f"({len(data['critical_path']):,} critical, {len(response.content) / 1e6:.1f} MB, {len(queries)} queries)"
     )
     print(f"  ratio endpoint / plain            {endpoint_time / plain_time:8.2f}x")
+    record(
+        "scheduling",
+        f"critical path endpoint, {args.tasks:,} tasks / {args.links:,} links, vs plain CPM",
+        endpoint_time * 1000,
+        plain_time * 1000,
+        "ms",
+        higher_is_better=False,
+        target="< 1000 ms",
+    )
 
 
 if __name__ == "__main__":
