@@ -59,6 +59,7 @@ def main() -> None:
     from apps.workspaces.models import Workspace, WorkspaceMember
 
     mail.outbox = []
+    print(f"PronaFlow from {Path(emit.__code__.co_filename).parents[2]}", flush=True)
     owner = User.objects.create_user("owner@bench.test", "owner", "x", full_name="Bench Owner")
     workspace = Workspace.objects.create(name="Bench", created_by=owner)
     WorkspaceMember.objects.create(workspace=workspace, user=owner, role="owner")

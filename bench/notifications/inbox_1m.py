@@ -79,9 +79,11 @@ def main() -> None:
     from rest_framework.test import APIClient
     from summary import record
 
+    import apps
     from apps.accounts.models import User
     from apps.notifications.models import Notification
 
+    print(f"PronaFlow from {Path(apps.__path__[0]).parent}", flush=True)
     load(connection)
     heavy = User.objects.order_by("email").first()
     light = User.objects.order_by("email")[500]
@@ -138,15 +140,29 @@ def main() -> None:
         assert response.status_code == 200, response.content
         return response
 
+    from apps.notifications import selectors
+
+    def data_path():
+        # The list's own reads and rendering, without the request machinery (this checkout only).
+        queryset = selectors.notification_list(user=light)
+        total = queryset.count()
+        rows, mark = selectors.notification_page_rows(queryset, slice(0, 20), user=light)
+        return json.dumps({"data": selectors.notification_rows_data(rows, mark), "total": total})
+
+    has_data_path = hasattr(
+        __import__("apps.notifications.selectors").notifications.selectors, "notification_page_rows"
+    )
     served = [item["id"] for item in product().json()["data"]]
     assert served == [str(row[0]) for row in json.loads(floor())["data"]], "the floor must read the same rows"
     with CaptureQueriesContext(connection) as queries:
         product()
     product_queries = len(queries)
-    ours, in_view, bare = [], [], []
+    ours, in_view, reads, bare = [], [], [], []
     for _ in range(ROUNDS):
         ours.append(timed(product))
         in_view.append(timed(view_path))
+        if has_data_path:
+            reads.append(timed(data_path))
         bare.append(timed(floor))
     ours_ms, view_ms, bare_ms = statistics.median(ours), statistics.median(in_view), statistics.median(bare)
     size = f"{TOTAL // 1000}k" if TOTAL < 1_000_000 else f"{TOTAL // 1_000_000}M"
@@ -157,6 +173,9 @@ def main() -> None:
         f"  full request (+ middleware, rate limit):         {ours_ms:6.2f} ms  ratio {ours_ms / bare_ms:.2f}",
         flush=True,
     )
+    if reads:
+        reads_ms = statistics.median(reads)
+        print(f"  selectors + JSON (no DRF, no rate limit):         {reads_ms:6.2f} ms  ratio {reads_ms / bare_ms:.2f}")
     for label, value in (("view", view_ms), ("full request", ours_ms)):
         record(
             "notifications",

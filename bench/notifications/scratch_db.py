@@ -31,6 +31,7 @@ def scratch_database(root: Path = ROOT):
 
     sys.path.insert(0, str(ROOT))  # bench.summary
     sys.path.insert(0, str(root))
+    os.chdir(root)  # start-up code puts the working directory first on sys.path
     os.environ["DATABASE_URL"] = f"{SERVER}/{DB_NAME}"
     os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/4")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
@@ -46,6 +47,13 @@ def scratch_database(root: Path = ROOT):
         from django.core.management import call_command
 
         call_command("migrate", verbosity=0)
+        from collections import deque
+
+        from django.db import connection
+
+        # CaptureQueriesContext counts through the query log, which keeps 9,000 entries by default.
+        connection.queries_limit = 1_000_000
+        connection.queries_log = deque(maxlen=connection.queries_limit)
         yield
     finally:
         from django.db import connections
