@@ -1,14 +1,16 @@
 """E-mail delivery of notifications: immediate messages, summaries after quiet hours and digests.
 
 Every send happens inside the transaction that marks the outbox rows sent, with the rows locked
-(`skip_locked`): a concurrent run never sends a row twice, and a failed send rolls the marks back
-so the rows stay pending for the next run. Nothing is dropped.
+(`skip_locked`): a concurrent run never sends a row twice, and a failed send leaves the rows it did
+not confirm pending for the next run. Nothing is dropped.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import smtplib
+from collections import defaultdict
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -28,6 +30,9 @@ logger = logging.getLogger("pronaflow.notifications")
 
 # An immediate e-mail whose send task never ran (broker down) is picked up by the digest job.
 LOST_SEND_AFTER = dt.timedelta(minutes=10)
+# Messages per `send_messages` call: what a failure mid-way can leave sent but unmarked (sent again).
+SEND_CHUNK = 20
+_DEFAULT_PREFERENCE = NotificationPreference()
 
 
 def _absolute(url: str) -> str:
@@ -53,48 +58,73 @@ def _preferences(user_id) -> tuple[NotificationPreference, UserPreference | None
 
 
 def email_notifications_send(*, ids: list[str]) -> int:
-    """Send the immediate e-mails `ids` that are still pending, over one SMTP connection.
+    """Send the immediate e-mails `ids` that are still pending, in one transaction over one
+    connection to the mail server, in a constant number of queries whatever their count.
 
-    Rows whose user is now in quiet hours get `deliver_after` (a summary follows the window);
-    rows whose user switched to a digest stay pending for it. Returns how many were sent.
+    The rows are locked (`skip_locked`: a concurrent run leaves them alone); rows whose user is now
+    in quiet hours get `deliver_after` (a summary follows the window); rows whose user switched to
+    a digest stay pending for it. Messages go out with the backend's `send_messages` in chunks of
+    SEND_CHUNK; a chunk that fails stays pending with every later one (the digest job sends them
+    after LOST_SEND_AFTER), the chunks before it are marked sent, and the error is raised after
+    commit. Returns how many were sent.
     """
-    sent = 0
-    connection = get_connection()
-    with connection:
-        for item_id in ids:
-            with transaction.atomic():
-                item = (
-                    EmailNotification.objects.select_for_update(skip_locked=True, of=("self",))
-                    .select_related("user")
-                    .filter(pk=item_id, sent_at__isnull=True)
-                    .first()
-                )
-                if item is None:
-                    continue
-                preference, user_preference = _preferences(item.user_id)
-                frequency = (
-                    user_preference.notification_frequency if user_preference else NotificationFrequency.IMMEDIATE
-                )
-                if frequency != NotificationFrequency.IMMEDIATE:
-                    continue
-                now = timezone.now()
-                quiet_end = quiet_end_for(preference, user_preference, now)
-                if quiet_end is not None:
-                    item.deliver_after = quiet_end
-                    item.save(update_fields=["deliver_after"])
-                    continue
-                context = {"user": item.user, "item": item, "action_url": _absolute(item.action_url)}
-                _message(
-                    to=item.user.email,
-                    subject=f"[PronaFlow] {item.title}",
-                    template="emails/notifications/notification",
-                    context=context,
-                    connection=connection,
-                ).send()
-                item.sent_at = now
-                item.save(update_fields=["sent_at"])
-                sent += 1
-    return sent
+    now = timezone.now()
+    sent_ids: list = []
+    failure: Exception | None = None
+    with transaction.atomic():
+        items = list(
+            EmailNotification.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("user")
+            .filter(pk__in=ids, sent_at__isnull=True)
+            .order_by("created_at", "id")
+        )
+        if not items:
+            return 0
+        user_ids = {item.user_id for item in items}
+        preferences = {p.user_id: p for p in NotificationPreference.objects.filter(user_id__in=user_ids)}
+        user_preferences = {p.user_id: p for p in UserPreference.objects.filter(user_id__in=user_ids)}
+        deferred: dict[dt.datetime, list] = defaultdict(list)
+        outgoing = []
+        for item in items:
+            user_preference = user_preferences.get(item.user_id)
+            frequency = user_preference.notification_frequency if user_preference else NotificationFrequency.IMMEDIATE
+            if frequency != NotificationFrequency.IMMEDIATE:
+                continue
+            quiet_end = quiet_end_for(preferences.get(item.user_id, _DEFAULT_PREFERENCE), user_preference, now)
+            if quiet_end is not None:
+                deferred[quiet_end].append(item.pk)
+                continue
+            outgoing.append(item)
+        if outgoing:
+            connection = get_connection()
+            with connection:
+                for start in range(0, len(outgoing), SEND_CHUNK):
+                    chunk = outgoing[start : start + SEND_CHUNK]
+                    messages = [_notification_message(item, connection) for item in chunk]
+                    try:
+                        connection.send_messages(messages)
+                    except (OSError, smtplib.SMTPException) as exc:  # server down or refusing: the rest stay pending
+                        failure = exc
+                        break
+                    sent_ids.extend(item.pk for item in chunk)
+        if sent_ids:
+            EmailNotification.objects.filter(pk__in=sent_ids).update(sent_at=now)
+        for deliver_after, pks in deferred.items():
+            EmailNotification.objects.filter(pk__in=pks).update(deliver_after=deliver_after)
+    if failure is not None:
+        logger.warning("Sent %d of %d notification e-mails; the rest stay pending", len(sent_ids), len(items))
+        raise failure
+    return len(sent_ids)
+
+
+def _notification_message(item: EmailNotification, connection) -> EmailMultiAlternatives:
+    return _message(
+        to=item.user.email,
+        subject=f"[PronaFlow] {item.title}",
+        template="emails/notifications/notification",
+        context={"user": item.user, "item": item, "action_url": _absolute(item.action_url)},
+        connection=connection,
+    )
 
 
 def _due_kind(user_id, now) -> str | None:

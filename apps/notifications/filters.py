@@ -2,6 +2,7 @@ import django_filters
 
 from apps.notifications.choices import NotificationType, ReadStatus
 from apps.notifications.models import Notification
+from apps.notifications.selectors import is_read_q, is_unread_q, read_mark_for_request
 
 
 class NotificationFilterSet(django_filters.FilterSet):
@@ -17,4 +18,6 @@ class NotificationFilterSet(django_filters.FilterSet):
         fields = []
 
     def filter_status(self, queryset, name, value):
-        return queryset.filter(read=value == ReadStatus.READ)
+        # Read means flagged or covered by the user's mark-all-read watermark.
+        mark = read_mark_for_request(self.request)
+        return queryset.filter(is_read_q(mark) if value == ReadStatus.READ else is_unread_q(mark))

@@ -39,12 +39,34 @@ class Notification(UUIDModel):
         ]
         indexes = [
             models.Index(fields=["user", "-created_at", "-id"], name="notification_inbox_idx"),
-            models.Index(fields=["user"], condition=models.Q(read=False), name="notification_unread_idx"),
+            # Unread rows in inbox order: unread counts and `status=unread` pages start past the user's
+            # read-up-to watermark (a row comparison on created_at, id) instead of reading every row.
+            models.Index(
+                fields=["user", "created_at", "id"], condition=models.Q(read=False), name="notification_unread_cut_idx"
+            ),
             models.Index(fields=["read_at"], condition=models.Q(read=True), name="notification_read_at_idx"),
         ]
 
     def __str__(self) -> str:
         return f"{self.type} -> {self.user_id}: {self.title}"
+
+
+class NotificationReadMark(models.Model):
+    """A user's "read up to" watermark, set by mark-all-read instead of updating every unread row.
+
+    A notification is read when its own `read` flag is set, or when (created_at, id) is at or below
+    (`created_at`, `notification_id`): the newest notification the user had when marking all read
+    (rows are ordered by that pair everywhere, so equal timestamps are cut by id). A notification
+    created after the cut stays unread. `marked_at` is the `read_at` of the rows the cut covers.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, primary_key=True, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField()
+    notification_id = models.UUIDField()
+    marked_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.user_id} read up to {self.created_at.isoformat()}"
 
 
 class NotificationPreference(UUIDModel, TimeStampedModel):

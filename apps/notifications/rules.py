@@ -14,7 +14,7 @@ from apps.events.consumers import register_channel
 from apps.events.models import DomainEvent, EventConsumer, EventDelivery
 from apps.events.registry import register
 from apps.notifications.choices import NotificationType
-from apps.notifications.services import notifications_fan_out
+from apps.notifications.fanout import notifications_fan_out
 
 EXCERPT_LENGTH = 140
 
@@ -103,12 +103,9 @@ def on_mentioned(event: DomainEvent) -> None:
     )
 
 
-def _project_member_ids(project_id) -> list:
-    return list(
-        apps.get_model("projects", "ProjectMember")
-        .objects.filter(project_id=project_id)
-        .values_list("user_id", flat=True)
-    )
+def _project_member_ids(project_id):
+    """A subquery: the fan-out reads the members with their preferences in one query."""
+    return apps.get_model("projects", "ProjectMember").objects.filter(project_id=project_id).values("user_id")
 
 
 @register("notifications.project_updated", "project.updated")

@@ -1,26 +1,23 @@
-"""Writes of module 7's notifications: the inbox, preferences, and the fan-out from events."""
+"""Writes of module 7's notifications: the inbox and preferences (the fan-out from events is in
+`apps.notifications.fanout`)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.fields.tuple_lookups import Tuple, TupleLessThanOrEqual
 from django.utils import timezone
 
-from apps.core.queueing import publish_on_commit
 from apps.core.services import model_update
-from apps.events.models import DomainEvent
-from apps.events.selectors import event_audience_ids
-from apps.notifications.models import EmailNotification, Notification, NotificationPreference
+from apps.notifications import selectors
+from apps.notifications.models import EmailNotification, Notification, NotificationPreference, NotificationReadMark
 from apps.notifications.schedule import quiet_window_end, user_zone
-from apps.personalization.choices import NotificationFrequency
 from apps.personalization.models import UserPreference
-from apps.personalization.services import notification_frequency_set, preferences_for_users
+from apps.personalization.services import notification_frequency_set
 
-EMAIL_BATCH_SIZE = 100
 PREFERENCE_FLAGS = (
     "in_app_notifications",
     "email_on_task_assigned",
@@ -76,20 +73,45 @@ def preference_update(*, actor, data: dict) -> NotificationPreference:
 
 
 def notification_mark_read(*, actor, notification: Notification) -> Notification:
-    """Mark one of the actor's notifications read (idempotent: read_at keeps the first time)."""
+    """Mark one of the actor's notifications read (idempotent: read_at keeps the first time, also
+    for a notification that mark-all-read's watermark already covers)."""
     if not notification.read:
+        read, read_at = selectors.notification_read_state(notification, selectors.read_mark_get(user=actor))
         notification.read = True
-        notification.read_at = timezone.now()
+        notification.read_at = read_at if read else timezone.now()
         Notification.objects.filter(pk=notification.pk, read=False).update(read=True, read_at=notification.read_at)
     return notification
 
 
 def notification_mark_all_read(*, actor, type: str | None = None) -> int:
-    """Mark every unread notification of the actor read (optionally of one type); returns how many."""
-    queryset = Notification.objects.filter(user=actor, read=False)
-    if type:
-        queryset = queryset.filter(type=type)
-    return queryset.update(read=True, read_at=timezone.now())
+    """Mark every unread notification of the actor read (optionally of one type); returns how many.
+
+    Without `type` no notification row is written: the actor's read-up-to watermark moves to their
+    newest notification (constant time whatever the number of unread rows; a notification created
+    after that cut stays unread). With `type`, the unread rows of that type are flagged read.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        # The lock orders concurrent marks of one user (the row exists after the first mark).
+        mark = NotificationReadMark.objects.select_for_update().filter(user_id=actor.pk).first()
+        unread = Notification.objects.filter(selectors.is_unread_q(mark), user_id=actor.pk)
+        if type:
+            return unread.filter(type=type).update(read=True, read_at=now)
+        newest = (
+            Notification.objects.filter(user_id=actor.pk)
+            .order_by("-created_at", "-id")
+            .values_list("created_at", "id")
+            .first()
+        )
+        if newest is None:
+            return 0
+        # Counted up to the cut, in case a notification committed after the previous statement.
+        count = unread.filter(TupleLessThanOrEqual(Tuple(F("created_at"), F("id")), newest)).count()
+        if count:
+            NotificationReadMark.objects.update_or_create(
+                user_id=actor.pk, defaults={"created_at": newest[0], "notification_id": newest[1], "marked_at": now}
+            )
+        return count
 
 
 def notification_delete(*, actor, notification: Notification) -> None:
@@ -100,10 +122,17 @@ def notifications_purge_read(*, days: int | None = None, batch_size: int = 10000
     """Delete read notifications older than NOTIFICATION_RETENTION_DAYS, in batches; unread ones
     are kept whatever their age. Sent e-mail outbox rows of the same age go too."""
     cutoff = timezone.now() - dt.timedelta(days=days if days is not None else settings.NOTIFICATION_RETENTION_DAYS)
+    # Read: flagged, or covered by the user's mark-all-read watermark.
+    covered = NotificationReadMark.objects.filter(user_id=OuterRef("user_id")).filter(
+        Q(created_at__gt=OuterRef("created_at"))
+        | Q(created_at=OuterRef("created_at"), notification_id__gte=OuterRef("id"))
+    )
     deleted = 0
     while True:
         ids = list(
-            Notification.objects.filter(read=True, created_at__lt=cutoff).values_list("pk", flat=True)[:batch_size]
+            Notification.objects.filter(Q(read=True) | Exists(covered), created_at__lt=cutoff).values_list(
+                "pk", flat=True
+            )[:batch_size]
         )
         if not ids:
             break
@@ -111,105 +140,6 @@ def notifications_purge_read(*, days: int | None = None, batch_size: int = 10000
         deleted += len(ids)
     EmailNotification.objects.filter(sent_at__isnull=False, created_at__lt=cutoff).delete()
     return deleted
-
-
-# --- Fan-out -------------------------------------------------------------------------------
-
-
-def notifications_fan_out(
-    *,
-    event: DomainEvent,
-    recipient_ids: Iterable,
-    type: str,
-    title: str,
-    message: str,
-    action_url: str,
-    email_flag: str | None,
-    include_actor: bool = False,
-    email_always: bool = False,
-) -> list[Notification]:
-    """Notify `recipient_ids` about `event`, in a bounded number of queries whatever their count.
-
-    Never the event's actor (unless `include_actor`); only active users who may see the event
-    now; in-app rows for those with in-app notifications on (one bulk insert); e-mail outbox rows
-    for those whose `email_flag` preference is on, sent after commit, deferred past quiet hours,
-    or left for their digest. New notifications are pushed to live streams after commit.
-    `email_always` e-mails every recipient whatever their topic flags (alerts about something the
-    recipient set up and must act on); frequency and quiet hours still apply.
-    """
-    ids = {str(pk) for pk in recipient_ids if pk}
-    if not include_actor and event.actor_id:
-        ids.discard(str(event.actor_id))
-    if not ids:
-        return []
-    user_model = get_user_model()
-    recipients = list(
-        user_model.objects.filter(pk__in=ids, is_active=True)
-        .filter(pk__in=event_audience_ids(event))
-        .values_list("pk", flat=True)
-    )
-    if not recipients:
-        return []
-    preferences = {pref.user_id: pref for pref in NotificationPreference.objects.filter(user_id__in=recipients)}
-    default = NotificationPreference()
-    now = timezone.now()
-    notifications = [
-        Notification(
-            user_id=user_id,
-            workspace_id=event.workspace_id,
-            event=event,
-            type=type,
-            title=title[:200],
-            message=message,
-            action_url=action_url,
-            created_at=now,
-        )
-        for user_id in recipients
-        if preferences.get(user_id, default).in_app_notifications
-    ]
-    # ignore_conflicts: a user already notified of this event in this way (say by two in-app
-    # consumers) keeps the one row, without failing the other deliveries of the handler.
-    Notification.objects.bulk_create(notifications, ignore_conflicts=True)
-    email_users = [
-        uid for uid in recipients if email_always or (email_flag and getattr(preferences.get(uid, default), email_flag))
-    ]
-    immediate = _queue_emails(event, email_users, preferences, type=type, title=title, message=message, url=action_url)
-
-    from apps.notifications import realtime
-    from apps.notifications.tasks import email_notifications_send_task
-
-    notification_ids = [str(n.pk) for n in notifications]
-    if notification_ids:
-        transaction.on_commit(lambda: realtime.publish_ids(notification_ids))
-    for start in range(0, len(immediate), EMAIL_BATCH_SIZE):
-        batch = immediate[start : start + EMAIL_BATCH_SIZE]
-        publish_on_commit(email_notifications_send_task, batch)
-    return notifications
-
-
-def _queue_emails(event, user_ids, preferences, *, type, title, message, url) -> list[str]:
-    """Create outbox rows; returns the ids to send right away (immediate, not in quiet hours)."""
-    if not user_ids:
-        return []
-    user_prefs = preferences_for_users(user_ids)
-    now = timezone.now()
-    default_pref = NotificationPreference()
-    rows, immediate = [], []
-    for user_id in user_ids:
-        upref = user_prefs.get(user_id)
-        frequency = upref.notification_frequency if upref else NotificationFrequency.IMMEDIATE
-        row = EmailNotification(
-            user_id=user_id, event=event, type=type, title=title[:200], message=message, action_url=url, created_at=now
-        )
-        if frequency == NotificationFrequency.IMMEDIATE:
-            quiet_end = quiet_end_for(preferences.get(user_id, default_pref), upref, now)
-            if quiet_end is not None:
-                row.deliver_after = quiet_end
-            else:
-                immediate.append(str(row.pk))
-        rows.append(row)
-    EmailNotification.objects.bulk_create(rows, ignore_conflicts=True)
-    return immediate
 
 
 def quiet_end_for(

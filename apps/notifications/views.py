@@ -21,6 +21,7 @@ from apps.notifications.serializers import (
 )
 
 TAG = ["notifications"]
+FILTER_PARAMS = frozenset(NotificationFilterSet.base_filters)
 
 
 class NotificationListView(generics.ListAPIView):
@@ -34,7 +35,15 @@ class NotificationListView(generics.ListAPIView):
 
     @extend_schema(operation_id="notifications_list", tags=TAG)
     def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+        # NotificationSerializer's output from value rows (no serializer per row); `read` and
+        # `read_at` include the caller's mark-all-read watermark, read with the page. Two queries
+        # (count, page), three with a `status` filter (it reads the watermark first).
+        queryset = self.get_queryset()
+        if FILTER_PARAMS & request.query_params.keys():  # no filter form to validate for a plain page
+            queryset = self.filter_queryset(queryset)
+        window = self.paginator.page_window(queryset, request)
+        rows, mark = selectors.notification_page_rows(queryset, window, user=request.user) if window else ([], None)
+        return self.get_paginated_response(selectors.notification_rows_data(rows, mark))
 
 
 def _own_notification(request, notification_id):
@@ -44,7 +53,8 @@ def _own_notification(request, notification_id):
 class NotificationReadView(APIView):
     @extend_schema(operation_id="notifications_mark_read", request=None, responses=NotificationReadSerializer, tags=TAG)
     def patch(self, request, notification_id):
-        """Mark one notification read."""
+        """Mark one notification read (idempotent: `read_at` keeps the first time). 404 when it is
+        not the caller's."""
         notification = services.notification_mark_read(
             actor=request.user, notification=_own_notification(request, notification_id)
         )

@@ -1,30 +1,47 @@
-"""Benchmark: the notifications list, unread count and mark-all-read over 1,000,000 rows.
+"""Benchmark: the inbox, unread count and mark-all-read over 1,000,000 notifications.
 
     DJANGO_SETTINGS_MODULE=tests.settings .venv/bin/python bench/notifications/inbox_1m.py
+        [--total 1000000] [--heavy 200000] [--rounds 30] [--source DIR]
 
-Loads 1M notifications with generate_series (1,000 users; one heavy user holds 200,000 of them),
-then times the API endpoints through the full Django stack (median of 5 runs, queries counted).
+Loads the notifications with generate_series (1,000 users; one heavy user holds `--heavy` of them,
+two thirds unread), then measures, interleaved so that noise hits both sides alike:
+
+- inbox page 1 of a light user (~800 notifications): `GET /api/v1/notifications` through the full
+  Django stack (APIClient, middleware, envelope) against the same two queries by hand (count and
+  page through `connection.cursor()`, rows to JSON): median of `--rounds`;
+- mark-all-read of the heavy user's unread rows (~134k at the default sizes): `POST
+  /api/v1/notifications/mark-all-read`, then its effect undone (the watermark row deleted, or the
+  rows set unread again on a checkout that updates them), against a plain `UPDATE ... SET read`
+  of the same rows, rolled back: median of 3 each.
+
+Other inbox requests are printed with their query counts for information. `--source DIR` runs
+PronaFlow from another checkout (e.g. `git archive main`), for before/after figures.
 """
 
+import json
 import statistics
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from scratch_db import scratch_database
+from scratch_db import int_flag, scratch_database, source_root
 
-TOTAL = 1_000_000
-HEAVY = 200_000
+TOTAL = int_flag(sys.argv, "--total", 1_000_000)
+HEAVY = int_flag(sys.argv, "--heavy", 200_000)
+ROUNDS = int_flag(sys.argv, "--rounds", 30)
 USERS = 1000
 
+PAGE_SQL = """
+SELECT id, user_id, workspace_id, title, message, type, read, read_at, created_at, action_url
+FROM notifications_notification WHERE user_id = %s ORDER BY created_at DESC, id DESC LIMIT 20
+"""
+COUNT_SQL = "SELECT COUNT(*) FROM notifications_notification WHERE user_id = %s"
 
-def main() -> None:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-    from rest_framework.test import APIClient
 
+def load(connection) -> None:
     from apps.accounts.models import User
 
     User.objects.bulk_create([User(email=f"u{i:04d}@bench.test", username=f"u{i:04d}") for i in range(USERS)])
@@ -45,38 +62,185 @@ def main() -> None:
             """,
             [HEAVY, USERS, TOTAL],
         )
-        cursor.execute("ANALYZE notifications_notification")
-    print(f"loaded {TOTAL:,} notifications in {time.perf_counter() - started:.1f} s")
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE notifications_notification")
+    print(f"loaded {TOTAL:,} notifications in {time.perf_counter() - started:.1f} s", flush=True)
+
+
+def timed(fn) -> float:
+    started = time.perf_counter()
+    fn()
+    return (time.perf_counter() - started) * 1000
+
+
+def main() -> None:
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+    from rest_framework.test import APIClient
+    from summary import record
+
+    import apps
+    from apps.accounts.models import User
+    from apps.notifications.models import Notification
+
+    print(f"PronaFlow from {Path(apps.__path__[0]).parent}", flush=True)
+    load(connection)
     heavy = User.objects.order_by("email").first()
     light = User.objects.order_by("email")[500]
-    cases = [
-        ("heavy user (200k), page 1", heavy, "get", "/api/v1/notifications"),
-        ("heavy user, page 1000 (page_size 100)", heavy, "get", "/api/v1/notifications?page=1000&page_size=100"),
-        ("heavy user, status=unread", heavy, "get", "/api/v1/notifications?status=unread"),
-        ("heavy user, type=mention", heavy, "get", "/api/v1/notifications?type=mention"),
-        ("heavy user, unread-count", heavy, "get", "/api/v1/notifications/unread-count"),
-        ("light user (~800), page 1", light, "get", "/api/v1/notifications"),
-        ("light user, unread-count", light, "get", "/api/v1/notifications/unread-count"),
-    ]
-    for label, user, method, path in cases:
+
+    def client_for(user):
         client = APIClient()
         client.force_authenticate(user)
+        return client
+
+    # --- informational: every inbox request once warm, with its queries --------------------------
+    cases = [
+        ("heavy user (200k), page 1", heavy, "/api/v1/notifications"),
+        ("heavy user, page 1000 (page_size 100)", heavy, "/api/v1/notifications?page=1000&page_size=100"),
+        ("heavy user, status=unread", heavy, "/api/v1/notifications?status=unread"),
+        ("heavy user, type=mention", heavy, "/api/v1/notifications?type=mention"),
+        ("heavy user, unread-count", heavy, "/api/v1/notifications/unread-count"),
+        ("light user, unread-count", light, "/api/v1/notifications/unread-count"),
+    ]
+    for label, user, path in cases:
+        client = client_for(user)
         timings = []
         for _ in range(5):
             with CaptureQueriesContext(connection) as queries:
-                t0 = time.perf_counter()
-                response = getattr(client, method)(path)
-                timings.append(time.perf_counter() - t0)
-            assert response.status_code == 200, response.content
-        print(f"{label:<40} median {statistics.median(timings) * 1000:7.1f} ms  {len(queries)} queries")
-    client = APIClient()
-    client.force_authenticate(heavy)
-    t0 = time.perf_counter()
-    response = client.post("/api/v1/notifications/mark-all-read")
-    elapsed = (time.perf_counter() - t0) * 1000
-    print(f"{'heavy user, mark-all-read':<40} {elapsed:7.1f} ms  count={response.json()['count']}")
+                timings.append(timed(lambda c=client, p=path: c.get(p)))
+        print(f"  {label:<40} median {statistics.median(timings):7.1f} ms  {len(queries)} queries", flush=True)
+
+    # --- inbox page 1 of the light user against its SQL by hand ----------------------------------
+    client = client_for(light)
+
+    def product():
+        response = client.get("/api/v1/notifications")
+        assert response.status_code == 200, response.content
+        return response
+
+    def floor():
+        with connection.cursor() as cursor:
+            cursor.execute(COUNT_SQL, [light.pk])
+            total = cursor.fetchone()[0]
+            cursor.execute(PAGE_SQL, [light.pk])
+            rows = cursor.fetchall()
+        return json.dumps({"data": rows, "total": total}, default=str)
+
+    from rest_framework.test import APIRequestFactory, force_authenticate
+
+    from apps.notifications.views import NotificationListView
+
+    factory, view = APIRequestFactory(), NotificationListView.as_view()
+
+    def view_path():
+        request = factory.get("/api/v1/notifications")
+        force_authenticate(request, light)
+        response = view(request)
+        response.render()
+        assert response.status_code == 200, response.content
+        return response
+
+    from apps.notifications import selectors
+
+    def data_path():
+        # The list's own reads and rendering, without the request machinery (this checkout only).
+        queryset = selectors.notification_list(user=light)
+        total = queryset.count()
+        rows, mark = selectors.notification_page_rows(queryset, slice(0, 20), user=light)
+        return json.dumps({"data": selectors.notification_rows_data(rows, mark), "total": total})
+
+    has_data_path = hasattr(
+        __import__("apps.notifications.selectors").notifications.selectors, "notification_page_rows"
+    )
+    served = [item["id"] for item in product().json()["data"]]
+    assert served == [str(row[0]) for row in json.loads(floor())["data"]], "the floor must read the same rows"
+    with CaptureQueriesContext(connection) as queries:
+        product()
+    product_queries = len(queries)
+    ours, in_view, reads, bare = [], [], [], []
+    for _ in range(ROUNDS):
+        ours.append(timed(product))
+        in_view.append(timed(view_path))
+        if has_data_path:
+            reads.append(timed(data_path))
+        bare.append(timed(floor))
+    ours_ms, view_ms, bare_ms = statistics.median(ours), statistics.median(in_view), statistics.median(bare)
+    size = f"{TOTAL // 1000}k" if TOTAL < 1_000_000 else f"{TOTAL // 1_000_000}M"
+    print(
+        f"inbox page 1, light user ({product_queries} queries; floor: the same SQL by hand, 2 queries, "
+        f"{bare_ms:.2f} ms):\n"
+        f"  the view (DRF dispatch, filters, queries, JSON): {view_ms:6.2f} ms  ratio {view_ms / bare_ms:.2f}\n"
+        f"  full request (+ middleware, rate limit):         {ours_ms:6.2f} ms  ratio {ours_ms / bare_ms:.2f}",
+        flush=True,
+    )
+    if reads:
+        reads_ms = statistics.median(reads)
+        print(f"  selectors + JSON (no DRF, no rate limit):         {reads_ms:6.2f} ms  ratio {reads_ms / bare_ms:.2f}")
+    for label, value in (("view", view_ms), ("full request", ours_ms)):
+        record(
+            "notifications",
+            f"inbox page 1, light user, {size} rows ({label})",
+            value,
+            bare_ms,
+            "ms",
+            higher_is_better=False,
+            target="<= 2",
+        )
+
+    # --- mark-all-read of the heavy user against a plain UPDATE -----------------------------------
+    unread_ids = list(Notification.objects.filter(user=heavy, read=False).values_list("pk", flat=True))
+    unread = len(unread_ids)
+    client = client_for(heavy)
+
+    def mark_all_read():
+        response = client.post("/api/v1/notifications/mark-all-read")
+        assert response.status_code == 200 and response.json()["count"] == unread, response.content
+
+    def undo_mark():
+        with connection.cursor() as cursor:
+            if "notifications_notificationreadmark" in connection.introspection.table_names(cursor):
+                cursor.execute("DELETE FROM notifications_notificationreadmark WHERE user_id = %s", [heavy.pk])
+            # A checkout that flags every row (before the watermark): set them unread again.
+            cursor.execute(
+                "UPDATE notifications_notification SET read = false, read_at = NULL WHERE id = ANY(%s) AND read",
+                [unread_ids],
+            )
+
+    def plain_update():
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "UPDATE notifications_notification SET read = true, read_at = now()"
+                    " WHERE user_id = %s AND NOT read",
+                    [heavy.pk],
+                )
+                assert cursor.rowcount == unread
+            transaction.set_rollback(True)
+
+    ours, bare = [], []
+    for _ in range(3):
+        ours.append(timed(mark_all_read))
+        undo_mark()
+        bare.append(timed(plain_update))
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM notifications_notification")
+    ours_ms, bare_ms = statistics.median(ours), statistics.median(bare)
+    print(
+        f"mark-all-read, {unread:,} unread: PronaFlow {ours_ms:.1f} ms  floor (plain UPDATE) {bare_ms:.1f} ms  "
+        f"ratio {ours_ms / bare_ms:.2f}  (runs: {', '.join(f'{t:.0f}' for t in ours)} ms)",
+        flush=True,
+    )
+    record(
+        "notifications",
+        f"mark-all-read, {unread:,} unread",
+        ours_ms,
+        bare_ms,
+        "ms",
+        higher_is_better=False,
+        target="< 1000 ms",
+    )
 
 
 if __name__ == "__main__":
-    with scratch_database():
+    with scratch_database(source_root(sys.argv)):
         main()

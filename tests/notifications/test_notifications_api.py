@@ -85,12 +85,13 @@ def test_mark_all_read_returns_the_count_at_top_level(user, client_for):
     NotificationFactory.create_batch(3, user=user)
     NotificationFactory(user=user, read=True)
     other = NotificationFactory()
-    response = client_for(user).post(f"{LIST}/mark-all-read")
+    client = client_for(user)
+    response = client.post(f"{LIST}/mark-all-read")
     assert response.status_code == 200
     assert response.json() == {"success": True, "message": "All notifications marked as read", "count": 3}
-    assert not Notification.objects.filter(user=user, read=False).exists()
-    other.refresh_from_db()
-    assert other.read is False
+    assert client.get(f"{LIST}/unread-count").json()["data"]["count"] == 0
+    assert client.get(LIST, {"status": "unread"}).json()["data"] == []
+    assert client_for(other.user).get(f"{LIST}/unread-count").json()["data"]["count"] == 1
 
 
 def test_mark_all_read_can_be_limited_to_one_type(user, client_for):
