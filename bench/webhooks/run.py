@@ -262,8 +262,9 @@ def floor(url: str, body: bytes, count: int) -> tuple[float, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--events", type=int, default=1000, help="events of the burst, deliveries of the drain")
-    parser.add_argument("--latency-events", type=int, default=250, help="events of the latency run")
+    parser.add_argument("--events", type=int, default=1000, help="deliveries of the drain and of the floor")
+    parser.add_argument("--burst-events", type=int, default=300, help="events of the burst run")
+    parser.add_argument("--latency-events", type=int, default=200, help="events of the latency run")
     parser.add_argument("--rate", type=float, default=5.0, help="events per second in the latency run")
     parser.add_argument("--rounds", type=int, default=3, help="drain and floor slices, interleaved")
     parser.add_argument("--port", type=int, default=PORT, help="the receiver's loopback port")
@@ -325,10 +326,10 @@ def main() -> None:
             )
 
             arrivals(url, reset=True)
-            committed = emit_events(world, args.events, None)
+            committed = emit_events(world, args.burst_events, None)
             seen = wait_for(url, set(committed), timeout=600)
-            burst = args.events / (max(seen.values()) - min(committed.values()))
-            print(f"burst      {args.events} events at once, event -> receipt: {burst:.0f} deliveries/s")
+            burst = args.burst_events / (max(seen.values()) - min(committed.values()))
+            print(f"burst      {args.burst_events} events at once, event -> receipt: {burst:.0f} deliveries/s")
 
             # Drain and floor in interleaved slices, so the load of other work hits both alike.
             drained = drain_cpu = bare = bare_cpu = 0.0

@@ -22,6 +22,7 @@ never waits behind a slow receiver for longer than that.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -32,7 +33,7 @@ from urllib.parse import urlsplit
 
 from cryptography.fernet import InvalidToken
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.utils import timezone
 
@@ -101,31 +102,80 @@ def deliveries_claim(*, ids=(), fill: bool = True, limit: int | None = None) -> 
     """Take up to `limit` (default WEBHOOK_BATCH_SIZE) due deliveries for one attempt each: those of
     `ids` first, then, with `fill`, other due ones, oldest first. Rows another claimer holds are
     skipped; the rows taken have their attempt counted and are leased until
-    WEBHOOK_DELIVERY_LEASE_SECONDS from now (the lease expires if the worker dies). Two statements
-    in one transaction. Returns the deliveries, with their webhook or consumer loaded."""
-    now = timezone.now()
+    WEBHOOK_DELIVERY_LEASE_SECONDS from now (the lease expires if the worker dies). On PostgreSQL
+    one claiming statement, then one read of the rows taken. Returns the deliveries, with their
+    webhook or consumer loaded."""
     ids = [str(pk) for pk in ids]
-    wanted = Q(pk__in=ids) if not fill else Q()
     if not fill and not ids:
         return []
-    lease = timedelta(seconds=getattr(settings, "WEBHOOK_DELIVERY_LEASE_SECONDS", 120))
+    now = timezone.now()
+    lease_until = now + timedelta(seconds=getattr(settings, "WEBHOOK_DELIVERY_LEASE_SECONDS", 120))
+    limit = limit or batch_size()
+    if connection.vendor == "postgresql":
+        taken = _claim_postgresql(ids, fill=fill, limit=limit, now=now, lease_until=lease_until)
+    else:
+        taken = _claim_portable(ids, fill=fill, limit=limit, now=now, lease_until=lease_until)
+    if not taken:
+        return []
+    return list(
+        WebhookDelivery.objects.select_related("webhook", "consumer").filter(pk__in=taken).order_by("created_at")
+    )
+
+
+def _claim_postgresql(ids: list[str], *, fill: bool, limit: int, now, lease_until) -> list:
+    # One statement, so the claim needs no transaction of its own: the CTE's locking read runs once,
+    # skips rows another claimer holds, and re-checks rows changed meanwhile (a lease makes them
+    # not due).
+    delivery, webhook = WebhookDelivery._meta.db_table, Webhook._meta.db_table
+    consumer = EventConsumer._meta.db_table
+    only_ids = "" if fill else "AND d.id = ANY(%(ids)s::uuid[])"
+    sql = f"""
+        WITH picked AS (
+            SELECT d.id FROM {delivery} d
+            LEFT JOIN {webhook} w ON w.id = d.webhook_id
+            LEFT JOIN {consumer} c ON c.id = d.consumer_id
+            WHERE d.status IN (%(pending)s, %(retrying)s)
+              AND (d.next_retry_at IS NULL OR d.next_retry_at <= %(now)s)
+              AND (w.is_active OR c.is_active OR d.event_type = %(test)s) {only_ids}
+            ORDER BY d.id = ANY(%(ids)s::uuid[]) DESC, d.created_at
+            LIMIT %(limit)s
+            FOR UPDATE OF d SKIP LOCKED
+        )
+        UPDATE {delivery} AS d
+        SET attempt_number = d.attempt_number + 1, next_retry_at = %(lease)s, updated_at = %(now)s
+        FROM picked WHERE d.id = picked.id
+        RETURNING d.id"""  # noqa: S608  (table names from the models, values as parameters)
+    params = {
+        "ids": ids,
+        "pending": DeliveryStatus.PENDING,
+        "retrying": DeliveryStatus.RETRYING,
+        "now": now,
+        "test": TEST_EVENT_TYPE,
+        "limit": limit,
+        "lease": lease_until,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _claim_portable(ids: list[str], *, fill: bool, limit: int, now, lease_until) -> list:
+    """The same claim for databases without SKIP LOCKED (SQLite, development): read and update in
+    one transaction, which such databases serialise anyway."""
     order = ["created_at"]
     if ids:  # the deliveries the task was queued for first
         order.insert(0, Case(When(pk__in=ids, then=Value(0)), default=Value(1), output_field=IntegerField()))
     with transaction.atomic():
-        rows = list(
-            WebhookDelivery.objects.select_related("webhook", "consumer")
-            .filter(_due(now) & wanted)
+        taken = list(
+            WebhookDelivery.objects.filter(_due(now) & (Q() if fill else Q(pk__in=ids)))
             .order_by(*order)
-            .select_for_update(skip_locked=True, of=("self",))[: limit or batch_size()]
+            .select_for_update(skip_locked=True, of=("self",))
+            .values_list("pk", flat=True)[:limit]
         )
-        if rows:
-            WebhookDelivery.objects.filter(pk__in=[row.pk for row in rows]).update(
-                attempt_number=F("attempt_number") + 1, next_retry_at=now + lease, updated_at=now
-            )
-    for row in rows:
-        row.attempt_number += 1
-    return rows
+        WebhookDelivery.objects.filter(pk__in=taken).update(
+            attempt_number=F("attempt_number") + 1, next_retry_at=lease_until, updated_at=now
+        )
+    return taken
 
 
 def _release(rows: list[WebhookDelivery]) -> None:
@@ -292,9 +342,14 @@ def _record(sent: list) -> dict[str, str]:
         _apply(delivery, result, finished)
     rows = [delivery for delivery, _, _ in sent]
     counted = [row for row in rows if not _single(row)]
-    with transaction.atomic():
-        WebhookDelivery.objects.bulk_update(rows, OUTCOME_FIELDS)
-        failing = {_target_key(row) for row in counted if row.status == DeliveryStatus.FAILED}
+    failing = {_target_key(row) for row in counted if row.status == DeliveryStatus.FAILED}
+    with transaction.atomic() if len(rows) > 1 or failing else contextlib.nullcontext():
+        if len(rows) == 1:  # one statement, no bulk CASE expressions
+            WebhookDelivery.objects.filter(pk=rows[0].pk).update(
+                **{name: getattr(rows[0], name) for name in OUTCOME_FIELDS}
+            )
+        else:
+            WebhookDelivery.objects.bulk_update(rows, OUTCOME_FIELDS)
         _record_failures([row for row in counted if _target_key(row) in failing])
         _touch([row for row in counted if _target_key(row) not in failing])
     return {str(row.pk): row.status for row in rows}
