@@ -1,26 +1,29 @@
 """Benchmark: webhook deliveries through the real pipeline (domain event -> Celery dispatch -> the
 "webhooks" queue -> signed POST) to a loopback receiver, against a bare httpx client.
 
-A receiver runs in its own process on 127.0.0.1:8170 (HTTP/1.1 keep-alive, answers 200 `{}`, notes
+A receiver runs in its own process on 127.0.0.1:8170 (--port; HTTP/1.1 keep-alive, answers 200 `{}`, notes
 when each message arrives). Two Celery workers run against a scratch database and Redis, as `make
 worker` and `make webhook-worker` start them on a 2-core machine: one on the default queue (event
 dispatch, 2 processes) and one on the "webhooks" queue (deliveries, 8 threads in one process). One
 webhook subscribes to the events.
 
-  latency     N events emitted at a steady --rate (each in its own transaction): time from the
-              commit to the receiver getting the message, p50 / p90 / p99
-  burst       N events emitted at once: end-to-end deliveries per second (first commit to last receipt)
-  drain       N deliveries queued at once on the "webhooks" queue: deliveries per second of the two
-              delivery worker (read, claim, sign, POST, record), and the CPU time it spent per delivery
+  latency     --latency-events emitted at a steady --rate (each in its own transaction): time from
+              the commit to the receiver getting the message, p50 / p90 / p99
+  burst       --burst-events emitted at once: end-to-end deliveries per second (first commit to last
+              receipt)
+  drain       --events deliveries queued at once on the "webhooks" queue as the pipeline queues a
+              backlog (one task per WEBHOOK_BATCH_SIZE ids): deliveries per second of the webhooks
+              worker (claim, sign, POST, record), and the CPU time it spent per delivery
   floor       one process, one reused httpx.Client, POSTing the same bodies one after another, and
               its CPU time per request
 
-The ratio reported is drain / floor. On a shared machine the rates follow the load of other work;
-the CPU times per delivery do not, so both are printed. Nothing leaves 127.0.0.1; the scratch
-database (pf_bench_webhooks) is dropped at the end and the Redis database (BENCH_REDIS, default
-redis://127.0.0.1:6379/7) flushed.
+Drain and floor run in --rounds interleaved slices. The ratio reported is drain / floor; it and the
+latency p50 are recorded with bench/summary.py. On a shared machine the rates follow the load of
+other work; the CPU times per delivery do not, so both are printed. Nothing leaves 127.0.0.1; the
+scratch database (BENCH_DB, default pf_bench_webhooks) is dropped at the end and the Redis database
+(BENCH_REDIS, default redis://127.0.0.1:6379/7) flushed.
 
-    DJANGO_SETTINGS_MODULE=tests.settings .venv/bin/python bench/webhooks/run.py [--events 1000] [--rate 5]
+    DJANGO_SETTINGS_MODULE=tests.settings .venv/bin/python bench/webhooks/run.py [--events 1000] [--port 8170]
 """
 
 from __future__ import annotations
