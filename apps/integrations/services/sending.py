@@ -3,10 +3,12 @@
     deliveries_send(ids=[...])   claim up to WEBHOOK_BATCH_SIZE due deliveries (the given ids first,
                                  then any other due ones), send them, record every outcome
 
-A batch costs a fixed number of SQL statements whatever its size: the claim (SELECT ... FOR UPDATE
-SKIP LOCKED of the due rows with their targets, then one UPDATE that counts the attempt and leases
-the rows), and after sending, in one transaction, one bulk UPDATE of the outcomes, plus at most one
-statement per kind of target news (the failure streak ended, `last_triggered_at` a second old).
+A batch costs a fixed number of SQL statements whatever its size: the claim (on PostgreSQL one
+statement: a CTE that selects the due rows FOR UPDATE SKIP LOCKED and an UPDATE that counts the
+attempt and leases them), one read of the rows taken with their targets, and after sending, in one
+transaction, one bulk UPDATE of the outcomes (a plain UPDATE, without a transaction, for a batch of
+one), plus at most one statement per kind of target news (the failure streak ended,
+`last_triggered_at` a second old).
 Deliveries that fail for good lock their targets to count the failure streak (see _record_failures).
 Two claimers never take the same row: a locked row is skipped, a claimed one is leased
 (`next_retry_at` = now + WEBHOOK_DELIVERY_LEASE_SECONDS) and so no longer due.
@@ -238,9 +240,10 @@ _local = threading.local()
 
 def _executor(workers: int) -> ThreadPoolExecutor:
     """This thread's pool for lanes (one per worker thread, so batches never wait on each other)."""
-    pool = getattr(_local, "pool", None)
-    if pool is None or pool._max_workers != workers:
-        _local.pool = pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="webhook-lane")
+    size, pool = getattr(_local, "pool", (0, None))
+    if pool is None or size != workers:
+        pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="webhook-lane")
+        _local.pool = (workers, pool)
     return pool
 
 
@@ -279,15 +282,15 @@ def deliveries_send(*, ids=(), fill: bool = True) -> dict[str, str]:
     secrets = {row.pk: _secrets(row, now, cache) for row in rows}
     hold = float(getattr(settings, "WEBHOOK_BATCH_HOLD_SECONDS", 2.0))
     deadline = time.monotonic() + hold
-    lanes = _lanes(rows, max(1, int(getattr(settings, "WEBHOOK_BATCH_CONCURRENCY", 8))))
+    concurrency = max(1, int(getattr(settings, "WEBHOOK_BATCH_CONCURRENCY", 8)))
+    lanes = _lanes(rows, concurrency)
     sent: list = []
     skipped: list = []
     statuses: dict[str, str] = {}
     if len(lanes) == 1:  # one receiver: sent from this thread, no hand-off
         _run_lane(lanes[0], secrets, deadline, sent, skipped)
     else:
-        pool = _executor(max(1, int(getattr(settings, "WEBHOOK_BATCH_CONCURRENCY", 8))))
-        futures = [pool.submit(_run_lane, lane, secrets, deadline, sent, skipped) for lane in lanes]
+        futures = [_executor(concurrency).submit(_run_lane, lane, secrets, deadline, sent, skipped) for lane in lanes]
         _, running = wait(futures, timeout=hold + 0.05)
         if running:  # a slow receiver: record what the other lanes sent without waiting for it
             done = len(sent)
