@@ -23,7 +23,7 @@ from __future__ import annotations
 import uuid
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from apps.core.audit import record_action
@@ -43,24 +43,24 @@ from apps.workspaces.access import require_workspace_role
 
 def deliveries_create_for_event(event) -> list[str]:
     """One pending delivery per active webhook of the event's workspace subscribed to its type
-    (idempotent: the (webhook, event) pair is unique). Sending is queued after commit. Returns the
-    ids of the event's open webhook deliveries."""
+    (idempotent: webhooks that already have a delivery of the event are skipped, and the (webhook,
+    event) pair is unique). Sending is queued after commit, as one task per batch. Two statements.
+    Returns the ids of the deliveries created."""
     if event.workspace_id is None or event.event_type not in WEBHOOK_EVENT_TYPES:
         return []
-    webhooks = Webhook.objects.filter(
-        workspace_id=event.workspace_id, is_active=True, subscribed_events__has_key=event.event_type
-    ).values_list("pk", flat=True)
-    body = event_message(event)
-    WebhookDelivery.objects.bulk_create(
-        [WebhookDelivery(webhook_id=pk, event=event, event_type=event.event_type, body=body) for pk in webhooks],
-        ignore_conflicts=True,
+    webhooks = (
+        Webhook.objects.filter(
+            workspace_id=event.workspace_id, is_active=True, subscribed_events__has_key=event.event_type
+        )
+        .filter(~Exists(WebhookDelivery.objects.filter(webhook=OuterRef("pk"), event=event)))
+        .values_list("pk", flat=True)
     )
-    ids = [
-        str(pk)
-        for pk in WebhookDelivery.objects.filter(
-            event=event, webhook__isnull=False, status__in=OPEN_STATUSES
-        ).values_list("pk", flat=True)
-    ]
+    body = event_message(event)
+    created = WebhookDelivery.objects.bulk_create(
+        [WebhookDelivery(webhook_id=pk, event=event, event_type=event.event_type, body=body) for pk in webhooks],
+        ignore_conflicts=True,  # a concurrent dispatch of the same event: its task sends the row
+    )
+    ids = [str(delivery.pk) for delivery in created]
     queue_deliveries(ids)
     return ids
 
