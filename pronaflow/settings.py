@@ -456,6 +456,13 @@ WEBHOOK_RETRY_MAX_SECONDS = env.int("WEBHOOK_RETRY_MAX_SECONDS", default=6 * 360
 # Webhooks and webhook event consumers are switched off after this many failed deliveries in a row.
 WEBHOOK_DISABLE_AFTER_FAILURES = env.int("WEBHOOK_DISABLE_AFTER_FAILURES", default=20)
 WEBHOOK_DELIVERY_RETENTION_DAYS = env.int("WEBHOOK_DELIVERY_RETENTION_DAYS", default=90)
+# Deliveries are sent in batches (apps.integrations.services.sending): up to WEBHOOK_BATCH_SIZE per
+# task, up to WEBHOOK_BATCH_CONCURRENCY receivers at once; what a batch has not started sending
+# after WEBHOOK_BATCH_HOLD_SECONDS (a slow receiver) is given back and queued again. A send starts
+# within the hold and lasts at most its timeout (30 s), well inside the claim's 120 s lease.
+WEBHOOK_BATCH_SIZE = env.int("WEBHOOK_BATCH_SIZE", default=50)
+WEBHOOK_BATCH_CONCURRENCY = env.int("WEBHOOK_BATCH_CONCURRENCY", default=8)
+WEBHOOK_BATCH_HOLD_SECONDS = env.float("WEBHOOK_BATCH_HOLD_SECONDS", default=2.0)
 
 # --- Periodic jobs -----------------------------------------------------------------------
 # The database scheduler copies these into django-celery-beat's tables at start, where staff can

@@ -3,6 +3,7 @@ webhook suites of module 7 (event consumers) and module 12 (webhooks), and the t
 
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 # Every spelling of a loopback, private, link-local or metadata address that resolvers or HTTP
@@ -57,14 +58,15 @@ UNSAFE_URLS = [
 class Receiver:
     """Records what is POSTed to it (with the client's address, so kept-alive connections show).
     `statuses` is the sequence of status codes it answers (the last one repeats), with `answer` as
-    the body and `location` as a Location header. It speaks HTTP/1.1 with keep-alive, as real
-    receivers do."""
+    the body and `location` as a Location header; `delay` seconds pass before each answer. It speaks
+    HTTP/1.1 with keep-alive, as real receivers do."""
 
     def __init__(self) -> None:
         self.requests: list[dict] = []
         self.statuses = [200]
         self.answer = b"{}"
         self.location: str | None = None
+        self.delay = 0.0
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -73,6 +75,7 @@ class Receiver:
 
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                time.sleep(receiver.delay)
                 receiver.requests.append(
                     {"path": self.path, "headers": dict(self.headers), "body": body, "client": self.client_address}
                 )

@@ -7,7 +7,7 @@ target URL when it is saved.
     signature(secrets, message_id, timestamp, body) -> "v1,<base64> [v1,<base64>]" (Standard Webhooks)
     check_target(url) / validate_target(url)      -> raise UnsafeTarget (scheme, credentials, SSRF)
     deliver(url, body, secrets=..., ...)          -> DeliveryResult, never raises
-    retry_delay(policy, attempt), claim(...)      -> the retry model
+    retry_delay(policy, attempt), next_retry_at(...) -> the retry model
 
 Signature: the Standard Webhooks scheme (https://www.standardwebhooks.com/), so any of its libraries
 verifies a delivery: `webhook-id` (the message id, the same on every retry and redelivery),
@@ -55,7 +55,6 @@ from urllib.parse import urlsplit
 import httpcore
 import httpx
 from django.conf import settings
-from django.db.models import F, Q, QuerySet
 
 USER_AGENT = "PronaFlow-Webhooks/1.2"
 MAX_ERROR_LENGTH = 1000
@@ -445,15 +444,3 @@ def next_retry_at(*, policy: str, attempt: int, max_retries: int, now: datetime)
     """When to try again after failed attempt `attempt`, or None when it was the last one
     (1 + max_retries attempts in all)."""
     return now + retry_delay(policy, attempt) if attempt <= max_retries else None
-
-
-def claim(queryset: QuerySet, *, now: datetime, attempt_field: str, **updates) -> bool:
-    """Take a delivery that is due for one attempt: a conditional update (so two workers, the task
-    and the retry job, never send the same attempt) that counts the attempt and leases the row
-    until WEBHOOK_DELIVERY_LEASE_SECONDS from now (the lease expires if the worker dies)."""
-    lease = timedelta(seconds=getattr(settings, "WEBHOOK_DELIVERY_LEASE_SECONDS", 120))
-    return bool(
-        queryset.filter(Q(next_retry_at__isnull=True) | Q(next_retry_at__lte=now)).update(
-            next_retry_at=now + lease, **{attempt_field: F(attempt_field) + 1}, **updates
-        )
-    )

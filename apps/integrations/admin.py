@@ -20,6 +20,7 @@ from apps.integrations.models import (
 from apps.integrations.services import consents as consent_services
 from apps.integrations.services import tokens as token_services
 from apps.integrations.services.deliveries import OPEN_STATUSES, delivery_redeliver
+from apps.integrations.services.sending import batch_size
 from apps.integrations.tasks import webhook_deliver_task
 
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
@@ -107,8 +108,9 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
     def send_now(self, request, queryset):
         ids = [str(pk) for pk in queryset.filter(status__in=OPEN_STATUSES).values_list("pk", flat=True)]
         queryset.filter(pk__in=ids).update(next_retry_at=None)
-        for delivery_id in ids:
-            publish(webhook_deliver_task, delivery_id)  # if not queued now, the retry job picks it up
+        size = batch_size()
+        for start in range(0, len(ids), size):  # if not queued now, the retry job picks them up
+            publish(webhook_deliver_task, ids[start : start + size])
         self.message_user(request, f"{len(ids)} delivery attempt(s) queued.", messages.SUCCESS)
 
 

@@ -3,24 +3,28 @@
 from celery import shared_task
 
 from apps.core.queueing import RETRY_ON_CONNECTION_ERRORS
-from apps.integrations.services.deliveries import delivery_attempt, due_delivery_ids
+from apps.integrations.services.deliveries import due_delivery_ids
+from apps.integrations.services.sending import deliveries_send, queue_deliveries
 from apps.integrations.services.webhooks import integrations_purge_old
 
 
 @shared_task(acks_late=True, ignore_result=True)
-def webhook_deliver_task(delivery_id: str) -> str | None:
-    """One attempt of one delivery (to a webhook or a webhook event consumer), on the "webhooks"
-    queue; retries are scheduled in the database (next_retry_at) and picked up by
-    webhook_deliveries_retry_due_task."""
-    return delivery_attempt(delivery_id=delivery_id)
+def webhook_deliver_task(delivery_ids: list[str] | str) -> dict[str, str]:
+    """One batch of attempts on the "webhooks" queue (deliveries to webhooks and to webhook event
+    consumers): the given deliveries first, topped up with any other due ones up to
+    WEBHOOK_BATCH_SIZE. `delivery_ids` is a list of ids (a single id, as queued before batching, is
+    accepted). Retries are scheduled in the database (next_retry_at) and picked up by
+    webhook_deliveries_retry_due_task. Returns {delivery id: new status}."""
+    ids = [delivery_ids] if isinstance(delivery_ids, str) else list(delivery_ids)
+    return deliveries_send(ids=ids)
 
 
 @shared_task(**RETRY_ON_CONNECTION_ERRORS)
 def webhook_deliveries_retry_due_task() -> int:
-    """Beat job: queue every delivery whose retry is due (or whose first attempt was lost)."""
+    """Beat job: queue every delivery whose retry is due (or whose first attempt was lost), one task
+    per batch. Returns how many deliveries were queued."""
     ids = due_delivery_ids()
-    for delivery_id in ids:
-        webhook_deliver_task.delay(delivery_id)
+    queue_deliveries(ids, on_commit=False)
     return len(ids)
 
 

@@ -1,26 +1,29 @@
 """Benchmark: webhook deliveries through the real pipeline (domain event -> Celery dispatch -> the
 "webhooks" queue -> signed POST) to a loopback receiver, against a bare httpx client.
 
-A receiver runs in its own process on 127.0.0.1:8170 (HTTP/1.1 keep-alive, answers 200 `{}`, notes
+A receiver runs in its own process on 127.0.0.1:8170 (--port; HTTP/1.1 keep-alive, answers 200 `{}`, notes
 when each message arrives). Two Celery workers run against a scratch database and Redis, as `make
 worker` and `make webhook-worker` start them on a 2-core machine: one on the default queue (event
 dispatch, 2 processes) and one on the "webhooks" queue (deliveries, 8 threads in one process). One
 webhook subscribes to the events.
 
-  latency     N events emitted at a steady --rate (each in its own transaction): time from the
-              commit to the receiver getting the message, p50 / p90 / p99
-  burst       N events emitted at once: end-to-end deliveries per second (first commit to last receipt)
-  drain       N deliveries queued at once on the "webhooks" queue: deliveries per second of the two
-              delivery worker (read, claim, sign, POST, record), and the CPU time it spent per delivery
+  latency     --latency-events emitted at a steady --rate (each in its own transaction): time from
+              the commit to the receiver getting the message, p50 / p90 / p99
+  burst       --burst-events emitted at once: end-to-end deliveries per second (first commit to last
+              receipt)
+  drain       --events deliveries queued at once on the "webhooks" queue as the pipeline queues a
+              backlog (one task per WEBHOOK_BATCH_SIZE ids): deliveries per second of the webhooks
+              worker (claim, sign, POST, record), and the CPU time it spent per delivery
   floor       one process, one reused httpx.Client, POSTing the same bodies one after another, and
               its CPU time per request
 
-The ratio reported is drain / floor. On a shared machine the rates follow the load of other work;
-the CPU times per delivery do not, so both are printed. Nothing leaves 127.0.0.1; the scratch
-database (pf_bench_webhooks) is dropped at the end and the Redis database (BENCH_REDIS, default
-redis://127.0.0.1:6379/7) flushed.
+Drain and floor run in --rounds interleaved slices. The ratio reported is drain / floor; it and the
+latency p50 are recorded with bench/summary.py. On a shared machine the rates follow the load of
+other work; the CPU times per delivery do not, so both are printed. Nothing leaves 127.0.0.1; the
+scratch database (BENCH_DB, default pf_bench_webhooks) is dropped at the end and the Redis database
+(BENCH_REDIS, default redis://127.0.0.1:6379/7) flushed.
 
-    DJANGO_SETTINGS_MODULE=tests.settings .venv/bin/python bench/webhooks/run.py [--events 1000] [--rate 5]
+    DJANGO_SETTINGS_MODULE=tests.settings .venv/bin/python bench/webhooks/run.py [--events 1000] [--port 8170]
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench" / "notifications"))
+sys.path.insert(0, str(ROOT / "bench"))
 os.environ.setdefault("BENCH_DB", "pf_bench_webhooks")
 # A Redis database of its own (flushed before and after): never the one REDIS_URL names.
 os.environ["REDIS_URL"] = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/7")
@@ -210,14 +214,13 @@ def cpu_seconds(pid: int) -> float:
     return total
 
 
-def drain(webhook, count: int, url: str, worker_pid: int) -> tuple[float, float]:
+def make_drain_rows(webhook, count: int, offset: int) -> list:
     from django.utils import timezone
 
     from apps.events.webhooks import message
     from apps.integrations.models import WebhookDelivery
-    from apps.integrations.tasks import webhook_deliver_task
 
-    rows = WebhookDelivery.objects.bulk_create(
+    return WebhookDelivery.objects.bulk_create(
         [
             WebhookDelivery(
                 webhook=webhook,
@@ -230,19 +233,26 @@ def drain(webhook, count: int, url: str, worker_pid: int) -> tuple[float, float]
                     data={"project_id": "bench", "name": "Bench", "status": "active", "visibility": "workspace"},
                 ),
             )
-            for index in range(count)
+            for index in range(offset, offset + count)
         ]
     )
+
+
+def drain(rows: list, url: str, worker_pid: int) -> tuple[float, float, float]:
+    """Queue `rows` as the pipeline queues a backlog (one task per WEBHOOK_BATCH_SIZE ids) and wait
+    until the receiver has every message: (seconds, CPU seconds of the webhooks worker, load)."""
+    from apps.integrations.services.sending import queue_deliveries
+
+    names = {row.body["id"] for row in rows}
     arrivals(url, reset=True)
     cpu_before, started = cpu_seconds(worker_pid), time.time()
-    for row in rows:
-        webhook_deliver_task.delay(str(row.pk))
-    seen = wait_for(url, {f"drain-{index}" for index in range(count)}, timeout=600)
-    rate = count / (max(seen.values()) - started)
-    return rate, (cpu_seconds(worker_pid) - cpu_before) / count * 1000
+    queue_deliveries([str(row.pk) for row in rows], on_commit=False)
+    seen = wait_for(url, names, timeout=600)
+    return max(seen.values()) - started, cpu_seconds(worker_pid) - cpu_before, os.getloadavg()[0]
 
 
 def floor(url: str, body: bytes, count: int) -> tuple[float, float]:
+    """One reused httpx.Client POSTing `body` `count` times: (seconds, CPU seconds)."""
     import httpx
 
     with httpx.Client(timeout=10) as client:
@@ -250,19 +260,24 @@ def floor(url: str, body: bytes, count: int) -> tuple[float, float]:
         started, cpu = time.perf_counter(), time.process_time()
         for _ in range(count):
             client.post(url, content=body, headers={"Content-Type": "application/json"}).raise_for_status()
-        return count / (time.perf_counter() - started), (time.process_time() - cpu) / count * 1000
+        return time.perf_counter() - started, time.process_time() - cpu
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--events", type=int, default=1000)
+    parser.add_argument("--events", type=int, default=1000, help="deliveries of the drain and of the floor")
+    parser.add_argument("--burst-events", type=int, default=300, help="events of the burst run")
+    parser.add_argument("--latency-events", type=int, default=200, help="events of the latency run")
     parser.add_argument("--rate", type=float, default=5.0, help="events per second in the latency run")
+    parser.add_argument("--rounds", type=int, default=3, help="drain and floor slices, interleaved")
+    parser.add_argument("--port", type=int, default=PORT, help="the receiver's loopback port")
     args = parser.parse_args()
 
-    receiver = multiprocessing.Process(target=serve, args=(PORT,), daemon=True)
+    receiver = multiprocessing.Process(target=serve, args=(args.port,), daemon=True)
     receiver.start()
-    url = f"http://127.0.0.1:{PORT}/hooks/bench"
+    url = f"http://127.0.0.1:{args.port}/hooks/bench"
     from scratch_db import scratch_database
+    from summary import record
 
     with scratch_database(), tempfile.TemporaryDirectory() as workdir:
         import redis
@@ -271,7 +286,7 @@ def main() -> None:
         from apps.core import crypto
         from apps.core.webhooks import new_secret
         from apps.events.webhooks import encode
-        from apps.integrations.models import Webhook, WebhookDelivery
+        from apps.integrations.models import Webhook
         from apps.projects.models import Project
         from apps.workspaces.models import Workspace, WorkspaceMember
 
@@ -289,6 +304,7 @@ def main() -> None:
             subscribed_events={"project.updated": True},
         )
         world = {"owner": owner, "workspace": workspace, "project": project}
+        slices = [args.events // args.rounds + (index < args.events % args.rounds) for index in range(args.rounds)]
         from django.db import connections
 
         connections.close_all()
@@ -302,34 +318,66 @@ def main() -> None:
             time.sleep(2)
             arrivals(url, reset=True)
 
-            committed = emit_events(world, args.events, args.rate)
+            committed = emit_events(world, args.latency_events, args.rate)
             seen = wait_for(url, set(committed), timeout=600)
             latencies = [(seen[event_id] - at) * 1000 for event_id, at in committed.items()]
+            p50 = percentile(latencies, 0.5)
             print(
-                f"latency    {args.events} events at {args.rate:.0f}/s, commit -> receipt: "
-                f"p50 {percentile(latencies, 0.5):.0f} ms, p90 {percentile(latencies, 0.9):.0f} ms, "
+                f"latency    {args.latency_events} events at {args.rate:.0f}/s, commit -> receipt: "
+                f"p50 {p50:.0f} ms, p90 {percentile(latencies, 0.9):.0f} ms, "
                 f"p99 {percentile(latencies, 0.99):.0f} ms (mean {statistics.fmean(latencies):.0f} ms)"
             )
 
             arrivals(url, reset=True)
-            committed = emit_events(world, args.events, None)
+            committed = emit_events(world, args.burst_events, None)
             seen = wait_for(url, set(committed), timeout=600)
-            burst = args.events / (max(seen.values()) - min(committed.values()))
-            print(f"burst      {args.events} events at once, event -> receipt: {burst:.0f} deliveries/s")
+            burst = args.burst_events / (max(seen.values()) - min(committed.values()))
+            print(f"burst      {args.burst_events} events at once, event -> receipt: {burst:.0f} deliveries/s")
 
-            drained, drain_cpu = drain(webhook, args.events, url, workers[1].pid)
-            print(
-                f"drain      {args.events} queued deliveries, the webhooks worker: {drained:.0f} deliveries/s, "
-                f"{drain_cpu:.1f} ms CPU per delivery"
-            )
+            # Drain and floor in interleaved slices, so the load of other work hits both alike.
+            drained = drain_cpu = bare = bare_cpu = 0.0
+            for index, size in enumerate(slices):
+                # Created now, not before: the worker would send due deliveries with earlier batches.
+                rows = make_drain_rows(webhook, size, sum(slices[:index]))
+                body = encode(rows[0].body)
+                seconds, cpu, load = drain(rows, url, workers[1].pid)
+                drained, drain_cpu = drained + seconds, drain_cpu + cpu
+                seconds_floor, cpu_floor = floor(url, body, len(rows))
+                bare, bare_cpu = bare + seconds_floor, bare_cpu + cpu_floor
+                print(
+                    f"  slice    {len(rows)} deliveries: drain {len(rows) / seconds:.0f}/s, "
+                    f"floor {len(rows) / seconds_floor:.0f}/s (load {load:.1f})"
+                )
         finally:
             stop(workers)
-        body = encode(WebhookDelivery.objects.filter(webhook=webhook).first().body)
-        bare, bare_cpu = floor(url, body, args.events)
-        print(f"floor      one reused httpx.Client, same bodies: {bare:.0f}/s, {bare_cpu:.1f} ms CPU per request")
+        drain_rate, floor_rate = args.events / drained, args.events / bare
+        drain_ms, floor_ms = drain_cpu / args.events * 1000, bare_cpu / args.events * 1000
         print(
-            f"ratio      drain / floor = {drained / bare:.0%}; burst / floor = {burst / bare:.0%}; "
-            f"CPU per delivery / per bare request = {drain_cpu / bare_cpu:.1f}x; load average {os.getloadavg()[0]:.1f}"
+            f"drain      {args.events} queued deliveries, the webhooks worker: {drain_rate:.0f} deliveries/s, "
+            f"{drain_ms:.2f} ms CPU per delivery"
+        )
+        print(f"floor      one reused httpx.Client, same bodies: {floor_rate:.0f}/s, {floor_ms:.2f} ms CPU per request")
+        print(
+            f"ratio      drain / floor = {drain_rate / floor_rate:.0%}; burst / floor = {burst / floor_rate:.0%}; "
+            f"CPU per delivery / per bare request = {drain_ms / floor_ms:.1f}x; load average {os.getloadavg()[0]:.1f}"
+        )
+        record(
+            "webhooks",
+            "sustained delivery rate (queue drain) vs a bare httpx client",
+            drain_rate,
+            floor_rate,
+            "deliveries/s",
+            higher_is_better=True,
+            target=">= 0.25",
+        )
+        record(
+            "webhooks",
+            f"p50 event commit -> receipt at {args.rate:g} events/s",
+            p50,
+            None,
+            "ms",
+            higher_is_better=False,
+            target="<= 250 ms",
         )
         redis.Redis.from_url(os.environ["REDIS_URL"]).flushdb()
     receiver.terminate()
