@@ -20,15 +20,15 @@ Flags passed to the scripts (each script's own `--help` documents them):
   admin_dashboard/run.py       --requests 10     (same scratch database)
   lists/run.py                 --small-only --duration 4 [--db --port --redis]
   audit_export/run.py          --rows 50000 [--db]
-  webhooks/run.py              --events 200 --rate 10
+  webhooks/run.py              --events 1000 --latency-events 100 --burst-events 200 [--port]
   scale/run.py                 --duration 30 [--db --port --redis]
 
 Namespacing, for running beside other people on a shared machine: --db-prefix names every scratch
 database (`<prefix>notify`, `<prefix>sched`...; the lists benchmark insists on `pf_bench_perf_`, so
 it gets `pf_bench_perf_<prefix>lists` unless the prefix is the default), --redis points every
 benchmark at one Redis database (the webhooks benchmark flushes it), --port is the first of the
-loopback ports the HTTP benchmarks bind (lists: port, scale: port+1 to port+3). Without them each
-script keeps its own defaults. The webhooks benchmark's receiver always binds 127.0.0.1:8170.
+loopback ports the HTTP benchmarks bind (lists: port, scale: port+1 to port+3, the webhooks
+benchmark's receiver: port+4). Without them each script keeps its own defaults.
 """
 
 from __future__ import annotations
@@ -74,7 +74,13 @@ BENCHES = [
     Bench("admin_dashboard/run.py", ["--requests", "10"], TESTS_SETTINGS, db="analytics", db_via="shared"),
     Bench("lists/run.py", ["--small-only", "--duration", "4"], db="perf_lists", db_via="flag", http=True),
     Bench("audit_export/run.py", ["--rows", "50000"], db="audit", db_via="flag"),
-    Bench("webhooks/run.py", ["--events", "200", "--rate", "10"], TESTS_SETTINGS, db="webhooks"),
+    Bench(
+        "webhooks/run.py",
+        ["--events", "1000", "--latency-events", "100", "--burst-events", "200"],
+        TESTS_SETTINGS,
+        db="webhooks",
+        http=True,
+    ),
     Bench("scale/run.py", ["--duration", "30"], db="scale", db_via="flag", http=True),
 ]
 
@@ -101,7 +107,8 @@ def command_of(bench: Bench, options: argparse.Namespace) -> tuple[list[str], di
         if bench.http:
             command += ["--redis", options.redis]
     if options.port and bench.http:
-        command += ["--port", str(options.port + (1 if bench.name.startswith("scale/") else 0))]
+        offset = {"scale/": 1, "webhooks/": 4}.get(bench.name.split("/")[0] + "/", 0)
+        command += ["--port", str(options.port + offset)]
     return command, env
 
 
@@ -173,7 +180,7 @@ def main() -> None:
     parser.add_argument("--skip", help="Comma-separated names to leave out.")
     parser.add_argument("--db-prefix", default=DEFAULT_PREFIX, help="Prefix of every scratch database's name.")
     parser.add_argument("--redis", help="One Redis URL for every benchmark (default: each script's own).")
-    parser.add_argument("--port", type=int, help="First loopback port of the HTTP benchmarks (uses 4).")
+    parser.add_argument("--port", type=int, help="First loopback port of the HTTP benchmarks (uses 5).")
     options = parser.parse_args()
 
     def chosen(bench: Bench, names: str | None) -> bool:
