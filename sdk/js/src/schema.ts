@@ -159,6 +159,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/audit-logs/verifications/{verification_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Progress and verdict of a background audit-chain verification (compliance staff)
+         * @description A verification started by GET /audit-logs/verify on a long chain (or from the admin dashboard): `status` (queued, running, completed, failed), `checked_entries` of `total_entries` and `percent` while it runs; then `intact`, `first_problem` (the first broken link, `seq` being its position in the chain) and `result`, the report GET /audit-logs/verify answers inline for a short chain. Compliance staff only.
+         */
+        get: operations["audit_logs_verification"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit-logs/verify": {
         parameters: {
             query?: never;
@@ -166,7 +186,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Verify the audit hash chain (compliance staff) */
+        /**
+         * Verify the audit hash chain (compliance staff)
+         * @description Recomputes every link of the audit hash chain, from the newest retention anchor to the head. A chain of up to AUDIT_VERIFY_SYNC_MAX_ENTRIES links (default 10,000) is verified in the request (200, the report). A longer one is verified by a background job that reads the chain in chunks and records its progress: the answer is 202 with the job (`status`, `checked_entries` of `total_entries`, `percent`) and `Location: /api/v1/audit-logs/verifications/{id}`, which shows the progress, then the verdict (`intact`, `first_problem` with its chain position `seq`) and the same report in `result`. While a verification is queued or running, this answers with that one instead of starting another. Compliance staff only (staff with `archive.verify_auditchain`).
+         */
         get: operations["audit_logs_verify"];
         put?: never;
         post?: never;
@@ -1324,7 +1347,10 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** @description Mark one notification read. */
+        /**
+         * @description Mark one notification read (idempotent: `read_at` keeps the first time). 404 when it is
+         *     not the caller's.
+         */
         patch: operations["notifications_mark_read"];
         trace?: never;
     };
@@ -2488,6 +2514,38 @@ export interface components {
          * @enum {string}
          */
         AudienceEnum: "members" | "owner";
+        /**
+         * @description A background verification of the audit hash chain, as GET /audit-logs/verifications/{id}
+         *     shows it: progress while it runs, then the verdict and the same report GET /audit-logs/verify
+         *     answers inline for a short chain.
+         */
+        AuditChainVerification: {
+            /** Format: uuid */
+            id: string;
+            /** @description queued, running, completed or failed (could not run: see error). */
+            status: string;
+            /** @description Links verified so far. */
+            checked_entries: number;
+            /** @description Links between the newest anchor and the head when it started. */
+            total_entries: number;
+            /** @description 0-100; 100 once completed. */
+            readonly percent: number;
+            /** @description The verdict; null until completed. */
+            intact: boolean | null;
+            /** @description The first broken link found (its `seq` is its position in the chain), or null. */
+            readonly first_problem: components["schemas"]["ChainProblem"] | null;
+            /** @description The full report once completed. */
+            result: components["schemas"]["ChainReport"] | null;
+            error: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            started_at: string | null;
+            /** Format: date-time */
+            finished_at: string | null;
+            /** @description Where to poll this verification. */
+            readonly url: string;
+        };
         AuditLog: {
             /**
              * Format: uuid
@@ -2892,9 +2950,15 @@ export interface components {
         Gantt: {
             /** Format: uuid */
             project_id: string;
-            /** Format: date */
+            /**
+             * Format: date
+             * @description The critical path's project_start_date.
+             */
             start_date: string | null;
-            /** Format: date */
+            /**
+             * Format: date
+             * @description The critical path's project_finish_date (null without tasks).
+             */
             end_date: string | null;
             tasks: components["schemas"]["GanttTask"][];
             milestones: components["schemas"]["GanttMilestone"][];
@@ -5925,11 +5989,13 @@ export interface operations {
             };
         };
     };
-    audit_logs_verify: {
+    audit_logs_verification: {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                verification_id: string;
+            };
             cookie?: never;
         };
         requestBody?: never;
@@ -5941,7 +6007,109 @@ export interface operations {
                 content: {
                     "application/json": {
                         success: boolean;
+                        data: components["schemas"]["AuditChainVerification"];
+                        message?: string;
+                    };
+                };
+            };
+            /** @description INVALID_REQUEST: malformed JSON or invalid parameters. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description UNAUTHORIZED: missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description FORBIDDEN: authenticated but not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description NOT_FOUND: no such resource, or not visible to the caller. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description CONFLICT: duplicate resource or a state that forbids the change. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description VALIDATION_ERROR: `details` maps each field to its messages. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description RATE_LIMITED: too many requests; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    audit_logs_verify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The chain verified in the request. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
                         data: components["schemas"]["ChainReport"];
+                        message?: string;
+                    };
+                };
+            };
+            /** @description The chain is longer than AUDIT_VERIFY_SYNC_MAX_ENTRIES: a background verification (queued, or the one already under way); poll the `Location` header (`data.url`). */
+            202: {
+                headers: {
+                    /** @description Where to poll the background verification (GET /audit-logs/verifications/{id}). */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        success: boolean;
+                        data: components["schemas"]["AuditChainVerification"];
                         message?: string;
                     };
                 };

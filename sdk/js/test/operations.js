@@ -133,6 +133,7 @@ export const OPERATIONS = {
   'DELETE /api/v1/archive/trash/{trash_item_id}': (c) => c.trash.purge(ID),
   'GET /api/v1/audit-logs': (c) => c.auditLogs.list(),
   'GET /api/v1/audit-logs/verify': (c) => c.auditLogs.verify(),
+  'GET /api/v1/audit-logs/verifications/{verification_id}': (c) => c.auditLogs.verification(ID),
   'GET /api/v1/compliance/export': (c) => c.compliance.export({ start_date: '2026-01-01', end_date: '2026-01-31' }),
   'GET /api/v1/compliance/exports/{export_id}': (c) => c.compliance.getExport(ID),
   'GET /api/v1/compliance/exports/{export_id}/download': (c) => c.compliance.downloadExport(ID),

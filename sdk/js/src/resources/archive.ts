@@ -53,9 +53,16 @@ export class AuditLogs extends Resource {
   iter(query?: Query<typeof AL, 'get'>, options?: RequestOptions): AsyncGenerator<Item<typeof AL>> {
     return this.http.pages(AL, query, options);
   }
-  /** Checks the hash chain. */
+  /** Checks the hash chain: the report, or for a long chain a background verification job (202). */
   verify(options?: RequestOptions): Promise<Data<'/api/v1/audit-logs/verify', 'get'>> {
     return this.http.data('GET', `${AL}/verify`, options);
+  }
+  /** A background verification: status, checked_entries of total_entries, percent, verdict. */
+  verification(
+    verificationId: string,
+    options?: RequestOptions,
+  ): Promise<Data<'/api/v1/audit-logs/verifications/{verification_id}', 'get'>> {
+    return this.http.data('GET', `${AL}/verifications/${seg(verificationId)}`, options);
   }
 }
 

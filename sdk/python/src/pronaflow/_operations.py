@@ -16,6 +16,7 @@ OPERATIONS: dict[tuple[str, str], tuple[str, str | None, str]] = {
     ("DELETE", "/archive/trash/{trash_item_id}"): ("trash_purge", None, "empty"),
     ("POST", "/archive/trash/{trash_item_id}/restore"): ("trash_restore", "TrashRestore", "object"),
     ("GET", "/audit-logs"): ("audit_logs_list", "AuditLog", "page"),
+    ("GET", "/audit-logs/verifications/{verification_id}"): ("audit_logs_verification", "AuditChainVerification", "object"),
     ("GET", "/audit-logs/verify"): ("audit_logs_verify", "ChainReport", "object"),
     ("POST", "/auth/login"): ("auth_login", "Login", "object"),
     ("POST", "/auth/logout"): ("auth_logout", "LogoutResponse", "object"),

@@ -1885,6 +1885,41 @@ class ApiTokenUsage(BaseModel):
     rate_limit: RateLimit
 
 
+class AuditChainVerification(BaseModel):
+    """
+    A background verification of the audit hash chain, as GET /audit-logs/verifications/{id}
+    shows it: progress while it runs, then the verdict and the same report GET /audit-logs/verify
+    answers inline for a short chain.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    id: UUID
+    status: str = Field(
+        ...,
+        description="queued, running, completed or failed (could not run: see error).",
+    )
+    checked_entries: int = Field(..., description="Links verified so far.")
+    total_entries: int = Field(
+        ..., description="Links between the newest anchor and the head when it started."
+    )
+    percent: int = Field(..., description="0-100; 100 once completed.")
+    intact: bool | None = Field(..., description="The verdict; null until completed.")
+    first_problem: ChainProblem | None = Field(
+        ...,
+        description="The first broken link found (its `seq` is its position in the chain), or null.",
+    )
+    result: ChainReport | None = Field(
+        ..., description="The full report once completed."
+    )
+    error: str
+    created_at: AwareDatetime
+    started_at: AwareDatetime | None = Field(...)
+    finished_at: AwareDatetime | None = Field(...)
+    url: str = Field(..., description="Where to poll this verification.")
+
+
 class AuditLog(BaseModel):
     model_config = ConfigDict(
         extra="allow",
@@ -2939,8 +2974,12 @@ class Gantt(BaseModel):
         extra="allow",
     )
     project_id: UUID
-    start_date: date_aliased | None = Field(...)
-    end_date: date_aliased | None = Field(...)
+    start_date: date_aliased | None = Field(
+        ..., description="The critical path's project_start_date."
+    )
+    end_date: date_aliased | None = Field(
+        ..., description="The critical path's project_finish_date (null without tasks)."
+    )
     tasks: list[GanttTask]
     milestones: list[GanttMilestone]
 

@@ -574,7 +574,13 @@ class AuditLogs(Resource):
         return self._paging(self.list(**params))
 
     def verify(self) -> Any:
+        """The chain report (200), or for a long chain the background verification job (202):
+        poll it with `verification(job_id)`."""
         return self._get("/audit-logs/verify")
+
+    def verification(self, verification_id: str) -> Any:
+        """A background verification: status, checked_entries of total_entries, percent, verdict."""
+        return self._get("/audit-logs/verifications/{verification_id}", {"verification_id": verification_id})
 
 
 class Compliance(Resource):
