@@ -15,6 +15,7 @@ from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 
+from apps.archive.models import AuditChainLink
 from apps.archive.selectors import audit_public_id, audit_records
 from apps.archive.services.audit_chain import audit_entries_seal_pending
 from apps.archive.services.export_copy import audit_csv_copy, audit_json_copy
@@ -22,7 +23,9 @@ from apps.archive.services.exports import csv_chunks, json_chunks, json_copy_chu
 from apps.core.csvsafe import is_formula_like, neutralise
 from apps.projects.models import Project
 from apps.tasks.models import Task
-from tests.factories.accounts import UserFactory
+from tests.factories.accounts import DEFAULT_PASSWORD, UserFactory
+from tests.factories.archive import audit_action
+from tests.factories.workspaces import WorkspaceMemberFactory
 
 pytestmark = [
     pytest.mark.django_db,
@@ -149,3 +152,22 @@ def test_sql_neutralises_exactly_what_csvsafe_neutralises():
         assert {row[0] for row in cursor.fetchall()} == flagged
         cursor.execute("SELECT pronaflow_csv_safe(%s), pronaflow_csv_safe(''), pronaflow_csv_safe(NULL)", ["=1"])
         assert cursor.fetchone() == (neutralise("=1"), "", None)
+
+
+def test_erasure_clears_the_stored_changes_cell_so_the_export_shows_the_pseudonym(client_for, team, project):
+    person = UserFactory(email="erin@example.com", username="erin")
+    WorkspaceMemberFactory(workspace=team.workspace, user=person)
+    audit_action("project.renamed", actor=team.owner, target=project, changes={"owner": ["erin@example.com", "x"]})
+    audit_entries_seal_pending()
+    link = AuditChainLink.objects.exclude(export_changes=None).get(entry__additional_data__action="project.renamed")
+    assert "erin@example.com" in link.export_changes
+
+    response = client_for(person).post("/api/v1/compliance/erasure", {"password": DEFAULT_PASSWORD, "confirm": True})
+    assert response.status_code == 200, response.content
+
+    link.refresh_from_db()
+    assert link.export_changes is None
+    entries = LogEntry.objects.order_by("timestamp", "id")
+    copied = b"".join(audit_csv_copy(entries))
+    assert b"erin@example.com" not in copied
+    assert copied == b"".join(csv_chunks(audit_records(entries)))

@@ -99,34 +99,64 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
         ELSE false END
 $$;
 
+CREATE OR REPLACE FUNCTION pronaflow_audit_old_new(old jsonb, new jsonb, sort_keys boolean) RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT CASE WHEN sort_keys
+        THEN '{"new": ' || pronaflow_py_jsonv(new, true) || ', "old": ' || pronaflow_py_jsonv(old, true) || '}'
+        ELSE '{"old": ' || pronaflow_py_jsonv(old, false) || ', "new": ' || pronaflow_py_jsonv(new, false) || '}' END
+$$;
+
+-- One change of apps.archive.selectors._changes as json.dumps writes it: {"new": .., "old": ..}
+-- (sorted keys, for the CSV) or {"old": .., "new": ..} (the JSON export, in the dict's order).
+CREATE OR REPLACE FUNCTION pronaflow_audit_change(value jsonb, sort_keys boolean) RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT CASE
+        WHEN jsonb_typeof(value) = 'array' AND jsonb_array_length(value) = 2 THEN
+            pronaflow_audit_old_new(value -> 0, value -> 1, sort_keys)
+        WHEN jsonb_typeof(value) = 'object' AND value -> 'type' = '"m2m"'::jsonb THEN
+            CASE WHEN value -> 'operation' = '"delete"'::jsonb
+                 THEN pronaflow_audit_old_new(COALESCE(value -> 'objects', '[]'::jsonb), 'null'::jsonb, sort_keys)
+                 ELSE pronaflow_audit_old_new('null'::jsonb, COALESCE(value -> 'objects', '[]'::jsonb), sort_keys) END
+        ELSE pronaflow_audit_old_new('null'::jsonb, value, sort_keys) END
+$$;
+
+-- Whether every change is [old, new] of strings or nulls (what django-auditlog writes): those
+-- are written straight from the stored JSON text, skipping the general case per value.
+CREATE OR REPLACE FUNCTION pronaflow_audit_changes_plain(changes jsonb) RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT NOT jsonb_path_exists(changes,
+        'lax $.* ? (@.type() != "array" || @.size() != 2 || exists(@[*] ? (@.type() != "string" && @.type() != "null")))')
+$$;
+
 -- apps.archive.selectors._changes(raw) as the CSV writes it: json.dumps(sort_keys=True) of
--- field -> {"new": .., "old": ..}, fields in code point order.
+-- field -> {"new": .., "old": ..}, fields in code point order. `plain` when every change is a
+-- pair of strings or nulls: written straight from the stored JSON text.
+CREATE OR REPLACE FUNCTION pronaflow_audit_changes_csv_plain(changes jsonb) RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT '{' || COALESCE(string_agg(concat(to_json(c.k)::text, ': {"new": ', c.v -> 1, ', "old": ', c.v -> 0, '}'),
+                                      ', ' ORDER BY c.k COLLATE "C"), '') || '}'
+    FROM jsonb_each(changes) AS c(k, v)
+$$;
+
+CREATE OR REPLACE FUNCTION pronaflow_audit_changes_csv_any(changes jsonb) RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT '{' || COALESCE(string_agg(to_json(c.k)::text || ': ' || pronaflow_audit_change(c.v, true),
+                                      ', ' ORDER BY c.k COLLATE "C"), '') || '}'
+    FROM jsonb_each(CASE WHEN jsonb_typeof(changes) = 'object' THEN changes END) AS c(k, v)
+$$;
+
 CREATE OR REPLACE FUNCTION pronaflow_audit_changes_csv(changes jsonb) RETURNS text
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
-    SELECT '{' || COALESCE(string_agg(to_json(c.k)::text || ': ' || CASE
-            WHEN jsonb_typeof(c.v) = 'array' AND jsonb_array_length(c.v) = 2 THEN
-                '{"new": ' || pronaflow_py_jsonv(c.v -> 1, true) || ', "old": ' || pronaflow_py_jsonv(c.v -> 0, true) || '}'
-            WHEN jsonb_typeof(c.v) = 'object' AND c.v -> 'type' = '"m2m"'::jsonb THEN
-                CASE WHEN c.v -> 'operation' = '"delete"'::jsonb
-                     THEN '{"new": null, "old": ' || pronaflow_py_jsonv(COALESCE(c.v -> 'objects', '[]'::jsonb), true) || '}'
-                     ELSE '{"new": ' || pronaflow_py_jsonv(COALESCE(c.v -> 'objects', '[]'::jsonb), true) || ', "old": null}' END
-            ELSE '{"new": ' || pronaflow_py_jsonv(c.v, true) || ', "old": null}' END,
-        ', ' ORDER BY c.k COLLATE "C"), '') || '}'
-    FROM jsonb_each(CASE WHEN jsonb_typeof(changes) = 'object' THEN changes END) AS c(k, v)
+    SELECT CASE WHEN jsonb_typeof(changes) = 'object' AND pronaflow_audit_changes_plain(changes)
+                THEN pronaflow_audit_changes_csv_plain(changes)
+                ELSE pronaflow_audit_changes_csv_any(changes) END
 $$;
 
 -- The same for the JSON export: {"old": .., "new": ..}, fields in the stored order (json.loads').
 CREATE OR REPLACE FUNCTION pronaflow_audit_changes_json(changes jsonb) RETURNS text
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
-    SELECT '{' || COALESCE(string_agg(to_json(c.k)::text || ': ' || CASE
-            WHEN jsonb_typeof(c.v) = 'array' AND jsonb_array_length(c.v) = 2 THEN
-                '{"old": ' || pronaflow_py_jsonv(c.v -> 0, false) || ', "new": ' || pronaflow_py_jsonv(c.v -> 1, false) || '}'
-            WHEN jsonb_typeof(c.v) = 'object' AND c.v -> 'type' = '"m2m"'::jsonb THEN
-                CASE WHEN c.v -> 'operation' = '"delete"'::jsonb
-                     THEN '{"old": ' || pronaflow_py_jsonv(COALESCE(c.v -> 'objects', '[]'::jsonb), false) || ', "new": null}'
-                     ELSE '{"old": null, "new": ' || pronaflow_py_jsonv(COALESCE(c.v -> 'objects', '[]'::jsonb), false) || '}' END
-            ELSE '{"old": null, "new": ' || pronaflow_py_jsonv(c.v, false) || '}' END,
-        ', ' ORDER BY c.n), '') || '}'
+    SELECT '{' || COALESCE(string_agg(to_json(c.k)::text || ': ' || pronaflow_audit_change(c.v, false),
+                                      ', ' ORDER BY c.n), '') || '}'
     FROM jsonb_each(CASE WHEN jsonb_typeof(changes) = 'object' THEN changes END) WITH ORDINALITY AS c(k, v, n)
 $$;
 """
@@ -134,6 +164,11 @@ $$;
 DROP = """
 DROP FUNCTION IF EXISTS pronaflow_audit_changes_json(jsonb);
 DROP FUNCTION IF EXISTS pronaflow_audit_changes_csv(jsonb);
+DROP FUNCTION IF EXISTS pronaflow_audit_changes_csv_any(jsonb);
+DROP FUNCTION IF EXISTS pronaflow_audit_changes_csv_plain(jsonb);
+DROP FUNCTION IF EXISTS pronaflow_audit_changes_plain(jsonb);
+DROP FUNCTION IF EXISTS pronaflow_audit_change(jsonb, boolean);
+DROP FUNCTION IF EXISTS pronaflow_audit_old_new(jsonb, jsonb, boolean);
 DROP FUNCTION IF EXISTS pronaflow_py_truthy(jsonb);
 DROP FUNCTION IF EXISTS pronaflow_py_text(jsonb);
 DROP FUNCTION IF EXISTS pronaflow_py_jsonv(jsonb, boolean);

@@ -36,6 +36,7 @@ _INNER = {
     "x_seq": F("chain_link__seq"),
     "x_hash": F("chain_link__hash"),
     "x_prev": F("chain_link__prev_hash"),
+    "x_export_changes": F("chain_link__export_changes"),
 }
 
 _VERB = "CASE r.x_action {} ELSE 'accessed' END".format(
@@ -48,7 +49,7 @@ _ACTION_TEXT = (
 )
 _EMAIL = "COALESCE(NULLIF(r.x_user_email, ''), r.x_actor_email)"
 _UTC = "r.x_ts AT TIME ZONE 'UTC'"
-# datetime.isoformat(): microseconds only when there are some.
+# datetime.isoformat(): microseconds only when there are some (the CSV drops ".000000").
 _ISO_SECONDS = f"""to_char({_UTC}, 'YYYY-MM-DD"T"HH24:MI:SS')"""
 _MICROS = "to_char(r.x_ts, 'US')"
 
@@ -60,7 +61,7 @@ def _safe(expression: str) -> str:
 
 CSV_SELECT = f"""
 SELECT uuid_generate_v5(%s::uuid, r.x_id::text)::text AS "id",
-       {_ISO_SECONDS} || CASE WHEN {_MICROS} <> '000000' THEN '.' || {_MICROS} ELSE '' END || '+00:00' AS "timestamp",
+       replace(to_char({_UTC}, 'YYYY-MM-DD"T"HH24:MI:SS.US'), '.000000', '') || '+00:00' AS "timestamp",
        {_safe(_ACTION_TEXT)} AS "action",
        r.x_actor::text AS "user_id",
        {_safe(_EMAIL)} AS "user_email",
@@ -69,7 +70,7 @@ SELECT uuid_generate_v5(%s::uuid, r.x_id::text)::text AS "id",
        {_safe("r.x_repr")} AS "resource_name",
        {_safe("pronaflow_py_text(r.x_data -> 'workspace_id')")} AS "workspace_id",
        {_safe("abbrev(r.x_ip)")} AS "ip_address",
-       pronaflow_audit_changes_csv(r.x_changes) AS "changes",
+       COALESCE(r.x_export_changes, pronaflow_audit_changes_csv(r.x_changes)) AS "changes",
        {_safe("r.x_seq::text")} AS "sequence",
        {_safe("r.x_hash")} AS "hash"
 FROM (SELECT inner_rows.*, %s::jsonb ->> inner_rows.x_ct::text AS x_rtype FROM ({{inner}}) AS inner_rows) AS r

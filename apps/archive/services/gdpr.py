@@ -199,7 +199,9 @@ def _pseudonymise_audit(user, *, identifiers: list[str], pseudonym_email: str, i
         if entry.object_pk == str(user.pk):
             fields["object_repr"] = pseudonym_email
         LogEntry.objects.filter(pk=entry.pk).update(**fields)
-    AuditChainLink.objects.filter(entry_id__in=entry_ids).update(personal_salt=None, redacted_at=timezone.now())
+    AuditChainLink.objects.filter(entry_id__in=entry_ids).update(
+        personal_salt=None, redacted_at=timezone.now(), export_changes=None
+    )
     # Django admin's own history names the object by its str() (the e-mail) too.
     from django.contrib.admin.models import LogEntry as AdminLogEntry
     from django.contrib.contenttypes.models import ContentType
