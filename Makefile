@@ -55,7 +55,7 @@ bench: install-dev
 	$(BENCH_ENV) $(BIN)/python bench/scheduling/cpm_10k.py
 	$(BENCH_ENV) $(BIN)/python bench/analytics/burndown_100k.py
 	$(BIN)/python bench/lists/run.py
-	$(BIN)/python bench/audit_export/run.py
+	$(BIN)/python bench/audit_export/run.py --rows 200000
 	$(BENCH_ENV) $(BIN)/python bench/webhooks/run.py
 	psql postgres://postgres@127.0.0.1:5432/postgres -qc "DROP DATABASE IF EXISTS pf_bench_analytics" -c "CREATE DATABASE pf_bench_analytics"
 	$(BENCH_ENV) DATABASE_URL=$(BENCH_DB) $(BIN)/python manage.py migrate -v 0
