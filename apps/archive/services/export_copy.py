@@ -3,7 +3,9 @@
 Every cell is the one `apps.archive.selectors.audit_record` + the Python writers of
 `apps.archive.services.exports` produce, byte for byte (tests/archive/test_export_copy.py compares
 them): the public id is the same UUIDv5, timestamps the same ISO strings, JSON values are written
-as `json.dumps` writes them and CSV cells are neutralised like `apps.core.csvsafe` does.
+as `json.dumps` writes them and CSV cells are neutralised like `apps.core.csvsafe` does. The CSV's
+`changes` cell, the costliest to build in SQL, is read from the chain link when the sealer stored it
+there (`AuditChainLink.export_changes`) and built by `pronaflow_audit_changes_csv` otherwise.
 """
 
 from __future__ import annotations
