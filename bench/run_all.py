@@ -19,7 +19,7 @@ Flags passed to the scripts (each script's own `--help` documents them):
   analytics/metrics_1m.py      --tasks 200000    (on a scratch database run_all creates and migrates)
   admin_dashboard/run.py       --requests 10     (same scratch database)
   lists/run.py                 --small-only --duration 4 [--db --port --redis]
-  audit_export/run.py          --rows 50000 [--db]
+  audit_export/run.py          --rows 200000 [--db]
   webhooks/run.py              --events 1000 --latency-events 100 --burst-events 200 [--port]
   scale/run.py                 --duration 30 [--db --port --redis]
 
@@ -73,7 +73,7 @@ BENCHES = [
     Bench("analytics/metrics_1m.py", ["--tasks", "200000"], TESTS_SETTINGS, db="analytics", db_via="shared"),
     Bench("admin_dashboard/run.py", ["--requests", "10"], TESTS_SETTINGS, db="analytics", db_via="shared"),
     Bench("lists/run.py", ["--small-only", "--duration", "4"], db="perf_lists", db_via="flag", http=True),
-    Bench("audit_export/run.py", ["--rows", "50000"], db="audit", db_via="flag"),
+    Bench("audit_export/run.py", ["--rows", "200000"], db="audit", db_via="flag"),
     Bench(
         "webhooks/run.py",
         ["--events", "1000", "--latency-events", "100", "--burst-events", "200"],

@@ -359,9 +359,9 @@ class AuditEntryAdmin(ReadOnlyAdmin):
     @admin.action(description="Export selected entries as CSV", permissions=["export"])
     def export_csv(self, request, queryset):
         export, ids = _export_request(queryset, "csv")
-        records = selectors.audit_records(LogEntry.objects.filter(pk__in=ids).order_by("timestamp", "id"))
+        chunks = exports.audit_csv_stream(LogEntry.objects.filter(pk__in=ids).order_by("timestamp", "id"))
         exports.compliance_export_record(actor=_actor(request), request=export, total=len(ids), export_id="admin")
-        response = StreamingHttpResponse(exports.csv_chunks(records), content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(chunks, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="pronaflow-audit-{timezone.now():%Y%m%d-%H%M%S}.csv"'
         return response
 

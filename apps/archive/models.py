@@ -117,6 +117,9 @@ class AuditChainLink(models.Model):
     personal_digest = models.CharField(max_length=64)
     personal_salt = models.CharField(max_length=32, null=True, blank=True)
     redacted_at = models.DateTimeField(null=True, blank=True)
+    # The entry's changes as the compliance CSV writes them (`audit_changes_text`), stored when the
+    # entry is sealed because entries never change; GDPR erasure, which rewrites them, clears it.
+    export_changes = models.TextField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["seq"]

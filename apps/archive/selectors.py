@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import uuid
 from collections.abc import Iterator
 
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q, QuerySet
 
 from apps.core.access import restrict
@@ -82,6 +84,11 @@ def _changes(raw) -> dict:
         else:
             result[field] = {"old": None, "new": value}
     return result
+
+
+def audit_changes_text(raw) -> str:
+    """The `changes` cell of the compliance CSV for auditlog's stored `changes`."""
+    return json.dumps(_changes(raw), sort_keys=True, ensure_ascii=False, cls=DjangoJSONEncoder)
 
 
 def audit_public_id(entry_pk: int) -> str:

@@ -1,17 +1,21 @@
-"""Benchmark: export 1M audit rows as CSV through PronaFlow's streaming code vs PostgreSQL COPY.
+"""Benchmark: export N audit rows as CSV through PronaFlow's streaming code vs PostgreSQL COPY.
 
 Creates a scratch database (pf_bench_audit by default), migrates it, fills it with N audit entries
-(sealed into the chain table, so the export joins what production joins), then measures in separate
-processes (so peak RSS is per method):
+in two INSERT ... SELECT statements (sealed into the chain table, so the export joins what
+production joins), then measures in separate processes (so peak RSS is per method), interleaved
+(`--rounds` times each, in turn, the median wall time counts):
 
-  stream   apps.archive.services.exports.csv_chunks(audit_records(queryset)) — what
-           GET /compliance/export?format=csv sends, chunk by chunk
-  copy     COPY (SELECT the same columns, same joins, same order) TO STDOUT WITH CSV
+  pronaflow  apps.archive.services.exports.audit_csv_stream(queryset) — what
+             GET /compliance/export?format=csv sends, chunk by chunk (COPY of the computed columns)
+  copy       the floor: COPY (SELECT the same raw columns, same joins, same order) TO STDOUT WITH CSV
+  python     (--python) the former Python writer: csv_chunks(audit_records(queryset))
 
-each once plain (wall time, CPU time, peak RSS) and once under tracemalloc (peak Python heap).
+Peak RSS is the measuring process's (about 99 MB of it is Django itself); --heap adds one run per
+method under tracemalloc (peak Python heap; tracemalloc slows Python). The headline rows go to
+bench/summary.py: throughput against COPY (target >= 0.5) and PronaFlow's peak RSS (<= 200 MB).
 The database is dropped at the end unless --keep.
 
-    .venv/bin/python bench/audit_export/run.py [--rows 1000000] [--db pf_bench_audit] [--keep]
+    .venv/bin/python bench/audit_export/run.py [--rows 1000000] [--rounds 2] [--python] [--heap] [--keep]
 
 Needs a local PostgreSQL reachable as postgres@127.0.0.1:5432 (override with --server).
 """
@@ -94,9 +98,11 @@ def create_database(server: str, name: str, rows: int) -> None:
         )
         cursor.execute(
             """
-            INSERT INTO archive_auditchainlink (entry_id, seq, prev_hash, hash, personal_digest, personal_salt)
+            INSERT INTO archive_auditchainlink (entry_id, seq, prev_hash, hash, personal_digest, personal_salt,
+                                                export_changes)
             SELECT id, 1000 + row_number() OVER (ORDER BY id), md5(id::text) || md5((id - 1)::text),
-                   md5(id::text) || md5(id::text), md5(id::text) || md5((id + 1)::text), md5(id::text)
+                   md5(id::text) || md5(id::text), md5(id::text) || md5((id + 1)::text), md5(id::text),
+                   pronaflow_audit_changes_csv(changes)  -- what the sealer stores (audit_changes_text)
             FROM auditlog_logentry WHERE NOT EXISTS (
                 SELECT 1 FROM archive_auditchainlink l WHERE l.entry_id = auditlog_logentry.id)
             """
@@ -110,20 +116,36 @@ def drop_database(server: str, name: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def run_stream() -> tuple[int, int]:
+def _export_queryset():
     import datetime as dt
 
-    from apps.archive.selectors import audit_records
-    from apps.archive.services.exports import ExportRequest, csv_chunks, export_queryset
+    from apps.archive.services.exports import ExportRequest, export_queryset
 
     request = ExportRequest(
         start=dt.datetime.fromisoformat(START), end=dt.datetime.fromisoformat(END), format="csv", scope=None
     )
+    return export_queryset(request)
+
+
+def _count(chunks) -> tuple[int, int]:
     size = lines = 0
-    for chunk in csv_chunks(audit_records(export_queryset(request))):
+    for chunk in chunks:
         size += len(chunk)
-        lines += chunk.count(b"\n")
+        lines += chunk.count(b"\r\n")
     return size, lines - 1
+
+
+def run_pronaflow() -> tuple[int, int]:
+    from apps.archive.services.exports import audit_csv_stream
+
+    return _count(audit_csv_stream(_export_queryset()))
+
+
+def run_python() -> tuple[int, int]:
+    from apps.archive.selectors import audit_records
+    from apps.archive.services.exports import csv_chunks
+
+    return _count(csv_chunks(audit_records(_export_queryset())))
 
 
 COPY_SQL = """
@@ -152,7 +174,7 @@ def run_copy() -> tuple[int, int]:
 
 
 def measure(mode: str, traced: bool) -> dict:
-    work = {"stream": run_stream, "copy": run_copy}[mode]
+    work = {"pronaflow": run_pronaflow, "python": run_python, "copy": run_copy}[mode]
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     if traced:
         tracemalloc.start()
@@ -174,13 +196,75 @@ def measure(mode: str, traced: bool) -> dict:
     return result
 
 
+def _run(mode: str, args, *, traced: bool = False) -> dict:
+    command = [sys.executable, __file__, "--measure", mode, "--db", args.db, "--server", args.server]
+    output = subprocess.run(
+        [*command, *(["--traced"] if traced else [])], check=True, capture_output=True, text=True
+    ).stdout
+    result = json.loads(output.strip().splitlines()[-1])
+    print(json.dumps(result), flush=True)
+    return result
+
+
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def report(results: list[dict], rows: int) -> None:
+    head = f"{'mode':<10}{'traced':<8}{'rows':>10}{'MB out':>9}{'wall s':>9}{'cpu s':>8}{'peak RSS':>10}"
+    print(f"\n{head}{'heap peak':>11}")
+    for row in results:
+        heap = f"{row['tracemalloc_peak_mb']} MB" if row["traced"] else "-"
+        print(
+            f"{row['mode']:<10}{row['traced']!s:<8}{row['rows']:>10}{row['bytes'] / 2**20:>9.1f}{row['wall_s']:>9}"
+            f"{row['cpu_s']:>8}{row['peak_rss_mb']:>8} MB{heap:>11}"
+        )
+    plain = [row for row in results if not row["traced"]]
+    modes = [mode for mode in ("pronaflow", "copy", "python") if any(row["mode"] == mode for row in plain)]
+    wall = {mode: _median([row["wall_s"] for row in plain if row["mode"] == mode]) for mode in modes}
+    speed = {mode: rows / max(wall[mode], 1e-9) for mode in modes}
+    print(f"\nmedian of {sum(row['mode'] == 'copy' for row in plain)} interleaved runs, {rows} rows:")
+    for mode in modes:
+        share = speed[mode] / speed["copy"]
+        print(f"  {mode:<10}{wall[mode]:>7.2f} s  {speed[mode]:>10,.0f} rows/s  {share:.2f} of COPY")
+    peak = max(row["peak_rss_mb"] for row in results if row["mode"] == "pronaflow")
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from summary import record
+
+    record(
+        "audit_export",
+        f"compliance CSV of {rows:,} audit rows (throughput vs COPY)",
+        speed["pronaflow"],
+        speed["copy"],
+        "rows/s",
+        higher_is_better=True,
+        target=">= 0.5",
+    )
+    record(
+        "audit_export",
+        f"compliance CSV of {rows:,} audit rows (peak RSS)",
+        peak,
+        None,
+        "MB",
+        higher_is_better=False,
+        target="<= 200 MB",
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--rows", type=int, default=1_000_000, help="Audit entries to export (default 1,000,000).")
+    parser.add_argument("--rounds", type=int, default=2, help="Interleaved runs per method (median counts).")
+    parser.add_argument("--python", action="store_true", help="Also measure the former Python writer (slow).")
+    parser.add_argument("--heap", action="store_true", help="Also one run per method under tracemalloc.")
     parser.add_argument("--db", default="pf_bench_audit")
     parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--keep", action="store_true", help="Keep the scratch database afterwards.")
-    parser.add_argument("--measure", choices=["stream", "copy"], help=argparse.SUPPRESS)
+    parser.add_argument("--reuse", action="store_true", help="Measure an existing --db (left by --keep).")
+    parser.add_argument("--measure", choices=["pronaflow", "python", "copy"], help=argparse.SUPPRESS)
     parser.add_argument("--traced", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
@@ -189,29 +273,19 @@ def main() -> None:
         print(json.dumps(measure(args.measure, args.traced)))
         return
 
-    create_database(args.server, args.db, args.rows)
+    if not args.reuse:
+        create_database(args.server, args.db, args.rows)
+    modes = ["pronaflow", "copy", *(["python"] if args.python else [])]
     results = []
     try:
-        for mode in ("stream", "copy"):
-            for traced in (False, True):
-                command = [sys.executable, __file__, "--measure", mode, "--db", args.db, "--server", args.server]
-                output = subprocess.run(
-                    [*command, *(["--traced"] if traced else [])], check=True, capture_output=True, text=True
-                ).stdout
-                results.append(json.loads(output.strip().splitlines()[-1]))
-                print(json.dumps(results[-1]), flush=True)
+        for _ in range(args.rounds):
+            results += [_run(mode, args) for mode in modes]
+        if args.heap:
+            results += [_run(mode, args, traced=True) for mode in modes]
     finally:
         if not args.keep:
             drop_database(args.server, args.db)
-    print(
-        f"\n{'mode':<8}{'traced':<8}{'rows':>10}{'MB out':>9}{'wall s':>9}{'cpu s':>8}{'peak RSS':>10}{'heap peak':>11}"
-    )
-    for row in results:
-        heap = f"{row['tracemalloc_peak_mb']} MB" if row["traced"] else "-"
-        print(
-            f"{row['mode']:<8}{row['traced']!s:<8}{row['rows']:>10}{row['bytes'] / 2**20:>9.1f}{row['wall_s']:>9}"
-            f"{row['cpu_s']:>8}{row['peak_rss_mb']:>8} MB{heap:>11}"
-        )
+    report(results, results[0]["rows"])
 
 
 if __name__ == "__main__":

@@ -40,6 +40,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from apps.archive.models import AuditChainAnchor, AuditChainHead, AuditChainLink
+from apps.archive.selectors import audit_changes_text
 
 GENESIS_HASH = "0" * 64
 CORE_DATA_KEYS = ("action", "workspace_id")
@@ -153,6 +154,7 @@ def audit_entries_seal_pending(*, batch_size: int = 1000) -> int:
                     hash=link_hash(prev, row, digest),
                     personal_digest=digest,
                     personal_salt=salt,
+                    export_changes=audit_changes_text(row["changes"]),
                 )
                 links.append(link)
                 prev = link.hash
@@ -176,6 +178,7 @@ def audit_entry_seal(*, entry_id: int) -> AuditChainLink:
             hash=link_hash(head.hash, row, digest),
             personal_digest=digest,
             personal_salt=salt,
+            export_changes=audit_changes_text(row["changes"]),
         )
         AuditChainHead.objects.filter(pk=1).update(seq=link.seq, hash=link.hash)
     return link

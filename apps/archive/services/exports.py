@@ -1,5 +1,7 @@
 """Compliance exports of the audit log: JSON and CSV streamed in constant memory, PDF rendered with
-WeasyPrint from templates/compliance/. PDFs above COMPLIANCE_PDF_SYNC_MAX_ROWS are rendered by a
+WeasyPrint from templates/compliance/. On PostgreSQL the CSV and JSON rows are rendered by the
+database and streamed with COPY (`apps.archive.services.export_copy`, the same bytes as the Python
+writers below, which serve SQLite and the PDF's rows). PDFs above COMPLIANCE_PDF_SYNC_MAX_ROWS are rendered by a
 Celery job (`ComplianceExport`) the client polls; its download link is signed and expires.
 
 Every export is itself an audit entry (`compliance.exported`). The SHA-256 printed in a PDF's footer
@@ -33,9 +35,11 @@ from apps.archive.choices import ExportFormat, ExportStatus
 from apps.archive.models import ComplianceExport
 from apps.archive.selectors import audit_entry_list, audit_records
 from apps.archive.services.audit_chain import chain_head
+from apps.archive.services.export_copy import ExportJobProgress, audit_csv_copy, audit_json_copy
 from apps.core.audit import record_action
 from apps.core.csvsafe import neutralise
 from apps.core.exceptions import InvalidRequest, NotFound
+from apps.core.pgcopy import copy_supported
 from apps.core.queueing import publish_on_commit
 
 CSV_COLUMNS = (
@@ -146,11 +150,15 @@ def csv_digest(records) -> str:
 # --- JSON ---------------------------------------------------------------------------------
 
 
+def _json_envelope(meta: dict) -> tuple[bytes, bytes]:
+    head = json.dumps({"success": True, "data": {**meta, "entries": []}}, cls=DjangoJSONEncoder)
+    return head[: -len("]}}")].encode(), b"]}}"
+
+
 def json_chunks(meta: dict, records, *, records_per_chunk: int = 500) -> Iterator[bytes]:
     """The envelope `{"success": true, "data": {...meta, "entries": [...]}}`, streamed."""
-    head = json.dumps({"success": True, "data": {**meta, "entries": []}}, cls=DjangoJSONEncoder)
-    opening, closing = head[: -len("]}}")], "]}}"
-    yield opening.encode()
+    opening, closing = _json_envelope(meta)
+    yield opening
     buffer: list[str] = []
     first = True
     for record in records:
@@ -159,7 +167,42 @@ def json_chunks(meta: dict, records, *, records_per_chunk: int = 500) -> Iterato
         if len(buffer) >= records_per_chunk:
             yield "".join(buffer).encode()
             buffer.clear()
-    yield ("".join(buffer) + closing).encode()
+    yield "".join(buffer).encode() + closing
+
+
+def json_copy_chunks(meta: dict, items: Iterator[bytes]) -> Iterator[bytes]:
+    """The same envelope around entries already rendered as comma-separated JSON (`audit_json_copy`)."""
+    opening, closing = _json_envelope(meta)
+    yield opening
+    yield from items
+    yield closing
+
+
+def audit_csv_stream(queryset, *, progress=None) -> Iterator[bytes]:
+    """The compliance CSV of `queryset`'s entries (in its order) as byte chunks: COPY on PostgreSQL,
+    the Python writer elsewhere. `progress(rows)` is called now and then and at the end; on
+    PostgreSQL it must not use the default connection (the COPY holds it)."""
+    if copy_supported(queryset.db):
+        return audit_csv_copy(queryset, progress=progress)
+    return csv_chunks(_counted(audit_records(queryset), progress))
+
+
+def audit_json_stream(meta: dict, queryset, *, progress=None) -> Iterator[bytes]:
+    """The JSON export of `queryset`'s entries with `meta`, like `audit_csv_stream`."""
+    if copy_supported(queryset.db):
+        return json_copy_chunks(meta, audit_json_copy(queryset, progress=progress))
+    return json_chunks(meta, _counted(audit_records(queryset), progress))
+
+
+def _counted(records, progress, *, every: int = 10_000):
+    count = 0
+    for record in records:
+        yield record
+        count += 1
+        if progress is not None and count % every == 0:
+            progress(count)
+    if progress is not None:
+        progress(count)
 
 
 # --- the export itself --------------------------------------------------------------------
@@ -197,9 +240,9 @@ def compliance_export_stream(*, actor, request: ExportRequest) -> tuple[Iterator
     compliance_export_record(actor=actor, request=request, total=total, export_id=export_id)
     stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
     if request.format == ExportFormat.CSV:
-        return csv_chunks(audit_records(queryset)), f"pronaflow-audit-{stamp}.csv"
+        return audit_csv_stream(queryset), f"pronaflow-audit-{stamp}.csv"
     meta = export_meta(actor=actor, request=request, total=total, export_id=export_id)
-    return json_chunks(meta, audit_records(queryset)), f"pronaflow-audit-{stamp}.json"
+    return audit_json_stream(meta, queryset), f"pronaflow-audit-{stamp}.json"
 
 
 def render_pdf(*, actor, request: ExportRequest, records: list[dict], digest: str, export_id: str) -> bytes:
@@ -299,44 +342,28 @@ def _job_queryset(job: ComplianceExport, request: ExportRequest):
     return export_queryset(request)
 
 
-def _progress_records(job: ComplianceExport, records, *, share: int):
-    """Yield `records`, storing processed_rows and progress (0..`share` %) about 20 times."""
-    step = max(1, job.total_rows // 20)
-    count = 0
-    for record in records:
-        yield record
-        count += 1
-        if count % step == 0:
-            progress = min(share, share * count // max(1, job.total_rows))
-            ComplianceExport.objects.filter(pk=job.pk).update(processed_rows=count, progress=progress)
-    ComplianceExport.objects.filter(pk=job.pk).update(processed_rows=count, progress=share)
-
-
 def _write_stream_file(job: ComplianceExport, request: ExportRequest, handle) -> tuple[str, int]:
     """Write the job's CSV or JSON to the binary file `handle` in constant memory; returns (sha256
     of the file, which for CSV is the rows' digest a PDF footer shows, row count)."""
-    counter = Counter()
-
-    def counted(records):
-        for record in records:
-            counter["rows"] += 1
-            yield record
-
-    records = counted(_progress_records(job, audit_records(_job_queryset(job, request)), share=95))
-    if request.format == ExportFormat.CSV:
-        chunks = csv_chunks(records)
-    else:
-        actor = job.requested_by
-        meta = export_meta(actor=actor, request=request, total=job.total_rows, export_id=str(job.pk))
-        if actor is None:
-            meta["generated_by"] = None
-        chunks = json_chunks(meta, records)
-    digest = hashlib.sha256()
-    for chunk in chunks:
-        digest.update(chunk)
-        handle.write(chunk)
+    progress = ExportJobProgress(job, share=95)
+    queryset = _job_queryset(job, request)
+    try:
+        if request.format == ExportFormat.CSV:
+            chunks = audit_csv_stream(queryset, progress=progress)
+        else:
+            actor = job.requested_by
+            meta = export_meta(actor=actor, request=request, total=job.total_rows, export_id=str(job.pk))
+            if actor is None:
+                meta["generated_by"] = None
+            chunks = audit_json_stream(meta, queryset, progress=progress)
+        digest = hashlib.sha256()
+        for chunk in chunks:
+            digest.update(chunk)
+            handle.write(chunk)
+    finally:
+        progress.close()
     handle.seek(0)
-    return digest.hexdigest(), counter["rows"]
+    return digest.hexdigest(), progress.rows
 
 
 def compliance_export_job_run(*, export_id) -> ComplianceExport:

@@ -32,8 +32,10 @@ from apps.accounts.erasure import erasure_steps_run
 from apps.archive.models import AuditChainLink
 from apps.archive.selectors import audit_entry_list, audit_records
 from apps.archive.services.audit_chain import enter_maintenance, lock_chain_head
+from apps.archive.services.export_copy import audit_json_copy
 from apps.core.audit import rebind_actor, record_action
 from apps.core.exceptions import Conflict, ValidationFailed
+from apps.core.pgcopy import copy_supported
 from apps.core.services import model_update
 
 logger = logging.getLogger("pronaflow.archive")
@@ -94,13 +96,17 @@ def user_data_export(*, actor) -> dict:
         rows = [_row(obj) for obj in manager.filter(**{field.name: actor}).order_by("pk")]
         if rows:
             related.setdefault(model._meta.label_lower, {})[field.name] = rows
-    audit = list(audit_records(audit_entry_list(scope=None).filter(Q(actor_id=actor.pk) | Q(object_pk=str(actor.pk)))))
+    entries = audit_entry_list(scope=None).filter(Q(actor_id=actor.pk) | Q(object_pk=str(actor.pk)))
+    if copy_supported(entries.db):  # the compliance export's rendering, from the database
+        audit = json.loads(b"[" + b"".join(audit_json_copy(entries)) + b"]")
+    else:
+        audit = json.loads(json.dumps(list(audit_records(entries)), cls=DjangoJSONEncoder))
     record_action("user.data_exported", actor=actor, target=actor, extra={"models": sorted(related)})
     return {
         "exported_at": timezone.now(),
         "user": profile,
         "related": related,
-        "audit_log": json.loads(json.dumps(audit, cls=DjangoJSONEncoder)),
+        "audit_log": audit,
     }
 
 
@@ -199,7 +205,9 @@ def _pseudonymise_audit(user, *, identifiers: list[str], pseudonym_email: str, i
         if entry.object_pk == str(user.pk):
             fields["object_repr"] = pseudonym_email
         LogEntry.objects.filter(pk=entry.pk).update(**fields)
-    AuditChainLink.objects.filter(entry_id__in=entry_ids).update(personal_salt=None, redacted_at=timezone.now())
+    AuditChainLink.objects.filter(entry_id__in=entry_ids).update(
+        personal_salt=None, redacted_at=timezone.now(), export_changes=None
+    )
     # Django admin's own history names the object by its str() (the e-mail) too.
     from django.contrib.admin.models import LogEntry as AdminLogEntry
     from django.contrib.contenttypes.models import ContentType
