@@ -160,6 +160,9 @@ CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2.0
 # long publishing is skipped after a broker failure (the relays queue that work later).
 TASK_PUBLISH_WAIT_SECONDS = env.float("TASK_PUBLISH_WAIT_SECONDS", default=0.5)
 TASK_PUBLISH_PAUSE_SECONDS = env.float("TASK_PUBLISH_PAUSE_SECONDS", default=5.0)
+# A publish still running after this long means the broker hangs (it opens the circuit); a slower
+# confirmation alone does not: on a busy machine it is usually just late.
+TASK_PUBLISH_HANG_SECONDS = env.float("TASK_PUBLISH_HANG_SECONDS", default=2.0)
 # Queues: slow work gets its own, so a slow webhook receiver or mail server cannot hold the worker
 # slots of event dispatch and notifications. Run one worker per queue in production
 # (`celery -A pronaflow worker -Q celery`, `-Q webhooks`, `-Q email`); `make worker` consumes all three.
