@@ -33,6 +33,7 @@ prints a summary, records headline rows with bench/summary.py, and exits 1 when 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import random
 import shutil
@@ -253,6 +254,14 @@ def drain(receiver_url: str, started: float, timeout: float) -> float:
     return time.time() - started
 
 
+def cpu_model() -> str:
+    with contextlib.suppress(OSError), open("/proc/cpuinfo") as info:
+        for line in info:
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return "unknown CPU"
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
@@ -332,6 +341,10 @@ def check(ledger: Ledger, outage: list[float], receiver_url: str, drain_seconds:
         failures.append(f"{repeated} repeated webhook-ids at the receiver")
 
     latencies = [(end - start) * 1000 for start, end, _, status in ledger.requests if status]
+    # The same by phase: Redis down (requests started in its outage), the rest.
+    redis_down = (ledger.started + TIMELINE[2][0], ledger.started + TIMELINE[3][0])
+    during = [(e - s) * 1000 for s, e, _, st in ledger.requests if st and redis_down[0] <= s < redis_down[1]]
+    outside = [(e - s) * 1000 for s, e, _, st in ledger.requests if st and not redis_down[0] <= s < redis_down[1]]
     figures = {
         "requests": len(ledger.requests),
         "2xx": sum(n for s, n in statuses.items() if 200 <= s < 300),
@@ -343,6 +356,8 @@ def check(ledger: Ledger, outage: list[float], receiver_url: str, drain_seconds:
         "statuses": dict(sorted(statuses.items())),
         "p50_ms": percentile(latencies, 0.50),
         "p99_ms": percentile(latencies, 0.99),
+        "redis_down_ms": (percentile(during, 0.5), percentile(during, 0.99), len(during)),
+        "redis_up_ms": (percentile(outside, 0.5), percentile(outside, 0.99), len(outside)),
         "creates": len(ledger.markers),
         "answered_201": len(answered),
         "committed": len(rows),
@@ -425,14 +440,19 @@ def main() -> int:
 
     f = figures
     print(
-        f"\nfault drill: {args.clients} clients, {args.duration:.0f} s, {os.cpu_count()} cores, "
-        f"load {os.getloadavg()[0]:.1f}, whole run {time.time() - t0:.0f} s"
+        f"\nfault drill {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime(t0))}: {args.clients} clients, "
+        f"{args.duration:.0f} s; {cpu_model()}, {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}; "
+        f"whole run {time.time() - t0:.0f} s"
     )
     print(
         f"requests {f['requests']}: 2xx {f['2xx']}, 4xx {f['4xx']}, 5xx {f['5xx']} (503 {f['503']}, "
         f"not allowed {f['5xx_not_allowed']}), no answer {f['no_answer']}; statuses {f['statuses']}"
     )
-    print(f"latency p50 {f['p50_ms']:.0f} ms, p99 {f['p99_ms']:.0f} ms")
+    down, up = f["redis_down_ms"], f["redis_up_ms"]
+    print(
+        f"latency p50 {f['p50_ms']:.0f} ms, p99 {f['p99_ms']:.0f} ms (Redis down: {down[2]} requests, "
+        f"p50 {down[0]:.0f} / p99 {down[1]:.0f} ms; the rest: {up[2]}, p50 {up[0]:.0f} / p99 {up[1]:.0f} ms)"
+    )
     print(
         f"creates {f['creates']}: answered 201 {f['answered_201']}, rows {f['committed']}, "
         f"committed without a 201 {f['committed_without_201']}, duplicate rows {f['duplicate_rows']}"
