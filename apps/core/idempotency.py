@@ -272,7 +272,8 @@ def add_idempotency_key_parameter(result, generator, request, public):
         "description": (
             "Makes the request safe to retry: a repeat with the same key and body within 24 hours answers "
             "the first response again (with `Idempotent-Replayed: true`) instead of creating anything; the "
-            "same key with another body answers 422, a repeat while the first is running answers 409. "
+            "same key with another body answers 422, a repeat while the first is running waits for it and "
+            "replays its answer, and a 5xx answer keeps nothing, so the key can be retried. "
             "Use a fresh random value (e.g. a UUID) per operation."
         ),
         "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": KEY_SCHEMA_PATTERN},
