@@ -164,6 +164,9 @@ TASK_PUBLISH_PAUSE_SECONDS = env.float("TASK_PUBLISH_PAUSE_SECONDS", default=5.0
 # Job rows (export jobs, report runs, chain verifications) still waiting this long after their task
 # was handed to the broker are queued again by their relay beat job (apps.core.queueing.relay_stale).
 TASK_RELAY_GRACE_SECONDS = env.float("TASK_RELAY_GRACE_SECONDS", default=300.0)
+# A publish still running after this long means the broker hangs (it opens the circuit); a slower
+# confirmation alone does not: on a busy machine it is usually just late.
+TASK_PUBLISH_HANG_SECONDS = env.float("TASK_PUBLISH_HANG_SECONDS", default=2.0)
 # Queues: slow work gets its own, so a slow webhook receiver or mail server cannot hold the worker
 # slots of event dispatch and notifications. Run one worker per queue in production
 # (`celery -A pronaflow worker -Q celery`, `-Q webhooks`, `-Q email`); `make worker` consumes all three.

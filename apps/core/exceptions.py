@@ -64,3 +64,11 @@ class RateLimited(DomainError):
 
 class ServiceUnavailable(DomainError):
     code, status, default_message = "SERVICE_UNAVAILABLE", 503, "A required service is unavailable."
+
+
+class DatabaseUnavailable(ServiceUnavailable):
+    """The database restarted, dropped the connection or is unreachable (a django.db OperationalError
+    or InterfaceError, a deadlock victim included): a retry after `retry_after` seconds may succeed."""
+
+    default_message = "The database is unavailable. Retry shortly."
+    retry_after = 2

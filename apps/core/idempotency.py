@@ -9,8 +9,13 @@ request safely (after a timeout, a dropped connection, a 502):
 - a repeat with the same body answers the stored status and body with `Idempotent-Replayed: true`
   and runs nothing;
 - the same key with another body answers 422 VALIDATION_ERROR naming the header;
-- a repeat while the first request is still running answers 409 CONFLICT;
-- 5xx answers are not stored: the key is released and the request may be retried;
+- a repeat while the first request is still running waits for it and replays its answer (409
+  CONFLICT for a claim that no request holds any more, until IDEMPOTENCY_LOCK_SECONDS);
+- 5xx answers are not stored, and nothing of such a request is kept (one transaction, below): the
+  request may be retried with the same key;
+- the claim, the view's writes and the stored answer commit in one transaction, so a created row
+  without its stored answer (which a retry would create again) cannot exist; a database lost on the
+  way answers 503 SERVICE_UNAVAILABLE with nothing kept;
 - anonymous requests ignore the header; a malformed key answers 400 INVALID_REQUEST.
 
 Where it hooks in, and why
@@ -25,12 +30,12 @@ pieces, both configured once in settings and both in this module:
    the one per-view hook DRF runs from its default settings *after* authentication and permission
    checks and *before* the handler (no view overrides `throttle_classes`; a test keeps it so). It
    validates the key, claims it by inserting the row first (the unique constraint arbitrates
-   concurrent requests, no lock is held while the view runs), or answers the replay / 409 / 422
-   by raising.
+   concurrent requests: a second insert of the same key waits for the first request's transaction),
+   or answers the replay / 409 / 422 by raising.
 2. `IdempotencyMiddleware` (last in MIDDLEWARE, so it sees the rendered response before the
    request-id and rate-limit headers are added) reads the raw body for the fingerprint before DRF
-   parses it, and after the view stores the status and body on the claimed row, or deletes the row
-   on a 5xx or an exception.
+   parses it, opens the request's transaction (keyed requests only), and after the view stores
+   the status and body on the claimed row in it, or rolls it all back on a 5xx or an exception.
 
 A replay is raised as `IdempotentReplay`, which `api_exception_handler` turns back into the stored
 response. Requests refused before the gate (401, 403 by a permission class, 429) never claim a
@@ -51,12 +56,13 @@ import re
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.http import HttpResponse
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
+from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 from rest_framework.throttling import BaseThrottle
 
-from apps.core.exceptions import Conflict, InvalidRequest, ValidationFailed
+from apps.core.api.envelope import error_body
+from apps.core.exceptions import Conflict, DatabaseUnavailable, InvalidRequest, ValidationFailed
 from apps.core.models import IdempotencyKey
 
 logger = logging.getLogger("pronaflow.idempotency")
@@ -182,33 +188,55 @@ def _fingerprint(request) -> str:
 
 
 class IdempotencyMiddleware:
-    """Fingerprints the body before DRF reads it; after the view, completes or releases the claim."""
+    """Fingerprints the body before DRF reads it; runs a keyed request in one transaction with its
+    claim, and completes or releases the claim in that same transaction (see `_keyed`)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method in METHODS and META_KEY in request.META and request.path.startswith("/api/"):
-            try:
-                request.idempotency_fingerprint = _fingerprint(request)
-            except Exception:  # e.g. RequestDataTooBig: let the view report it
-                logger.info("Idempotency-Key: request body unreadable", exc_info=True)
+        if request.method not in METHODS or META_KEY not in request.META or not request.path.startswith("/api/"):
+            return self.get_response(request)
         try:
+            request.idempotency_fingerprint = _fingerprint(request)
+        except Exception:  # e.g. RequestDataTooBig: let the view report it
+            logger.info("Idempotency-Key: request body unreadable", exc_info=True)
+        try:
+            return self._keyed(request)
+        except (OperationalError, InterfaceError):
+            # The database went away mid-request or at the commit: nothing was stored or kept, so a
+            # retry with the same key is a first try.
+            logger.warning(
+                "Idempotency-Key: database unavailable on %s %s", request.method, request.path, exc_info=True
+            )
+            return _database_unavailable()
+
+    def _keyed(self, request):
+        """The claim, the view's writes and the stored answer commit together, or none of them does.
+
+        Completed after the commit instead, a database lost in between left rows the client never
+        saw a 201 for: the key released (a retry created them twice) or held (every retry answered 409
+        until the claim was taken over, then ran again). A 5xx rolls the whole request back; a repeat
+        that arrives while the first runs waits for it on the key's unique index and replays it."""
+        with transaction.atomic():
             response = self.get_response(request)
-        except BaseException:
-            _release(request)
-            raise
-        record = getattr(request, "idempotency_record", None)
-        if record is not None:
-            if response.status_code >= 500 or response.streaming:
-                _release(request)
-            else:
-                try:
-                    _complete(record, response)
-                except Exception:  # the answer stands; without a stored copy the key must not stay claimed
-                    logger.exception("Idempotency-Key: could not store the answer; releasing the key")
+            record = getattr(request, "idempotency_record", None)
+            if response.status_code >= 500:
+                transaction.set_rollback(True)
+                request.idempotency_record = None
+            elif record is not None:
+                if response.streaming:  # not replayable: the writes stand, the key is free again
                     _release(request)
+                else:
+                    _complete(record, response)
         return response
+
+
+def _database_unavailable() -> JsonResponse:
+    error = DatabaseUnavailable()
+    response = JsonResponse(error_body(error.code, error.message), status=error.status)
+    response["Retry-After"] = str(error.retry_after)
+    return response
 
 
 def _release(request) -> None:
@@ -244,7 +272,8 @@ def add_idempotency_key_parameter(result, generator, request, public):
         "description": (
             "Makes the request safe to retry: a repeat with the same key and body within 24 hours answers "
             "the first response again (with `Idempotent-Replayed: true`) instead of creating anything; the "
-            "same key with another body answers 422, a repeat while the first is running answers 409. "
+            "same key with another body answers 422, a repeat while the first is running waits for it and "
+            "replays its answer, and a 5xx answer keeps nothing, so the key can be retried. "
             "Use a fresh random value (e.g. a UUID) per operation."
         ),
         "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": KEY_SCHEMA_PATTERN},

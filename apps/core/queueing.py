@@ -8,10 +8,14 @@ export jobs and report runs, ...). So publishing here:
 
 - never raises: a broker error is logged and reported as False;
 - never blocks for longer than TASK_PUBLISH_WAIT_SECONDS: the publish runs on a small thread pool
-  and the caller stops waiting after that (the publish may still finish in the background);
+  and the caller stops waiting after that (the publish goes on in the background and usually
+  succeeds: a busy machine, not a broken broker, is the common reason for a slow publish);
 - publishes with `retry=False`, so Celery does not loop reconnecting inside the request;
-- after a failure, skips publishing for TASK_PUBLISH_PAUSE_SECONDS (a circuit breaker), so an
-  outage does not pile up stalled publishes: the relays pick that work up.
+- after a failure of the broker itself (the publish raised, or one has been stuck for longer than
+  TASK_PUBLISH_HANG_SECONDS), skips publishing for TASK_PUBLISH_PAUSE_SECONDS (a circuit breaker),
+  so an outage does not pile up stalled publishes: the relays pick that work up. A caller that
+  merely stopped waiting does not open it: under load that sent every event of the next seconds to
+  the relays, minutes late.
 
 In eager mode (no broker, CELERY_TASK_ALWAYS_EAGER) the task runs in the caller's thread, as before;
 its exceptions are logged, not raised.
@@ -23,7 +27,7 @@ import datetime as dt
 import logging
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 
 from django.conf import settings
@@ -50,6 +54,7 @@ RETRY_ON_CONNECTION_ERRORS = {
 _executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="task-publish")
 _lock = threading.Lock()
 _paused_until = 0.0  # time.monotonic() before which publishing is skipped
+_in_flight: dict[Future, float] = {}  # publishes not finished yet -> time.monotonic() they started
 
 
 def _pause() -> None:
@@ -64,14 +69,17 @@ def publishing_paused() -> bool:
 
 
 def publishing_resume() -> None:
-    """Close the circuit at once (tests; an operator who knows the broker is back)."""
+    """Close the circuit at once and forget stuck publishes (tests; an operator who knows the broker
+    is back)."""
     global _paused_until
     with _lock:
         _paused_until = 0.0
+        _in_flight.clear()
 
 
 def publish(task, *args, **kwargs) -> bool:
-    """Queue `task(*args, **kwargs)`; True when the broker accepted it, False when it did not.
+    """Queue `task(*args, **kwargs)`; True when the broker accepted it, False when it refused it or
+    did not confirm it in time (a slow publish goes on in the background).
 
     `task` is a Celery task (anything with `apply_async` and `app`). Waits at most
     TASK_PUBLISH_WAIT_SECONDS (seconds, default 0.5) for the broker; never raises: failures and
@@ -86,20 +94,42 @@ def publish(task, *args, **kwargs) -> bool:
         except Exception:
             logger.exception("Task %s failed in-process; left to its relay", name)
             return False
-    if publishing_paused():
+    if publishing_paused() or _broker_hangs():
         logger.warning("Broker recently unavailable: %s not queued now; left to its relay", name)
         return False
     future = _executor.submit(task.apply_async, args=args, kwargs=kwargs, retry=False)
+    with _lock:
+        _in_flight[future] = time.monotonic()
+    future.add_done_callback(lambda done: _finished(done, name))
     try:
         future.result(timeout=float(getattr(settings, "TASK_PUBLISH_WAIT_SECONDS", 0.5)))
         return True
     except FutureTimeout:
-        _pause()
-        logger.error("Broker did not answer in time: %s not confirmed; left to its relay", name)
-    except Exception:
-        _pause()
-        logger.error("Broker refused %s; left to its relay", name, exc_info=True)
+        logger.warning("Broker slow to confirm %s; still publishing in the background (else its relay)", name)
+    except Exception:  # noqa: BLE001 - any broker error; _finished logged it and opened the circuit
+        logger.debug("Publish of %s failed", name)
     return False
+
+
+def _finished(future: Future, name: str) -> None:
+    """A publish ended: forget it, and open the circuit when the broker refused it."""
+    with _lock:
+        _in_flight.pop(future, None)
+    if future.exception() is not None:
+        _pause()
+        logger.error("Broker refused %s; left to its relay", name, exc_info=future.exception())
+
+
+def _broker_hangs() -> bool:
+    """Whether a publish has been running for longer than TASK_PUBLISH_HANG_SECONDS (default 2, the
+    broker's socket timeout): the broker hangs, so the circuit opens without waiting for it."""
+    limit = float(getattr(settings, "TASK_PUBLISH_HANG_SECONDS", 2.0))
+    with _lock:
+        oldest = min(_in_flight.values(), default=None)
+    if oldest is None or time.monotonic() - oldest <= limit:
+        return False
+    _pause()
+    return True
 
 
 def publish_on_commit(task, *args, **kwargs) -> None:

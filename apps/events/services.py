@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from apps.core.queueing import publish_on_commit
@@ -75,16 +76,18 @@ def event_dispatch(*, event_id) -> bool:
     return done
 
 
-def pending_event_ids(*, older_than: timedelta = timedelta(minutes=2), limit: int = 500) -> list[str]:
-    """Events whose dispatch was lost (broker down, worker killed) or failed, oldest first."""
-    cutoff = timezone.now() - older_than
+def pending_event_keys(*, before, after: tuple | None = None, limit: int = 500) -> list[tuple]:
+    """One batch of the events pending since before `before`: (occurred_at, id as str) pairs, oldest
+    first, strictly after the key `after` (the last pair of the previous batch), so a relay walks a
+    backlog of any size batch by batch without seeing an event twice."""
+    pending = DomainEvent.objects.filter(
+        dispatched_at__isnull=True, occurred_at__lt=before, dispatch_attempts__lt=MAX_DISPATCH_ATTEMPTS
+    )
+    if after is not None:
+        pending = pending.filter(Q(occurred_at__gt=after[0]) | Q(occurred_at=after[0], pk__gt=after[1]))
     return [
-        str(pk)
-        for pk in DomainEvent.objects.filter(
-            dispatched_at__isnull=True, occurred_at__lt=cutoff, dispatch_attempts__lt=MAX_DISPATCH_ATTEMPTS
-        )
-        .order_by("occurred_at")
-        .values_list("pk", flat=True)[:limit]
+        (occurred_at, str(pk))
+        for occurred_at, pk in pending.order_by("occurred_at", "pk").values_list("occurred_at", "pk")[:limit]
     ]
 
 

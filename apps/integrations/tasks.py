@@ -1,9 +1,10 @@
 """Celery tasks of module 12: ids in, thin wrappers around services."""
 
 from celery import shared_task
+from django.utils import timezone
 
 from apps.core.queueing import RETRY_ON_CONNECTION_ERRORS
-from apps.integrations.services.deliveries import due_delivery_ids
+from apps.integrations.services.deliveries import due_delivery_keys
 from apps.integrations.services.sending import deliveries_send, queue_deliveries
 from apps.integrations.services.webhooks import integrations_purge_old
 
@@ -20,12 +21,18 @@ def webhook_deliver_task(delivery_ids: list[str] | str) -> dict[str, str]:
 
 
 @shared_task(**RETRY_ON_CONNECTION_ERRORS)
-def webhook_deliveries_retry_due_task() -> int:
-    """Beat job: queue every delivery whose retry is due (or whose first attempt was lost), one task
-    per batch. Returns how many deliveries were queued."""
-    ids = due_delivery_ids()
-    queue_deliveries(ids, on_commit=False)
-    return len(ids)
+def webhook_deliveries_retry_due_task(batch_size: int = 500) -> int:
+    """Beat job: queue every delivery whose retry is due (or whose first attempt was lost), the
+    whole backlog read in batches of `batch_size` (not one batch a minute), one task per sending
+    batch. Returns how many deliveries were queued."""
+    now, after, queued = timezone.now(), None, 0
+    while True:
+        batch = due_delivery_keys(now=now, after=after, limit=batch_size)
+        queue_deliveries([delivery_id for _, delivery_id in batch], on_commit=False)
+        queued += len(batch)
+        if len(batch) < batch_size:
+            return queued
+        after = batch[-1]
 
 
 @shared_task(**RETRY_ON_CONNECTION_ERRORS)

@@ -50,8 +50,9 @@ def setup(db):
 
 @pytest.mark.parametrize("fault", [_refuse, _hang], ids=["refuses", "hangs"])
 def test_task_create_answers_201_fast_when_the_broker_fails_and_the_relay_dispatches_later(
-    client_for, setup, broker_mode, django_capture_on_commit_callbacks, fault
+    client_for, setup, broker_mode, django_capture_on_commit_callbacks, fault, settings
 ):
+    settings.TASK_PUBLISH_HANG_SECONDS = 0.2  # the hanging publish counts as a broker failure soon
     team, project, task_list = setup
     body = {"project_id": str(project.pk), "task_list_id": str(task_list.pk), "title": "Broker down"}
     with mock.patch.object(Producer, "publish", fault):
@@ -81,3 +82,27 @@ def test_publish_never_raises_and_reports_the_failure(broker_mode):
     with mock.patch.object(Producer, "publish", _refuse):
         assert queueing.publish(events_redispatch_pending_task) is False
     assert queueing.publishing_paused()
+
+
+def test_a_slow_broker_is_not_a_broken_one(client_for, setup, broker_mode, django_capture_on_commit_callbacks):
+    """A publish slower than TASK_PUBLISH_WAIT_SECONDS (a busy machine) still succeeds in the
+    background and leaves the circuit closed: the next writes keep publishing their events instead
+    of leaving them to the relay, which would dispatch them minutes late."""
+    team, project, task_list = setup
+    body = {"project_id": str(project.pk), "task_list_id": str(task_list.pk), "title": "Busy machine"}
+    published = []
+
+    def slow(self, *args, **kwargs):
+        time.sleep(0.8)
+        published.append(kwargs.get("headers", {}).get("task"))
+
+    with mock.patch.object(Producer, "publish", slow):
+        for _ in range(2):
+            started = time.monotonic()
+            with django_capture_on_commit_callbacks(execute=True):
+                response = client_for(team.member).post("/api/v1/tasks", body, format="json")
+            assert response.status_code == 201 and time.monotonic() - started < 1.5
+            assert not queueing.publishing_paused()
+        time.sleep(1.0)  # the background publishes finish
+    assert published.count("apps.events.tasks.event_dispatch_task") == 2
+    assert not queueing.publishing_paused()

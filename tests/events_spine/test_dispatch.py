@@ -114,6 +114,21 @@ def test_lost_dispatch_is_picked_up_by_the_redispatch_job(workspace, user):
     assert calls == [str(event.pk)]
 
 
+def test_the_redispatch_job_walks_a_backlog_larger_than_its_batch(workspace, user):
+    """After a long broker outage the backlog is re-queued in one run, batch after batch, each
+    event once: not one batch per beat tick."""
+    with transaction.atomic():
+        events = [
+            emit("probe.happened", aggregate=workspace, actor=user, workspace=workspace, payload={}) for _ in range(7)
+        ]
+    old = timezone.now() - timedelta(minutes=5)
+    DomainEvent.objects.filter(pk__in=[e.pk for e in events[:4]]).update(occurred_at=old)  # ties on the key
+    DomainEvent.objects.filter(pk__in=[e.pk for e in events[4:]]).update(occurred_at=old + timedelta(seconds=1))
+    assert events_redispatch_pending_task(batch_size=3) == 7
+    assert sorted(calls) == sorted(str(e.pk) for e in events)
+    assert not DomainEvent.objects.filter(dispatched_at__isnull=True).exists()
+
+
 @pytest.mark.worker
 # Committed rows are needed for the worker to see them; serialized_rollback restores the rows
 # data migrations seeded (content types, groups, themes) that the flush after such tests removes.

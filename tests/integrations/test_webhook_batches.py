@@ -61,7 +61,7 @@ def test_one_task_sends_a_whole_batch_and_tops_it_up_with_other_due_deliveries(r
     assert WebhookDelivery.objects.get(pk=inactive.pk).attempt_number == 0
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_concurrent_claimers_never_send_the_same_delivery(receivers, settings):
     settings.WEBHOOK_BATCH_SIZE = 7
     (receiver,) = receivers()

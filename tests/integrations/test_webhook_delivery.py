@@ -213,6 +213,28 @@ def test_a_failed_delivery_is_retried_with_backoff_then_succeeds(
     verify(SECRET, second)
 
 
+def test_the_retry_job_sends_a_backlog_larger_than_its_batch_each_once(
+    team, client_for, receiver, django_capture_on_commit_callbacks, settings
+):
+    """Deliveries whose first attempt was lost (the broker was down) are all sent by one run of the
+    retry job, batch after batch, not one batch per beat tick."""
+    settings.WEBHOOK_BATCH_SIZE = 1  # a sending task takes only what it was given: the job's batches show
+    client = client_for(team.owner)
+    webhook = register(client, team, receiver.url)
+    for index in range(5):
+        create_project(client, team, name=f"Launch {index}")
+    for event in DomainEvent.objects.filter(event_type="project.created"):
+        deliveries_create_for_event(event)  # their sending is queued on commit, which never comes here
+    deliveries = WebhookDelivery.objects.filter(webhook=webhook)
+    assert deliveries.count() == 5 and not receiver.requests
+    deliveries.update(created_at=timezone.now() - dt.timedelta(minutes=5))
+    assert webhook_deliveries_retry_due_task(batch_size=2) == 5
+    assert set(deliveries.values_list("status", flat=True)) == {"delivered"}
+    assert sorted(receiver.headers(i)["webhook-id"] for i in range(5)) == sorted(
+        str(pk) for pk in deliveries.values_list("pk", flat=True)
+    )
+
+
 def test_a_delivery_fails_for_good_after_its_last_retry(team, client_for, receiver, django_capture_on_commit_callbacks):
     receiver.statuses = [503]
     client = client_for(team.owner)

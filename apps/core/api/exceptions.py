@@ -5,14 +5,14 @@ import logging
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import DataError, IntegrityError
+from django.db import DataError, IntegrityError, InterfaceError, OperationalError
 from django.http import Http404
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
 from apps.core.api.envelope import error_body
-from apps.core.exceptions import DomainError, RateLimited
+from apps.core.exceptions import DatabaseUnavailable, DomainError
 from apps.core.idempotency import IdempotentReplay
 
 logger = logging.getLogger("pronaflow.api")
@@ -63,8 +63,16 @@ def _respond(status: int, code: str, message: str, details=None, headers=None) -
 def api_exception_handler(exc, context):
     if isinstance(exc, IdempotentReplay):  # not an error: the stored answer of an Idempotency-Key
         return exc.as_response()
+    if isinstance(exc, (OperationalError, InterfaceError)):
+        # Nothing is wrong with the request: 503 with Retry-After, not a 500.
+        request = context.get("request")
+        logger.warning(
+            "Database unavailable on %s %s: %s", getattr(request, "method", "?"), getattr(request, "path", "?"), exc
+        )
+        exc = DatabaseUnavailable()
     if isinstance(exc, DomainError):
-        headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
+        retry_after = getattr(exc, "retry_after", None)
+        headers = {"Retry-After": str(retry_after)} if retry_after else None
         return _respond(exc.status, exc.code, exc.message, exc.details, headers)
     if isinstance(exc, drf.ValidationError):
         return _respond(422, "VALIDATION_ERROR", "Validation failed.", field_errors(exc.detail))

@@ -8,7 +8,7 @@ and tells its owner.
     consumer_delivery_create(...)        a webhook consumer's delivery (the consumer channel)
     deliveries_send(ids=[...])           a batch of attempts (webhook_deliver_task, "webhooks" queue;
                                          apps.integrations.services.sending)
-    due_delivery_ids()                   retries that are due (the beat job)
+    due_delivery_keys(...)               retries that are due, batch by batch (the beat job)
     webhook_test(...), delivery_redeliver(...)
 
 Retries: a failed attempt (any non-2xx, a redirect, a timeout, a connection error or an unsafe
@@ -139,18 +139,22 @@ def delivery_redeliver(*, actor, delivery: WebhookDelivery) -> WebhookDelivery:
 # --- Retries ------------------------------------------------------------------------------------
 
 
-def due_delivery_ids(*, limit: int = 500) -> list[str]:
-    """Open deliveries of active targets (and open test messages) whose retry is due, plus pending
-    ones whose first attempt was lost (queued over two minutes ago and never claimed), oldest first."""
-    now = timezone.now()
-    return [
-        str(pk)
-        for pk in WebhookDelivery.objects.filter(status__in=OPEN_STATUSES)
+def due_delivery_keys(*, now, after: tuple | None = None, limit: int = 500) -> list[tuple]:
+    """One batch of the deliveries due at `now`: open deliveries of active targets (and open test
+    messages) whose retry is due, plus pending ones whose first attempt was lost (queued over
+    LOST_DISPATCH_AFTER ago and never claimed). (created_at, id as str) pairs, oldest first, strictly
+    after the key `after` (the last pair of the previous batch)."""
+    due = (
+        WebhookDelivery.objects.filter(status__in=OPEN_STATUSES)
         .filter(Q(webhook__is_active=True) | Q(consumer__is_active=True) | Q(event_type=TEST_EVENT_TYPE))
         .filter(
             Q(next_retry_at__lte=now)
             | Q(next_retry_at__isnull=True, status=DeliveryStatus.PENDING, created_at__lt=now - LOST_DISPATCH_AFTER)
         )
-        .order_by("created_at")
-        .values_list("pk", flat=True)[:limit]
+    )
+    if after is not None:
+        due = due.filter(Q(created_at__gt=after[0]) | Q(created_at=after[0], pk__gt=after[1]))
+    return [
+        (created_at, str(pk))
+        for created_at, pk in due.order_by("created_at", "pk").values_list("created_at", "pk")[:limit]
     ]
