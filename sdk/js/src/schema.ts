@@ -5610,7 +5610,7 @@ export interface operations {
                 force?: boolean;
             };
             header?: {
-                /** @description Makes the request safe to retry: a repeat with the same key and body within 24 hours answers the first response again (with `Idempotent-Replayed: true`) instead of creating anything; the same key with another body answers 422, a repeat while the first is running answers 409. Use a fresh random value (e.g. a UUID) per operation. */
+                /** @description Makes the request safe to retry: a repeat with the same key and body within 24 hours answers the first response again (with `Idempotent-Replayed: true`) instead of creating anything; the same key with another body answers 422, a repeat while the first is running waits for it and replays its answer, and a 5xx answer keeps nothing, so the key can be retried. Use a fresh random value (e.g. a UUID) per operation. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -7433,7 +7433,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the request safe to retry: a repeat with the same key and body within 24 hours answers the first response again (with `Idempotent-Replayed: true`) instead of creating anything; the same key with another body answers 422, a repeat while the first is running answers 409. Use a fresh random value (e.g. a UUID) per operation. */
+                /** @description Makes the request safe to retry: a repeat with the same key and body within 24 hours answers the first response again (with `Idempotent-Replayed: true`) instead of creating anything; the same key with another body answers 422, a repeat while the first is running waits for it and replays its answer, and a 5xx answer keeps nothing, so the key can be retried. Use a fresh random value (e.g. a UUID) per operation. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -8771,7 +8771,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the request safe to retry: a repeat with the same key and body within 24 hours answers the first response again (with `Idempotent-Replayed: true`) instead of creating anything; the same key with another body answers 422, a repeat while the first is running answers 409. Use a fresh random value (e.g. a UUID) per operation. */
+                /** @description Makes the request safe to retry: a repeat with the same key and body within 24 hours answers the first response again (with `Idempotent-Replayed: true`) instead of creating anything; the same key with another body answers 422, a repeat while the first is running waits for it and replays its answer, and a 5xx answer keeps nothing, so the key can be retried. Use a fresh random value (e.g. a UUID) per operation. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -9416,7 +9416,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the request safe to retry: a repeat with the same key and body within 24 hours answers the first response again (with `Idempotent-Replayed: true`) instead of creating anything; the same key with another body answers 422, a repeat while the first is running answers 409. Use a fresh random value (e.g. a UUID) per operation. */
+                /** @description Makes the request safe to retry: a repeat with the same key and body within 24 hours answers the first response again (with `Idempotent-Replayed: true`) instead of creating anything; the same key with another body answers 422, a repeat while the first is running waits for it and replays its answer, and a 5xx answer keeps nothing, so the key can be retried. Use a fresh random value (e.g. a UUID) per operation. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -10133,7 +10133,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the request safe to retry: a repeat with the same key and body within 24 hours answers the first response again (with `Idempotent-Replayed: true`) instead of creating anything; the same key with another body answers 422, a repeat while the first is running answers 409. Use a fresh random value (e.g. a UUID) per operation. */
+                /** @description Makes the request safe to retry: a repeat with the same key and body within 24 hours answers the first response again (with `Idempotent-Replayed: true`) instead of creating anything; the same key with another body answers 422, a repeat while the first is running waits for it and replays its answer, and a 5xx answer keeps nothing, so the key can be retried. Use a fresh random value (e.g. a UUID) per operation. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -10771,7 +10771,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the request safe to retry: a repeat with the same key and body within 24 hours answers the first response again (with `Idempotent-Replayed: true`) instead of creating anything; the same key with another body answers 422, a repeat while the first is running answers 409. Use a fresh random value (e.g. a UUID) per operation. */
+                /** @description Makes the request safe to retry: a repeat with the same key and body within 24 hours answers the first response again (with `Idempotent-Replayed: true`) instead of creating anything; the same key with another body answers 422, a repeat while the first is running waits for it and replays its answer, and a 5xx answer keeps nothing, so the key can be retried. Use a fresh random value (e.g. a UUID) per operation. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -11141,7 +11141,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the request safe to retry: a repeat with the same key and body within 24 hours answers the first response again (with `Idempotent-Replayed: true`) instead of creating anything; the same key with another body answers 422, a repeat while the first is running answers 409. Use a fresh random value (e.g. a UUID) per operation. */
+                /** @description Makes the request safe to retry: a repeat with the same key and body within 24 hours answers the first response again (with `Idempotent-Replayed: true`) instead of creating anything; the same key with another body answers 422, a repeat while the first is running waits for it and replays its answer, and a 5xx answer keeps nothing, so the key can be retried. Use a fresh random value (e.g. a UUID) per operation. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -11786,7 +11786,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the request safe to retry: a repeat with the same key and body within 24 hours answers the first response again (with `Idempotent-Replayed: true`) instead of creating anything; the same key with another body answers 422, a repeat while the first is running answers 409. Use a fresh random value (e.g. a UUID) per operation. */
+                /** @description Makes the request safe to retry: a repeat with the same key and body within 24 hours answers the first response again (with `Idempotent-Replayed: true`) instead of creating anything; the same key with another body answers 422, a repeat while the first is running waits for it and replays its answer, and a 5xx answer keeps nothing, so the key can be retried. Use a fresh random value (e.g. a UUID) per operation. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -12339,7 +12339,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the request safe to retry: a repeat with the same key and body within 24 hours answers the first response again (with `Idempotent-Replayed: true`) instead of creating anything; the same key with another body answers 422, a repeat while the first is running answers 409. Use a fresh random value (e.g. a UUID) per operation. */
+                /** @description Makes the request safe to retry: a repeat with the same key and body within 24 hours answers the first response again (with `Idempotent-Replayed: true`) instead of creating anything; the same key with another body answers 422, a repeat while the first is running waits for it and replays its answer, and a 5xx answer keeps nothing, so the key can be retried. Use a fresh random value (e.g. a UUID) per operation. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -12539,7 +12539,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the request safe to retry: a repeat with the same key and body within 24 hours answers the first response again (with `Idempotent-Replayed: true`) instead of creating anything; the same key with another body answers 422, a repeat while the first is running answers 409. Use a fresh random value (e.g. a UUID) per operation. */
+                /** @description Makes the request safe to retry: a repeat with the same key and body within 24 hours answers the first response again (with `Idempotent-Replayed: true`) instead of creating anything; the same key with another body answers 422, a repeat while the first is running waits for it and replays its answer, and a 5xx answer keeps nothing, so the key can be retried. Use a fresh random value (e.g. a UUID) per operation. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -14108,7 +14108,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the request safe to retry: a repeat with the same key and body within 24 hours answers the first response again (with `Idempotent-Replayed: true`) instead of creating anything; the same key with another body answers 422, a repeat while the first is running answers 409. Use a fresh random value (e.g. a UUID) per operation. */
+                /** @description Makes the request safe to retry: a repeat with the same key and body within 24 hours answers the first response again (with `Idempotent-Replayed: true`) instead of creating anything; the same key with another body answers 422, a repeat while the first is running waits for it and replays its answer, and a 5xx answer keeps nothing, so the key can be retried. Use a fresh random value (e.g. a UUID) per operation. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -14583,7 +14583,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the request safe to retry: a repeat with the same key and body within 24 hours answers the first response again (with `Idempotent-Replayed: true`) instead of creating anything; the same key with another body answers 422, a repeat while the first is running answers 409. Use a fresh random value (e.g. a UUID) per operation. */
+                /** @description Makes the request safe to retry: a repeat with the same key and body within 24 hours answers the first response again (with `Idempotent-Replayed: true`) instead of creating anything; the same key with another body answers 422, a repeat while the first is running waits for it and replays its answer, and a 5xx answer keeps nothing, so the key can be retried. Use a fresh random value (e.g. a UUID) per operation. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -15074,7 +15074,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the request safe to retry: a repeat with the same key and body within 24 hours answers the first response again (with `Idempotent-Replayed: true`) instead of creating anything; the same key with another body answers 422, a repeat while the first is running answers 409. Use a fresh random value (e.g. a UUID) per operation. */
+                /** @description Makes the request safe to retry: a repeat with the same key and body within 24 hours answers the first response again (with `Idempotent-Replayed: true`) instead of creating anything; the same key with another body answers 422, a repeat while the first is running waits for it and replays its answer, and a 5xx answer keeps nothing, so the key can be retried. Use a fresh random value (e.g. a UUID) per operation. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -15450,7 +15450,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the request safe to retry: a repeat with the same key and body within 24 hours answers the first response again (with `Idempotent-Replayed: true`) instead of creating anything; the same key with another body answers 422, a repeat while the first is running answers 409. Use a fresh random value (e.g. a UUID) per operation. */
+                /** @description Makes the request safe to retry: a repeat with the same key and body within 24 hours answers the first response again (with `Idempotent-Replayed: true`) instead of creating anything; the same key with another body answers 422, a repeat while the first is running waits for it and replays its answer, and a 5xx answer keeps nothing, so the key can be retried. Use a fresh random value (e.g. a UUID) per operation. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -15919,7 +15919,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the request safe to retry: a repeat with the same key and body within 24 hours answers the first response again (with `Idempotent-Replayed: true`) instead of creating anything; the same key with another body answers 422, a repeat while the first is running answers 409. Use a fresh random value (e.g. a UUID) per operation. */
+                /** @description Makes the request safe to retry: a repeat with the same key and body within 24 hours answers the first response again (with `Idempotent-Replayed: true`) instead of creating anything; the same key with another body answers 422, a repeat while the first is running waits for it and replays its answer, and a 5xx answer keeps nothing, so the key can be retried. Use a fresh random value (e.g. a UUID) per operation. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -16383,7 +16383,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the request safe to retry: a repeat with the same key and body within 24 hours answers the first response again (with `Idempotent-Replayed: true`) instead of creating anything; the same key with another body answers 422, a repeat while the first is running answers 409. Use a fresh random value (e.g. a UUID) per operation. */
+                /** @description Makes the request safe to retry: a repeat with the same key and body within 24 hours answers the first response again (with `Idempotent-Replayed: true`) instead of creating anything; the same key with another body answers 422, a repeat while the first is running waits for it and replays its answer, and a 5xx answer keeps nothing, so the key can be retried. Use a fresh random value (e.g. a UUID) per operation. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -17345,7 +17345,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the request safe to retry: a repeat with the same key and body within 24 hours answers the first response again (with `Idempotent-Replayed: true`) instead of creating anything; the same key with another body answers 422, a repeat while the first is running answers 409. Use a fresh random value (e.g. a UUID) per operation. */
+                /** @description Makes the request safe to retry: a repeat with the same key and body within 24 hours answers the first response again (with `Idempotent-Replayed: true`) instead of creating anything; the same key with another body answers 422, a repeat while the first is running waits for it and replays its answer, and a 5xx answer keeps nothing, so the key can be retried. Use a fresh random value (e.g. a UUID) per operation. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -18004,7 +18004,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the request safe to retry: a repeat with the same key and body within 24 hours answers the first response again (with `Idempotent-Replayed: true`) instead of creating anything; the same key with another body answers 422, a repeat while the first is running answers 409. Use a fresh random value (e.g. a UUID) per operation. */
+                /** @description Makes the request safe to retry: a repeat with the same key and body within 24 hours answers the first response again (with `Idempotent-Replayed: true`) instead of creating anything; the same key with another body answers 422, a repeat while the first is running waits for it and replays its answer, and a 5xx answer keeps nothing, so the key can be retried. Use a fresh random value (e.g. a UUID) per operation. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -18199,7 +18199,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the request safe to retry: a repeat with the same key and body within 24 hours answers the first response again (with `Idempotent-Replayed: true`) instead of creating anything; the same key with another body answers 422, a repeat while the first is running answers 409. Use a fresh random value (e.g. a UUID) per operation. */
+                /** @description Makes the request safe to retry: a repeat with the same key and body within 24 hours answers the first response again (with `Idempotent-Replayed: true`) instead of creating anything; the same key with another body answers 422, a repeat while the first is running waits for it and replays its answer, and a 5xx answer keeps nothing, so the key can be retried. Use a fresh random value (e.g. a UUID) per operation. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -18598,7 +18598,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the request safe to retry: a repeat with the same key and body within 24 hours answers the first response again (with `Idempotent-Replayed: true`) instead of creating anything; the same key with another body answers 422, a repeat while the first is running answers 409. Use a fresh random value (e.g. a UUID) per operation. */
+                /** @description Makes the request safe to retry: a repeat with the same key and body within 24 hours answers the first response again (with `Idempotent-Replayed: true`) instead of creating anything; the same key with another body answers 422, a repeat while the first is running waits for it and replays its answer, and a 5xx answer keeps nothing, so the key can be retried. Use a fresh random value (e.g. a UUID) per operation. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -18878,7 +18878,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the request safe to retry: a repeat with the same key and body within 24 hours answers the first response again (with `Idempotent-Replayed: true`) instead of creating anything; the same key with another body answers 422, a repeat while the first is running answers 409. Use a fresh random value (e.g. a UUID) per operation. */
+                /** @description Makes the request safe to retry: a repeat with the same key and body within 24 hours answers the first response again (with `Idempotent-Replayed: true`) instead of creating anything; the same key with another body answers 422, a repeat while the first is running waits for it and replays its answer, and a 5xx answer keeps nothing, so the key can be retried. Use a fresh random value (e.g. a UUID) per operation. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -19546,7 +19546,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the request safe to retry: a repeat with the same key and body within 24 hours answers the first response again (with `Idempotent-Replayed: true`) instead of creating anything; the same key with another body answers 422, a repeat while the first is running answers 409. Use a fresh random value (e.g. a UUID) per operation. */
+                /** @description Makes the request safe to retry: a repeat with the same key and body within 24 hours answers the first response again (with `Idempotent-Replayed: true`) instead of creating anything; the same key with another body answers 422, a repeat while the first is running waits for it and replays its answer, and a 5xx answer keeps nothing, so the key can be retried. Use a fresh random value (e.g. a UUID) per operation. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -20131,7 +20131,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the request safe to retry: a repeat with the same key and body within 24 hours answers the first response again (with `Idempotent-Replayed: true`) instead of creating anything; the same key with another body answers 422, a repeat while the first is running answers 409. Use a fresh random value (e.g. a UUID) per operation. */
+                /** @description Makes the request safe to retry: a repeat with the same key and body within 24 hours answers the first response again (with `Idempotent-Replayed: true`) instead of creating anything; the same key with another body answers 422, a repeat while the first is running waits for it and replays its answer, and a 5xx answer keeps nothing, so the key can be retried. Use a fresh random value (e.g. a UUID) per operation. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -20421,7 +20421,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the request safe to retry: a repeat with the same key and body within 24 hours answers the first response again (with `Idempotent-Replayed: true`) instead of creating anything; the same key with another body answers 422, a repeat while the first is running answers 409. Use a fresh random value (e.g. a UUID) per operation. */
+                /** @description Makes the request safe to retry: a repeat with the same key and body within 24 hours answers the first response again (with `Idempotent-Replayed: true`) instead of creating anything; the same key with another body answers 422, a repeat while the first is running waits for it and replays its answer, and a 5xx answer keeps nothing, so the key can be retried. Use a fresh random value (e.g. a UUID) per operation. */
                 "Idempotency-Key"?: string;
             };
             path: {
