@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -18,6 +19,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
 from apps.accounts.models import User
@@ -103,6 +105,53 @@ def task_list_scope(*, actor) -> QuerySet[Task]:
     """Visible tasks to filter, sort, count and page: no per-task counts yet (`task_page_rows` adds
     them for the returned rows only); `priority_rank` serves `?sort=priority`."""
     return restrict(Task.objects, actor).annotate(priority_rank=_priority_rank())
+
+
+# --- Totals of list scopes, cached per process and exact (PostgreSQL) -----------------------------------
+
+# Each project has a count version (migration 0004: bumped by triggers whenever a statement may change
+# its live tasks, from a sequence, so a value is never reused). One statement reads the caller's visible
+# projects in scope with their versions, and counts the scope only when that fingerprint differs from
+# the one this process counted last for the same caller and filters: the total and the versions come
+# from the same snapshot, and a change to the counted rows or to which projects the caller sees is a
+# new fingerprint.
+_TOTALS_MAX = 4096
+_totals: dict[tuple, tuple[str, int]] = {}
+_SCOPE_TOTAL_SQL = """
+WITH scope AS MATERIALIZED (
+  SELECT s.id, v.version FROM ({visible}) AS s (id) LEFT JOIN tasks_count_version v ON v.project_id = s.id
+), mark AS (
+  SELECT coalesce(md5(string_agg(id::text || ':' || coalesce(version::text, '-'), ',' ORDER BY id)), 'none') AS fp
+  FROM scope
+)
+SELECT mark.fp, CASE WHEN mark.fp = %s THEN NULL ELSE ({count}) END FROM mark
+"""
+
+
+def task_scope_total(*, actor, lookups: dict) -> int:
+    """The number of tasks `actor` sees with the plain equality `lookups` (`{field: value}` on task
+    columns, validated), as `task_list_scope(...).filter(**lookups).count()` answers it: one query,
+    which skips the count when this process counted the same scope at the same versions before.
+    PostgreSQL only (the versions come from its triggers)."""
+    visible = restrict(Project.objects, actor)
+    if "project_id" in lookups:
+        visible = visible.filter(pk=lookups["project_id"])
+    visible_sql, visible_params = visible.order_by().values("pk").query.sql_with_params()
+    counted = Task.objects.filter(project_id__in=RawSQL("SELECT id FROM scope", ()), **lookups)
+    count_sql, count_params = counted.order_by().values("pk").query.sql_with_params()
+    key = (str(actor.pk), tuple(sorted((field, str(value)) for field, value in lookups.items())))
+    known = _totals.get(key)
+    # Compiled by Django from querysets; every value is a parameter.
+    sql = _SCOPE_TOTAL_SQL.format(visible=visible_sql, count=f"SELECT count(*) FROM ({count_sql}) AS c")  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*visible_params, known[0] if known else None, *count_params])
+        fingerprint, total = cursor.fetchone()
+    if total is None:
+        return known[1]
+    if len(_totals) >= _TOTALS_MAX:
+        _totals.clear()
+    _totals[key] = (fingerprint, total)
+    return total
 
 
 # The task columns a list row shows (TaskSerializer's model fields), in its order.

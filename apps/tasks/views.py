@@ -6,11 +6,13 @@ are checked (403, 409 on archived projects), then the body is validated (422).
 
 from __future__ import annotations
 
+from django.conf import settings
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 
+from apps.core.api.filters import plain_filters
 from apps.core.api.params import bool_param
 from apps.core.api.views import ApiView
 from apps.tasks import lifecycle, selectors, services
@@ -151,7 +153,11 @@ class TaskCollectionView(_View):
         # TaskSerializer's output without a serializer per row: the page is chosen first, then its
         # rows, counts and assignees are read (three queries in all, whatever the page).
         queryset = self.filter_queryset(self.get_queryset())
-        window = self.paginator.page_window(queryset, request)
+        # With only plain filters (`?project_id=`), the total comes from one query that counts only
+        # when the scope changed since this process counted it (exact: see task_scope_total).
+        lookups = plain_filters(TaskFilterSet, request.query_params) if settings.USING_POSTGRES else None
+        total = None if lookups is None else selectors.task_scope_total(actor=request.user, lookups=lookups)
+        window = self.paginator.page_window(queryset, request, total=total)
         rows = selectors.task_page_rows(queryset, window) if window else []
         return self.get_paginated_response(task_rows_data(rows))
 
