@@ -11,7 +11,13 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from apps.accounts.models import User, UserSession
-from apps.accounts.services import SESSION_CACHE_SECONDS, SESSION_TOUCH_SECONDS, session_cache_key, session_touch_key
+from apps.accounts.services import (
+    SESSION_CACHE_SECONDS,
+    SESSION_TOUCH_SECONDS,
+    session_cache_key,
+    session_state_key,
+    session_touch_key,
+)
 from apps.core.api.throttling import RateLimitState, Window
 
 logger = logging.getLogger("pronaflow.accounts")
@@ -150,7 +156,7 @@ def session_check(session_id, *, user_id, window: Window | None = None) -> tuple
     if client is None:
         return session_is_active(session_uuid, user_id=user_id), None
     expected = str(user_id)
-    keys = [cache.make_and_validate_key(session_cache_key(session_uuid))]
+    keys = [cache.make_and_validate_key(session_state_key(session_uuid))]
     keys.append(cache.make_and_validate_key(session_touch_key(session_uuid)))
     extra = []
     if window is not None:
