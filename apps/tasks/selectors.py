@@ -3,6 +3,7 @@ may not see does not exist for them (404)."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 
 from django.db import connection
@@ -11,6 +12,7 @@ from django.db.models import (
     Count,
     Expression,
     IntegerField,
+    JSONField,
     OuterRef,
     Prefetch,
     Q,
@@ -177,17 +179,35 @@ TASK_ROW_FIELDS = (
 )
 
 
+# The assignees of each page row as a JSON array of [user id, username, full name] in assignment order:
+# on PostgreSQL they come with the page rows, one round trip fewer.
+_ASSIGNEES = RawSQL(
+    "SELECT coalesce(jsonb_agg(jsonb_build_array(a.user_id, u.username, u.full_name) ORDER BY a.assigned_at, a.id),"
+    " '[]'::jsonb) FROM tasks_taskassignee a JOIN accounts_user u ON u.id = a.user_id"
+    ' WHERE a.task_id = "tasks_task"."id"',
+    (),
+    output_field=JSONField(),
+)
+
+
 def task_page_rows(queryset: QuerySet[Task], window: slice) -> list[dict]:
     """The `window` of `queryset` (filtered and ordered, e.g. `task_list_scope(...)`) as `.values()` rows
     with their counts and an `assignees` list of `(id, username, full_name)` in assignment order.
 
-    Two queries whatever the page: the page's ids are chosen by the filtered, ordered query with its
-    LIMIT/OFFSET (an index can serve it, and skipped rows cost no count subqueries); the counts are
-    computed for those ids only; then the page's assignees in one query.
+    One query on PostgreSQL whatever the page: the page's ids are chosen by the filtered, ordered query
+    with its LIMIT/OFFSET (an index can serve it, and skipped rows cost no count subqueries); the
+    counts and the assignees are computed for those ids only. Elsewhere the assignees take a second
+    query.
     """
     page = Task.objects.filter(pk__in=queryset.values("pk")[window]).annotate(priority_rank=_priority_rank())
     if queryset.query.order_by:
         page = page.order_by(*queryset.query.order_by)
+    if connection.vendor == "postgresql":
+        rows = list(page.values(*TASK_ROW_FIELDS, **_task_counts(), assignee_rows=_ASSIGNEES))
+        for row in rows:
+            people = row.pop("assignee_rows")
+            row["assignees"] = [(uuid.UUID(user_id), username, name) for user_id, username, name in people]
+        return rows
     rows = list(page.values(*TASK_ROW_FIELDS, **_task_counts()))
     by_task = {row["id"]: row for row in rows}
     for row in rows:
