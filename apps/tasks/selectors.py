@@ -109,53 +109,6 @@ def task_list_scope(*, actor) -> QuerySet[Task]:
     return restrict(Task.objects, actor).annotate(priority_rank=_priority_rank())
 
 
-# --- Totals of list scopes, cached per process and exact (PostgreSQL) -----------------------------------
-
-# Each project has a count version (migration 0004: bumped by triggers whenever a statement may change
-# its live tasks, from a sequence, so a value is never reused). One statement reads the caller's visible
-# projects in scope with their versions, and counts the scope only when that fingerprint differs from
-# the one this process counted last for the same caller and filters: the total and the versions come
-# from the same snapshot, and a change to the counted rows or to which projects the caller sees is a
-# new fingerprint.
-_TOTALS_MAX = 4096
-_totals: dict[tuple, tuple[str, int]] = {}
-_SCOPE_TOTAL_SQL = """
-WITH scope AS MATERIALIZED (
-  SELECT s.id, v.version FROM ({visible}) AS s (id) LEFT JOIN tasks_count_version v ON v.project_id = s.id
-), mark AS (
-  SELECT coalesce(md5(string_agg(id::text || ':' || coalesce(version::text, '-'), ',' ORDER BY id)), 'none') AS fp
-  FROM scope
-)
-SELECT mark.fp, CASE WHEN mark.fp = %s THEN NULL ELSE ({count}) END FROM mark
-"""
-
-
-def task_scope_total(*, actor, lookups: dict) -> int:
-    """The number of tasks `actor` sees with the plain equality `lookups` (`{field: value}` on task
-    columns, validated), as `task_list_scope(...).filter(**lookups).count()` answers it: one query,
-    which skips the count when this process counted the same scope at the same versions before.
-    PostgreSQL only (the versions come from its triggers)."""
-    visible = restrict(Project.objects, actor)
-    if "project_id" in lookups:
-        visible = visible.filter(pk=lookups["project_id"])
-    visible_sql, visible_params = visible.order_by().values("pk").query.sql_with_params()
-    counted = Task.objects.filter(project_id__in=RawSQL("SELECT id FROM scope", ()), **lookups)
-    count_sql, count_params = counted.order_by().values("pk").query.sql_with_params()
-    key = (str(actor.pk), tuple(sorted((field, str(value)) for field, value in lookups.items())))
-    known = _totals.get(key)
-    # Compiled by Django from querysets; every value is a parameter.
-    sql = _SCOPE_TOTAL_SQL.format(visible=visible_sql, count=f"SELECT count(*) FROM ({count_sql}) AS c")  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*visible_params, known[0] if known else None, *count_params])
-        fingerprint, total = cursor.fetchone()
-    if total is None:
-        return known[1]
-    if len(_totals) >= _TOTALS_MAX:
-        _totals.clear()
-    _totals[key] = (fingerprint, total)
-    return total
-
-
 # The task columns a list row shows (TaskSerializer's model fields), in its order.
 TASK_ROW_FIELDS = (
     "id",
@@ -220,6 +173,82 @@ def task_page_rows(queryset: QuerySet[Task], window: slice) -> list[dict]:
     for task_id, *user in assignments:
         by_task[task_id]["assignees"].append(tuple(user))
     return rows
+
+
+# --- The list's page and total in one statement (PostgreSQL) ------------------------------------------
+
+# Each project has a count version (migration 0004: bumped by triggers whenever a statement may change
+# its live tasks, from a sequence, so a value is never reused). One statement reads the caller's visible
+# projects in scope with their versions (the `scope` CTE, which the page's rows are restricted to as
+# well), counts the scope only when that fingerprint differs from the one this process counted last for
+# the same caller and filters, and returns the page. The total, the versions and the page come from
+# the same snapshot; a change to the counted rows or to which projects the caller sees is a new
+# fingerprint.
+_TOTALS_MAX = 4096
+_totals: dict[tuple, tuple[str, int]] = {}
+_IN_SCOPE = RawSQL("SELECT id FROM scope", ())
+_PAGE_AND_TOTAL_SQL = """
+WITH scope AS MATERIALIZED (
+  SELECT s.id, v.version FROM ({visible}) AS s (id) LEFT JOIN tasks_count_version v ON v.project_id = s.id
+), mark AS (
+  SELECT coalesce(md5(string_agg(id::text || ':' || coalesce(version::text, '-'), ',' ORDER BY id)), 'none') AS fp
+  FROM scope
+), total AS (
+  SELECT mark.fp, CASE WHEN mark.fp = %s THEN NULL ELSE (SELECT count(*) FROM ({count}) AS c) END AS n FROM mark
+)
+SELECT total.fp, total.n, page.* FROM total
+LEFT JOIN LATERAL (SELECT row_number() OVER () AS pf_ord, p.* FROM ({page}) AS p) AS page ON true
+ORDER BY page.pf_ord
+"""
+
+
+def task_list_scope_cte() -> QuerySet[Task]:
+    """Live tasks of the projects in the `scope` of `task_page_and_total`'s statement (the caller's
+    visible projects), with `priority_rank` for `?sort=priority`: the queryset to filter and sort
+    before handing it to `task_page_and_total`; it means nothing outside that statement."""
+    return Task.objects.filter(project_id__in=_IN_SCOPE).annotate(priority_rank=_priority_rank())
+
+
+def task_page_and_total(*, actor, lookups: dict, queryset: QuerySet[Task], window: slice) -> tuple[list[dict], int]:
+    """The `window` of `queryset` (`task_list_scope_cte()` filtered with the plain equality `lookups`,
+    `{field: value}` on task columns, and sorted) as `task_page_rows` returns it, and the number of
+    rows of `queryset`, in one statement: `(rows, total)`; rows past the end are `[]`. The same answer
+    as `task_list_scope(actor=actor).filter(**lookups)` paged and counted; the count itself runs only
+    when the scope changed since this process counted it. PostgreSQL only (the versions come from its
+    triggers)."""
+    visible = restrict(Project.objects, actor)
+    if "project_id" in lookups:
+        visible = visible.filter(pk=lookups["project_id"])
+    visible_sql, visible_params = visible.order_by().values("pk").query.sql_with_params()
+    count_sql, count_params = queryset.order_by().values("pk").query.sql_with_params()
+    page = Task.objects.filter(pk__in=queryset.values("pk")[window]).annotate(priority_rank=_priority_rank())
+    page = page.order_by(*queryset.query.order_by).values(*TASK_ROW_FIELDS, **_task_counts(), assignee_rows=_ASSIGNEES)
+    compiler = page.query.get_compiler(using=connection.alias)
+    page_sql, page_params = compiler.as_sql()
+    key = (str(actor.pk), tuple(sorted((field, str(value)) for field, value in lookups.items())))
+    known = _totals.get(key)
+    # Compiled by Django from querysets; every value is a parameter.
+    sql = _PAGE_AND_TOTAL_SQL.format(visible=visible_sql, count=count_sql, page=page_sql)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*visible_params, known[0] if known else None, *count_params, *page_params])
+        fetched = cursor.fetchall()
+    fingerprint, total = fetched[0][0], fetched[0][1]
+    if total is None:
+        total = known[1]
+    else:
+        if len(_totals) >= _TOTALS_MAX:
+            _totals.clear()
+        _totals[key] = (fingerprint, total)
+    values = [row[3:] for row in fetched if row[2] is not None]
+    converters = compiler.get_converters([column[0] for column in compiler.select[: compiler.col_count]])
+    if converters:
+        values = compiler.apply_converters(values, converters)
+    names = [*page.query.extra_select, *page.query.values_select, *page.query.annotation_select]
+    rows = [dict(zip(names, row, strict=True)) for row in values]
+    for row in rows:
+        people = row.pop("assignee_rows")
+        row["assignees"] = [(uuid.UUID(user_id), username, name) for user_id, username, name in people]
+    return rows, total
 
 
 def task_get(*, actor, task_id, detail: bool = False) -> Task:

@@ -151,13 +151,20 @@ class TaskCollectionView(_View):
     @extend_schema(operation_id="tasks_list", tags=TAGS, responses=TaskSerializer(many=True))
     def get(self, request):
         # TaskSerializer's output without a serializer per row: the page is chosen first, then its
-        # rows, counts and assignees are read (three queries in all, whatever the page).
-        queryset = self.filter_queryset(self.get_queryset())
-        # With only plain filters (`?project_id=`), the total comes from one query that counts only
-        # when the scope changed since this process counted it (exact: see task_scope_total).
+        # rows, counts and assignees are read. With only plain filters (`?project_id=`) on PostgreSQL,
+        # the total and the page come from one statement that counts only when the scope changed
+        # since this process counted it (exact: see task_page_and_total); otherwise three queries.
         lookups = plain_filters(TaskFilterSet, request.query_params) if settings.USING_POSTGRES else None
-        total = None if lookups is None else selectors.task_scope_total(actor=request.user, lookups=lookups)
-        window = self.paginator.page_window(queryset, request, total=total)
+        if lookups is not None:
+            queryset = self.filter_queryset(selectors.task_list_scope_cte())
+            window = self.paginator.window_of(request)
+            rows, total = selectors.task_page_and_total(
+                actor=request.user, lookups=lookups, queryset=queryset, window=window
+            )
+            self.paginator.total = total
+            return self.get_paginated_response(task_rows_data(rows))
+        queryset = self.filter_queryset(self.get_queryset())
+        window = self.paginator.page_window(queryset, request)
         rows = selectors.task_page_rows(queryset, window) if window else []
         return self.get_paginated_response(task_rows_data(rows))
 
