@@ -65,3 +65,11 @@ def test_totals_follow_who_sees_the_project(client_for, team, project):
     assert _total(member, f"project_id={project.pk}") == 0
     assert _total(member, "") == 0
     assert _total(client_for(team.owner), f"project_id={project.pk}") == 2
+
+
+def test_a_page_past_the_end_is_empty_with_the_real_totals(client_for, team, project):
+    TaskFactory.create_batch(3, project=project)
+    response = client_for(team.member).get(f"/api/v1/tasks?project_id={project.pk}&page_size=2&page=3")
+    assert response.status_code == 200
+    assert response.json()["data"] == []
+    assert response.json()["pagination"] == {"page": 3, "page_size": 2, "total": 3, "total_pages": 2}
