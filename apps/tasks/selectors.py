@@ -3,6 +3,7 @@ may not see does not exist for them (404)."""
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Callable
 
@@ -186,6 +187,8 @@ def task_page_rows(queryset: QuerySet[Task], window: slice) -> list[dict]:
 # fingerprint.
 _TOTALS_MAX = 4096
 _totals: dict[tuple, tuple[str, int]] = {}
+_STATEMENTS_MAX = 1024
+_statements: dict[tuple, tuple] = {}
 _IN_SCOPE = RawSQL("SELECT id FROM scope", ())
 _PAGE_AND_TOTAL_SQL = """
 WITH scope AS MATERIALIZED (
@@ -209,28 +212,58 @@ def task_list_scope_cte() -> QuerySet[Task]:
     return Task.objects.filter(project_id__in=_IN_SCOPE).annotate(priority_rank=_priority_rank())
 
 
-def task_page_and_total(*, actor, lookups: dict, queryset: QuerySet[Task], window: slice) -> tuple[list[dict], int]:
-    """The `window` of `queryset` (`task_list_scope_cte()` filtered with the plain equality `lookups`,
-    `{field: value}` on task columns, and sorted) as `task_page_rows` returns it, and the number of
-    rows of `queryset`, in one statement: `(rows, total)`; rows past the end are `[]`. The same answer
-    as `task_list_scope(actor=actor).filter(**lookups)` paged and counted; the count itself runs only
-    when the scope changed since this process counted it. PostgreSQL only (the versions come from its
-    triggers)."""
+def _page_and_total_statement(actor, lookups: dict, ordering: tuple, window: slice) -> tuple:
+    """(sql, parameters before the fingerprint, parameters after it, compiler, column names) of
+    `task_page_and_total`'s statement, compiled once per process and thread for the same caller,
+    filters, order and window: they are all it depends on (the project rules read the user's id only;
+    the flags that could ever matter are in the key too), and the compiler's converters are reused."""
+    key = (
+        actor.pk,
+        actor.is_staff,
+        actor.is_superuser,
+        tuple(sorted((field, str(value)) for field, value in lookups.items())),
+        ordering,
+        window.start,
+        window.stop,
+        threading.get_ident(),  # the compiler holds this thread's connection
+    )
+    statement = _statements.get(key)
+    if statement is not None:
+        return statement
     visible = restrict(Project.objects, actor)
     if "project_id" in lookups:
         visible = visible.filter(pk=lookups["project_id"])
     visible_sql, visible_params = visible.order_by().values("pk").query.sql_with_params()
+    queryset = task_list_scope_cte().filter(**lookups)
     count_sql, count_params = queryset.order_by().values("pk").query.sql_with_params()
-    page = Task.objects.filter(pk__in=queryset.values("pk")[window]).annotate(priority_rank=_priority_rank())
-    page = page.order_by(*queryset.query.order_by).values(*TASK_ROW_FIELDS, **_task_counts(), assignee_rows=_ASSIGNEES)
+    page = Task.objects.filter(pk__in=queryset.order_by(*ordering).values("pk")[window])
+    page = page.annotate(priority_rank=_priority_rank()).order_by(*ordering)
+    page = page.values(*TASK_ROW_FIELDS, **_task_counts(), assignee_rows=_ASSIGNEES)
     compiler = page.query.get_compiler(using=connection.alias)
     page_sql, page_params = compiler.as_sql()
-    key = (str(actor.pk), tuple(sorted((field, str(value)) for field, value in lookups.items())))
-    known = _totals.get(key)
+    names = [*page.query.extra_select, *page.query.values_select, *page.query.annotation_select]
     # Compiled by Django from querysets; every value is a parameter.
     sql = _PAGE_AND_TOTAL_SQL.format(visible=visible_sql, count=count_sql, page=page_sql)
+    statement = (sql, list(visible_params), [*count_params, *page_params], compiler, names)
+    if len(_statements) >= _STATEMENTS_MAX:
+        _statements.clear()
+    _statements[key] = statement
+    return statement
+
+
+def task_page_and_total(*, actor, lookups: dict, ordering, window: slice) -> tuple[list[dict], int]:
+    """The `window` of the tasks `actor` sees with the plain equality `lookups` (`{field: value}` on
+    task columns, validated) in `ordering` (`task_list_scope_cte()` sorted by the view's sort
+    backend gives it), as `task_page_rows` returns it, and the number of those tasks, in one
+    statement: `(rows, total)`; rows past the end are `[]`. The same answer as
+    `task_list_scope(actor=actor).filter(**lookups)` paged and counted; the count itself runs only
+    when the scope changed since this process counted it. PostgreSQL only (the versions come from its
+    triggers)."""
+    sql, before, after, compiler, names = _page_and_total_statement(actor, lookups, tuple(ordering), window)
+    key = (str(actor.pk), tuple(sorted((field, str(value)) for field, value in lookups.items())))
+    known = _totals.get(key)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*visible_params, known[0] if known else None, *count_params, *page_params])
+        cursor.execute(sql, [*before, known[0] if known else None, *after])
         fetched = cursor.fetchall()
     fingerprint, total = fetched[0][0], fetched[0][1]
     if total is None:
@@ -243,7 +276,6 @@ def task_page_and_total(*, actor, lookups: dict, queryset: QuerySet[Task], windo
     converters = compiler.get_converters([column[0] for column in compiler.select[: compiler.col_count]])
     if converters:
         values = compiler.apply_converters(values, converters)
-    names = [*page.query.extra_select, *page.query.values_select, *page.query.annotation_select]
     rows = [dict(zip(names, row, strict=True)) for row in values]
     for row in rows:
         people = row.pop("assignee_rows")

@@ -159,7 +159,7 @@ class TaskCollectionView(_View):
             queryset = self.filter_queryset(selectors.task_list_scope_cte())
             window = self.paginator.window_of(request)
             rows, total = selectors.task_page_and_total(
-                actor=request.user, lookups=lookups, queryset=queryset, window=window
+                actor=request.user, lookups=lookups, ordering=queryset.query.order_by, window=window
             )
             self.paginator.total = total
             return self.get_paginated_response(task_rows_data(rows))
