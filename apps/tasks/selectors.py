@@ -187,8 +187,9 @@ def task_page_rows(queryset: QuerySet[Task], window: slice) -> list[dict]:
 # fingerprint.
 _TOTALS_MAX = 4096
 _totals: dict[tuple, tuple[str, int]] = {}
-_STATEMENTS_MAX = 1024
+_STATEMENTS_MAX = 512  # about 20 KB each (the SQL and its parameters)
 _statements: dict[tuple, tuple] = {}
+_converters: dict[int, object] = {}
 _IN_SCOPE = RawSQL("SELECT id FROM scope", ())
 _PAGE_AND_TOTAL_SQL = """
 WITH scope AS MATERIALIZED (
@@ -244,6 +245,8 @@ def _page_and_total_statement(actor, lookups: dict, ordering: tuple, window: sli
     names = [*page.query.extra_select, *page.query.values_select, *page.query.annotation_select]
     # Compiled by Django from querysets; every value is a parameter.
     sql = _PAGE_AND_TOTAL_SQL.format(visible=visible_sql, count=count_sql, page=page_sql)
+    # The page's columns are the same for every key: one compiler per thread serves for the converters.
+    compiler = _converters.setdefault(key[-1], compiler)
     statement = (sql, list(visible_params), [*count_params, *page_params], compiler, names)
     if len(_statements) >= _STATEMENTS_MAX:
         _statements.clear()
