@@ -20,8 +20,9 @@ as `pronaflow@REF` in the same slices: before/after from one run.
     .venv/bin/python bench/lists/run.py [--duration 10] [--large 100000] [--small-only] [--baseline main] [--keep]
 
 Headline rows for bench/summary.py: the ratio to the floor per scenario and client count (target
->= 0.5) and the single-client p50 at 1,000 tasks (target <= 10 ms). `make bench` runs it with
---duration 4 (about 3 minutes). --db, --port and --redis default to $BENCH_LISTS_DB,
+>= 0.5) and the single-client p50 at 1,000 tasks (target <= 10 ms). `make bench` (bench/run_all.py)
+runs it with --small-only --duration 4; --duration 4 alone (100,000 tasks too) takes about 4
+minutes, --large shortens the fill. --db, --port and --redis default to $BENCH_LISTS_DB,
 $BENCH_LISTS_PORT and $BENCH_LISTS_REDIS when set.
 
 Needs PostgreSQL as postgres@127.0.0.1:5432 and Redis on 127.0.0.1:6379 (db 13 by default).
