@@ -45,6 +45,8 @@ class StrictBooleanFilter(django_filters.BooleanFilter):
     otherwise); the schema still says boolean."""
 
     field_class = StrictBooleanFormField
+
+
 @cache
 def _plain_uuid_filters(filterset_class) -> tuple[frozenset[str], dict[str, str]] | None:
     """(every filter name, {name: field} of the plain exact UUID filters) of a FilterSet class that
