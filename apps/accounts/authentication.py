@@ -6,8 +6,9 @@ from rest_framework_simplejwt.exceptions import AuthenticationFailed
 from rest_framework_simplejwt.settings import api_settings
 
 from apps.accounts.choices import UserStatus
-from apps.accounts.selectors import session_is_active
+from apps.accounts.selectors import session_check
 from apps.accounts.tokens import SESSION_CLAIM
+from apps.core.api.throttling import counted, user_window
 from apps.core.audit import bind_actor
 
 
@@ -31,7 +32,14 @@ class JWTAuthentication(SimpleJWTAuthentication):
         user, token = result
         if user.status != UserStatus.ACTIVE:
             raise AuthenticationFailed(_("The account is not active."), code="user_inactive")
-        if not session_is_active(token.get(SESSION_CLAIM), user_id=user.pk):
+        # The session check and the request's rate-limit count share one Redis round trip. Only /api/
+        # requests are counted (RateLimitHeadersMiddleware counts each exactly once).
+        django_request = request._request
+        window = user_window(user) if django_request.path.startswith("/api/") else None
+        live, state = session_check(token.get(SESSION_CLAIM), user_id=user.pk, window=window)
+        if not live:
             raise AuthenticationFailed(_("The session has ended. Sign in again."), code="session_ended")
+        if state is not None:
+            counted(django_request, state)
         bind_actor(user)
         return result

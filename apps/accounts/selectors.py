@@ -5,12 +5,20 @@ from __future__ import annotations
 import logging
 import uuid
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from apps.accounts.models import User, UserSession
-from apps.accounts.services import SESSION_CACHE_SECONDS, SESSION_TOUCH_SECONDS, session_cache_key, session_touch_key
+from apps.accounts.services import (
+    SESSION_CACHE_SECONDS,
+    SESSION_TOUCH_SECONDS,
+    session_cache_key,
+    session_state_key,
+    session_touch_key,
+)
+from apps.core.api.throttling import RateLimitState, Window
 
 logger = logging.getLogger("pronaflow.accounts")
 
@@ -82,3 +90,104 @@ def _first_touch(session_id) -> bool:
     except Exception:
         logger.warning("Session cache unavailable", exc_info=True)
         return False
+
+
+# --- One round trip per request: session state, session touch and the rate-limit count -------------
+
+# KEYS: session state, session touch[, rate-limit bucket]. ARGV: expected state (the user id), now
+# (unix seconds), SESSION_CACHE_SECONDS, SESSION_TOUCH_SECONDS, an entry to store first ('' = read
+# it)[, the bucket's TTL]. The state entry is "<user id or '-'>@<unix time the row was read>"; one
+# older than SESSION_CACHE_SECONDS, absent or in another format is a miss. Answers {status, touched,
+# count}: 0 miss (nothing counted: read the row and call again with the entry to store), 1 live (the
+# touch key added when `touched`, the request counted in the bucket), 2 ended (nothing counted).
+_SESSION_SCRIPT = """
+local entry = ARGV[5]
+if entry ~= '' then
+  redis.call('SET', KEYS[1], entry, 'EX', ARGV[3])
+else
+  entry = redis.call('GET', KEYS[1])
+  if not entry then return {0, 0, 0} end
+end
+local at = string.find(entry, '@', 1, true)
+if not at then return {0, 0, 0} end
+local stamp = tonumber(string.sub(entry, at + 1))
+local age = tonumber(ARGV[2]) - (stamp or -1e18)
+if not stamp or age < 0 or age >= tonumber(ARGV[3]) then return {0, 0, 0} end
+local state = string.sub(entry, 1, at - 1)
+if state == '-' then return {2, 0, 0} end
+if state ~= ARGV[1] then return {0, 0, 0} end
+local touched = 0
+if redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[4]) then touched = 1 end
+local count = 0
+if KEYS[3] then
+  redis.call('SET', KEYS[3], '0', 'NX', 'EX', ARGV[6])
+  count = redis.call('INCR', KEYS[3])
+end
+return {1, touched, count}
+"""
+_script = None  # redis-py's Script (EVALSHA, loading the script once per server); any client may run it
+
+
+def _redis_client():
+    """The raw Redis client behind the default cache, or None when the cache is not Redis."""
+    backend = caches["default"]
+    if not isinstance(backend, RedisCache):
+        return None
+    return backend._cache.get_client(write=True)
+
+
+def session_check(session_id, *, user_id, window: Window | None = None) -> tuple[bool, RateLimitState | None]:
+    """`session_is_active` and, when `window` is given, the rate-limit count of the request, in one
+    Redis round trip (a Lua script) when the session's state is cached: `(live, state)`, where `state`
+    is the counted window's state, or None when nothing was counted (the session is not live, or the
+    cache is not Redis: the throttle counts as before).
+
+    The rules are `session_is_active`'s: the state is trusted for SESSION_CACHE_SECONDS after the row
+    was read and revocation deletes it, so a revoked session is refused within that time whatever
+    the cache did; last activity is written once per SESSION_TOUCH_SECONDS. When Redis fails, the row
+    is read and the request allowed by the rate limit (fail open), as `session_is_active` and `hit`
+    do apart.
+    """
+    try:
+        session_uuid = uuid.UUID(str(session_id))
+    except ValueError:
+        return False, None
+    client = _redis_client()
+    if client is None:
+        return session_is_active(session_uuid, user_id=user_id), None
+    expected = str(user_id)
+    keys = [cache.make_and_validate_key(session_state_key(session_uuid))]
+    keys.append(cache.make_and_validate_key(session_touch_key(session_uuid)))
+    extra = []
+    if window is not None:
+        keys.append(cache.make_and_validate_key(window.bucket))
+        extra.append(window.period + 1)
+    global _script
+    if _script is None:
+        _script = client.register_script(_SESSION_SCRIPT)
+    now = timezone.now().timestamp()
+    args = [expected, now, SESSION_CACHE_SECONDS, SESSION_TOUCH_SECONDS]
+    state = None
+    try:
+        status, touched, count = _script(keys, [*args, "", *extra], client=client)
+        if status == 0:
+            state = _session_row_state(session_uuid)
+            status, touched, count = _script(keys, [*args, f"{state}@{now}", *extra], client=client)
+    except Exception:
+        logger.warning("Session cache unavailable; reading the session row", exc_info=True)
+        live = (state or _session_row_state(session_uuid)) == expected
+        return live, window.open_state() if live and window is not None else None
+    if status == 0:  # stored but not trusted (the read took longer than the cache's trust): the row decides
+        return state == expected, None
+    if status != 1:
+        return False, None
+    if touched:
+        UserSession.objects.filter(pk=session_uuid).update(last_activity=timezone.now())
+    return True, window.state(count) if window is not None else None
+
+
+def _session_row_state(session_uuid) -> str:
+    """The session's state from its row: the user id while live, else '-'."""
+    row = UserSession.objects.filter(pk=session_uuid).values("user_id", "revoked_at", "expires_at").first()
+    live = row is not None and row["revoked_at"] is None and row["expires_at"] > timezone.now()
+    return str(row["user_id"]) if live else _ENDED

@@ -8,6 +8,12 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from django.contrib import admin
+        from django.core.signals import request_started
+
+        from apps.core.dbhealth import quiet_socket_is_healthy
+
+        # After Django's close_old_connections (connected when django.db is imported).
+        request_started.connect(quiet_socket_is_healthy, dispatch_uid="pronaflow-db-quiet-socket")
 
         admin.site.site_header = "PronaFlow administration"
         admin.site.site_title = "PronaFlow admin"

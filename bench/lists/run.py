@@ -17,7 +17,13 @@ one request runs (counted in-process with the Django test client).
 --baseline REF also serves `git archive REF` (exported to /tmp) on a second gunicorn and measures it
 as `pronaflow@REF` in the same slices: before/after from one run.
 
-    .venv/bin/python bench/lists/run.py [--duration 10] [--small-only] [--baseline main] [--keep]
+    .venv/bin/python bench/lists/run.py [--duration 10] [--large 100000] [--small-only] [--baseline main] [--keep]
+
+Headline rows for bench/summary.py: the ratio to the floor per scenario and client count (target
+>= 0.5) and the single-client p50 at 1,000 tasks (target <= 10 ms). `make bench` (bench/run_all.py)
+runs it with --small-only --duration 4; --duration 4 alone (100,000 tasks too) takes about 4
+minutes, --large shortens the fill. --db, --port and --redis default to $BENCH_LISTS_DB,
+$BENCH_LISTS_PORT and $BENCH_LISTS_REDIS when set.
 
 Needs PostgreSQL as postgres@127.0.0.1:5432 and Redis on 127.0.0.1:6379 (db 13 by default).
 """
@@ -38,6 +44,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "bench"))
+from summary import record  # noqa: E402
+
 SECRET_KEY = "pronaflow-bench-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz"  # noqa: S105 - scratch runs
 SERVER = "postgres://postgres@127.0.0.1:5432"
 
@@ -268,7 +277,10 @@ def count_queries(paths: list[str], token: str) -> None:
 def queries_of(source: Path, env: dict[str, str], paths: list[str], token: str) -> dict[str, int]:
     """Runs `count_queries` against `source`'s code."""
     output = subprocess.run(
-        [sys.executable, "bench/lists/run.py", "--count-queries", json.dumps({"paths": paths, "token": token})],
+        [
+            *(sys.executable, "bench/lists/run.py", "--count-queries", json.dumps({"paths": paths, "token": token})),
+            *("--db", env["DATABASE_URL"].rsplit("/", 1)[1], "--redis", env["REDIS_URL"]),
+        ],
         cwd=source,
         env=env,
         check=True,
@@ -286,11 +298,12 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=10.0, help="Seconds per target and client count.")
     parser.add_argument("--slices", type=int, default=5, help="Interleaved slices the duration is cut into.")
     parser.add_argument("--clients", default="1,8")
-    parser.add_argument("--small-only", action="store_true", help="Skip the 100,000-task project.")
+    parser.add_argument("--small-only", action="store_true", help="Skip the large project.")
+    parser.add_argument("--large", type=int, default=100_000, help="Tasks of the large project.")
     parser.add_argument("--baseline", help="A git ref to serve and measure beside the working tree.")
-    parser.add_argument("--db", default="pf_bench_perf_lists")
-    parser.add_argument("--port", type=int, default=8140)
-    parser.add_argument("--redis", default="redis://127.0.0.1:6379/13")
+    parser.add_argument("--db", default=os.environ.get("BENCH_LISTS_DB", "pf_bench_perf_lists"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_LISTS_PORT", "8140")))
+    parser.add_argument("--redis", default=os.environ.get("BENCH_LISTS_REDIS", "redis://127.0.0.1:6379/13"))
     parser.add_argument("--keep", action="store_true", help="Keep the scratch database afterwards.")
     parser.add_argument("--count-queries", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -319,7 +332,7 @@ def main() -> None:
             check=True,
         )
         os.environ.update({**env, "PASSWORD_HASHERS": "django.contrib.auth.hashers.MD5PasswordHasher"})
-        sizes = [1_000] if args.small_only else [1_000, 100_000]
+        sizes = [1_000] if args.small_only else [1_000, args.large]
         world = fill(sizes)
         from django.db import connections
 
@@ -331,7 +344,8 @@ def main() -> None:
         for index, (name, source) in enumerate(sources.items()):
             servers[name] = Gunicorn(source, args.port + index, env)
 
-        scenarios = [(1_000, 1)] + ([] if args.small_only else [(100_000, 1), (100_000, 100)])
+        pages = min(100, args.large // 20)
+        scenarios = [(1_000, 1)] + ([] if args.small_only else [(args.large, 1), (args.large, pages)])
         results = []
         for size, page in scenarios:
             query = f"project_id={world['projects'][size]}&page_size=20" + (f"&page={page}" if page > 1 else "")
@@ -377,6 +391,20 @@ def main() -> None:
                     )
                 block = (size, page, clients)
                 print_table([row for row in results if (row["tasks"], row["page"], row["clients"]) == block])
+                scenario = f"{size:,} tasks, page {page}, {clients} client{'s' if clients > 1 else ''}"
+                record(
+                    "lists",
+                    f"GET /api/v1/tasks, {scenario}: req/s",
+                    rates["pronaflow"],
+                    rates["floor"],
+                    "req/s",
+                    higher_is_better=True,
+                    target=">= 0.5",
+                )
+                if (size, page, clients) == (1_000, 1, 1):
+                    p50 = statistics.median(latencies["pronaflow"]) * 1000
+                    measure = f"GET /api/v1/tasks, {scenario}: p50"
+                    record("lists", measure, p50, None, "ms", higher_is_better=False, target="<= 10")
         print("\nsummary (json):", json.dumps(results))
     finally:
         for server in servers.values():

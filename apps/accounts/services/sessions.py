@@ -34,13 +34,20 @@ def session_cache_key(session_id) -> str:
     return f"accounts:session:{session_id}"
 
 
+def session_state_key(session_id) -> str:
+    """The cache key of a session's state as the one-round-trip check (`selectors.session_check`)
+    stores it: plain text `"<state>@<unix time read>"`, readable by its Lua script, under a key of its
+    own so processes still running `session_is_active` (pickled values) never read it."""
+    return f"accounts:session-state:{session_id}"
+
+
 def session_touch_key(session_id) -> str:
     """The cache key that limits last-activity writes to one per SESSION_TOUCH_SECONDS."""
     return f"accounts:session-touch:{session_id}"
 
 
 def _forget_session_state(session_ids: list[str]) -> None:
-    keys = [session_cache_key(sid) for sid in session_ids]
+    keys = [key(sid) for sid in session_ids for key in (session_cache_key, session_state_key)]
     _cached(lambda: cache.delete_many(keys))
     # A request between now and commit may re-cache the old state: drop it again once committed.
     transaction.on_commit(lambda: _cached(lambda: cache.delete_many(keys)))

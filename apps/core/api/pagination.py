@@ -30,17 +30,24 @@ class PagePagination(BasePagination):
         window = self.page_window(queryset, request)
         return list(queryset[window]) if window else []
 
-    def page_window(self, queryset, request) -> slice | None:
-        """Reads `?page=&page_size=` (400 when invalid) and counts `queryset` (one query): the slice
-        of the requested page, or None past the end. For views that read their page rows
-        themselves; `get_paginated_response` then answers with the same envelope."""
+    def window_of(self, request) -> slice:
+        """Reads `?page=&page_size=` (400 when invalid): the slice of the requested page, whatever
+        the total. For views that count and read their page themselves: they set `total` before
+        `get_paginated_response`."""
         self.page = int_param(request.query_params, "page", default=1, minimum=1, maximum=10_000_000)
         self.size = int_param(
             request.query_params, "page_size", default=self.page_size, minimum=1, maximum=self.max_page_size, clamp=True
         )
-        self.total = _count(queryset)
         start = (self.page - 1) * self.size
-        return slice(start, start + self.size) if start < self.total else None
+        return slice(start, start + self.size)
+
+    def page_window(self, queryset, request) -> slice | None:
+        """Reads `?page=&page_size=` (400 when invalid) and counts `queryset` (one query): the slice
+        of the requested page, or None past the end. For views that read their page rows
+        themselves; `get_paginated_response` then answers with the same envelope."""
+        window = self.window_of(request)
+        self.total = _count(queryset)
+        return window if window.start < self.total else None
 
     def get_paginated_response(self, data):
         return Response(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.cache import cache
@@ -37,8 +38,9 @@ PERIODS = {
 }
 
 
+@lru_cache(maxsize=64)
 def parse_rate(rate: str) -> tuple[int, int]:
-    """'100/min' -> (100, 60)."""
+    """'100/min' -> (100, 60). Cached: the same few settings strings are parsed on every request."""
     count, _, period = rate.partition("/")
     return int(count), PERIODS[period.strip().lower()]
 
@@ -71,21 +73,57 @@ def _policy(request) -> tuple[str, str, str | None]:
     return f"ip:{client_ip(request)}", settings.RATE_LIMIT_ANON, PUBLIC_TIER
 
 
-def hit(request) -> RateLimitState:
-    """Counts one request against its bucket. Fails open (logged) when the cache is down."""
-    key, rate, tier = _policy(request)
+@dataclass(frozen=True)
+class Window:
+    """The current fixed window of one bucket: its cache key (`bucket`, without the cache's prefix)
+    and the numbers the response headers show."""
+
+    bucket: str
+    limit: int
+    period: int  # seconds; the bucket's key lives period + 1 s
+    reset: int  # epoch seconds when the window ends
+    tier: str | None
+
+    def state(self, count: int) -> RateLimitState:
+        """The state after `count` requests in this window."""
+        return RateLimitState(limit=self.limit, remaining=self.limit - count, reset=self.reset, tier=self.tier)
+
+    def open_state(self) -> RateLimitState:
+        """The state answered when the store is down: the request is allowed (fail open)."""
+        return self.state(0)
+
+
+def window_for(key: str, rate: str, tier: str | None) -> Window:
+    """The current window of bucket `key` limited to `rate` ('100/min')."""
     limit, period = parse_rate(rate)
     now = int(time.time())
     window = now - now % period
-    reset = window + period
-    bucket = f"rl:{key}:{window}"
+    return Window(bucket=f"rl:{key}:{window}", limit=limit, period=period, reset=window + period, tier=tier)
+
+
+def user_window(user) -> Window:
+    """The window of a user authenticated with a session token (not an API token: those carry their own
+    tier): what `hit()` would count for that request. For callers that count it themselves in one
+    round trip with other cache work (JWT authentication), then hand the state over with `counted()`."""
+    return window_for(f"user:{user.pk}", settings.RATE_LIMIT_USER, USER_TIER)
+
+
+def counted(request, state: RateLimitState) -> None:
+    """Record that `request` (a Django request) was counted already: the throttle and the header
+    middleware then use `state` instead of counting it again."""
+    request.rate_limit = state
+
+
+def hit(request) -> RateLimitState:
+    """Counts one request against its bucket. Fails open (logged) when the cache is down."""
+    window = window_for(*_policy(request))
     try:
-        cache.add(bucket, 0, timeout=period + 1)
-        count = cache.incr(bucket)
+        cache.add(window.bucket, 0, timeout=window.period + 1)
+        count = cache.incr(window.bucket)
     except Exception:
         logger.warning("Rate-limit store unavailable; request allowed", exc_info=True)
-        return RateLimitState(limit=limit, remaining=limit, reset=reset, tier=tier)
-    return RateLimitState(limit=limit, remaining=limit - count, reset=reset, tier=tier)
+        return window.open_state()
+    return window.state(count)
 
 
 def rate_limit_state_for(request) -> RateLimitState:
@@ -108,7 +146,9 @@ class ApiRateThrottle(BaseThrottle):
     """DRF throttle over `hit()`; the state is kept on the request for the header middleware."""
 
     def allow_request(self, request, view) -> bool:
-        self.state = hit(request._request)
+        # Counted already when the authentication did it in its own cache round trip (`counted()`).
+        state = getattr(request._request, "rate_limit", None)
+        self.state = state if state is not None else hit(request._request)
         request._request.rate_limit = self.state
         return not self.state.exceeded
 
