@@ -20,7 +20,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from apps.analytics.models import Report, ReportExecution
-from apps.archive.models import ArchiveHistory, ComplianceExport, TrashItem
+from apps.archive.models import ArchiveHistory, AuditChainVerification, ComplianceExport, TrashItem
 from apps.archive.services.exports import download_token
 from apps.core import trash
 from apps.events.models import EventConsumer
@@ -58,7 +58,9 @@ USER_OWNED = ("notification_id", "consumer_id", "export_id", "token_id", "connec
 # A catalogue plugin the victim installed: POST .../install names it in the path and the victim's
 # workspace_id in the body, which is what must be refused (BODY_ID_CASES).
 CATALOGUE_FILLERS = ("plugin_id",)
-FILLERS = WORKSPACE_OWNED + USER_OWNED + CATALOGUE_FILLERS
+# Installation-wide, staff-only objects (ROLE_GATED_IDS says why they answer 403, not 404).
+INSTALLATION_FILLERS = ("verification_id",)
+FILLERS = WORKSPACE_OWNED + USER_OWNED + CATALOGUE_FILLERS + INSTALLATION_FILLERS
 
 # Routes whose path id names something else for one method: (route, method) -> {kwarg: World.ids key}.
 SUBSTITUTES = {
@@ -99,6 +101,12 @@ LIST_SKIPPED = {
 LIST_ROLE_GATED = {
     "archive:audit-logs-verify": "Verifying the audit hash chain is reserved to compliance staff; it takes no "
     "workspace or object id.",
+}
+# Id routes reserved to a staff permission the outsider lacks: installation-wide objects of no
+# workspace, answered 403 FORBIDDEN whatever the id (so nothing about ids leaks), with reasons.
+ROLE_GATED_IDS = {
+    ("archive:audit-logs-verification", "get"): "A background verification of the whole audit chain is an "
+    "installation-wide job reserved to compliance staff (archive.verify_auditchain); it belongs to no workspace.",
 }
 # Known defects outside tenancy, kept running as strict xfails so the matrix notices their fix.
 LIST_KNOWN_DEFECTS: dict[str, str] = {}
@@ -150,6 +158,7 @@ class PlatformWorld(World):
                 "token_id": ApiTokenFactory(user=self.holder, name=f"{MARKER} token").pk,
                 "connection_id": OAuthConnectionFactory(user=self.holder, oauth_app=app).pk,
                 "consent_id": ConsentFactory(user=self.holder, description=MARKER).pk,
+                "verification_id": AuditChainVerification.objects.create(requested_by=team.owner).pk,
             }
         )
         self.victim_download_query = f"?token={download_token(ComplianceExport.objects.get(pk=self.ids['export_id']))}"
@@ -250,12 +259,13 @@ def test_every_id_route_and_method_is_filled_or_exempt_with_a_reason():
     assert not uncovered, f"add a filler (PlatformWorld.ids) or a written exemption for: {uncovered}"
     assert all(reason.strip() for reason in [*EXEMPT.values(), *ANONYMOUS_ALLOWED.values(), *LIST_SKIPPED.values()])
     assert all(reason.strip() for reason in [*LIST_ROLE_GATED.values(), *LIST_KNOWN_DEFECTS.values()])
+    assert all(reason.strip() for reason in ROLE_GATED_IDS.values())
 
 
 def test_no_exemption_or_substitute_names_a_route_that_no_longer_exists():
     cases = {(route["name"], method) for route, method in ALL_ID_CASES}
     names = {route["name"] for route in ROUTES}
-    stale = (set(EXEMPT) | set(SUBSTITUTES) | set(BODY_ID_CASES)) - cases
+    stale = (set(EXEMPT) | set(SUBSTITUTES) | set(BODY_ID_CASES) | set(ROLE_GATED_IDS)) - cases
     named = [ANONYMOUS_ALLOWED, QUERIES, CONTROL_QUERIES, LIST_SKIPPED, LIST_ROLE_GATED, LIST_KNOWN_DEFECTS]
     stale |= set().union(*named) - names
     assert not stale, f"exemptions naming routes or methods that no longer exist: {sorted(stale)}"
@@ -270,7 +280,10 @@ def test_outsider_gets_404_on_foreign_ids_and_nothing_changes(world, client_for,
     before = world.snapshot()
     response = call(client_for(world.outsider), method, path_for(world, route, method), world.body())
     body_field = BODY_ID_CASES.get((route["name"], method))
-    if body_field:
+    if (route["name"], method) in ROLE_GATED_IDS:
+        assert response.status_code == 403, (route["template"], method, response.content)
+        assert response.json()["error"]["code"] == "FORBIDDEN"
+    elif body_field:
         assert response.status_code == 422, (route["template"], method, response.content)
         assert body_field in response.json()["error"]["details"]
     else:
