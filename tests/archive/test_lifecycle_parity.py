@@ -1,6 +1,7 @@
 """`DELETE /<resource>/{id}` and `POST /archive/trash` call the same lifecycle service: for each of the
 five trashable resource types they answer the same status for the same caller and emit the same
-events (but for a target the caller cannot see: 404 for the URL id, 422 naming the body's resource_id); and purging a container removes every row it held, for good."""
+events (but for a target the caller cannot see: 404 for the URL id, 422 naming the body's
+resource_id); and purging a container removes every row it held, for good."""
 
 import pytest
 
