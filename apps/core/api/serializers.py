@@ -39,9 +39,10 @@ def _string_errors(field, value):
     return None
 
 
+# Refuses unknown and read-only keys and non-string strings (module docstring). A serializer may map
+# a refused key to a message of its own in `refused_fields` (why it cannot be sent). No docstring on
+# purpose: drf-spectacular would show an inherited one as the description of every request schema.
 class StrictInputMixin:
-    """Refuse unknown and read-only keys and non-string strings (module docstring). A serializer may
-    map a refused key to a message of its own in `refused_fields` (why it cannot be sent)."""
 
     refused_fields: dict[str, str] = {}
 
