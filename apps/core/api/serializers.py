@@ -43,7 +43,6 @@ def _string_errors(field, value):
 # a refused key to a message of its own in `refused_fields` (why it cannot be sent). No docstring on
 # purpose: drf-spectacular would show an inherited one as the description of every request schema.
 class StrictInputMixin:
-
     refused_fields: dict[str, str] = {}
 
     def to_internal_value(self, data):
