@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 # Body ids that do not name a row of another tenant, with why.
 EXEMPT = {
-    ("post", "/api/v1/archive/trash", "resource_id"): "the action's target, like a URL id: 404 (tenancy matrix)",
+    ("post", "/api/v1/archive/trash", "resource_id"): "checked per resource_type in tests/archive/test_trash_api.py",
     ("post", "/api/v1/auth/password-reset/confirm", "user_id"): "half of an e-mailed token, not a lookup",
     ("post", "/api/v1/auth/verify-email", "user_id"): "half of an e-mailed token, not a lookup",
     ("post", "/api/v1/auth/sessions/revoke", "session_id"): "the caller's own session: 404 like a URL id",

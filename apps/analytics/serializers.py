@@ -13,6 +13,7 @@ from apps.analytics.models import Report, ReportExecution
 from apps.core.access import restrict
 from apps.core.api.fields import VisibleIdField
 from apps.core.api.params import MAX_YEAR, MIN_YEAR
+from apps.core.api.serializers import StrictInputMixin
 from apps.projects.models import Project
 from apps.workspaces.models import Workspace
 
@@ -87,7 +88,7 @@ class BurndownSerializer(serializers.Serializer):
 # --- Reports: input ------------------------------------------------------------------------------
 
 
-class ReportScheduleSerializer(serializers.Serializer):
+class ReportScheduleSerializer(StrictInputMixin, serializers.Serializer):
     type = serializers.ChoiceField(choices=ScheduleType.choices)
     time = serializers.CharField(
         default="09:00", help_text="HH:MM (24 h) in the schedule's time zone (default: the workspace's)."
@@ -140,7 +141,7 @@ class ReportScheduleSerializer(serializers.Serializer):
         return schedule
 
 
-class ReportFiltersSerializer(serializers.Serializer):
+class ReportFiltersSerializer(StrictInputMixin, serializers.Serializer):
     project_ids = serializers.ListField(
         child=serializers.UUIDField(),
         required=False,
@@ -178,7 +179,7 @@ class ReportFiltersSerializer(serializers.Serializer):
         }
 
 
-class ReportUpdateSerializer(serializers.Serializer):
+class ReportUpdateSerializer(StrictInputMixin, serializers.Serializer):
     name = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True, max_length=5000)
     type = serializers.ChoiceField(choices=ReportType.choices, help_text=REPORT_TYPES_HELP)

@@ -3,15 +3,16 @@ from rest_framework import serializers
 
 from apps.core import trash as core_trash
 from apps.core.api.fields import StrictBooleanField
+from apps.core.api.serializers import StrictInputMixin
 
 
-class ArchiveRequestSerializer(serializers.Serializer):
+class ArchiveRequestSerializer(StrictInputMixin, serializers.Serializer):
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
     archive_all_related = StrictBooleanField(required=False, default=True)
     notify_team = StrictBooleanField(required=False, default=True)
 
 
-class UnarchiveRequestSerializer(serializers.Serializer):
+class UnarchiveRequestSerializer(StrictInputMixin, serializers.Serializer):
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
@@ -36,7 +37,7 @@ class ArchiveHistorySerializer(serializers.Serializer):
     related_counts = serializers.DictField(child=serializers.IntegerField())
 
 
-class TrashCreateSerializer(serializers.Serializer):
+class TrashCreateSerializer(StrictInputMixin, serializers.Serializer):
     resource_type = serializers.ChoiceField(choices=[])
     resource_id = serializers.UUIDField()
     force = StrictBooleanField(
@@ -180,7 +181,7 @@ class ComplianceExportSerializer(serializers.Serializer):
         return request.build_absolute_uri(url) if request else url
 
 
-class ErasureRequestSerializer(serializers.Serializer):
+class ErasureRequestSerializer(StrictInputMixin, serializers.Serializer):
     password = serializers.CharField(write_only=True, trim_whitespace=False)
     confirm = StrictBooleanField()
 

@@ -86,9 +86,10 @@ class ProjectArchiveView(APIView):
         summary="Archive a project (read-only until unarchived)",
     )
     def post(self, request, project_id):
+        # The URL id answers 404 before the body is judged.
+        project = archive_services.project_for_archive(actor=request.user, project_id=project_id)
         serializer = ArchiveRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        project = archive_services.project_for_archive(actor=request.user, project_id=project_id)
         history = archive_services.project_archive(actor=request.user, project=project, **serializer.validated_data)
         return ok(ArchiveStateSerializer(history).data, message="Project archived")
 
@@ -102,9 +103,10 @@ class ProjectUnarchiveView(APIView):
         summary="Unarchive a project (restores its previous status)",
     )
     def post(self, request, project_id):
+        # The URL id answers 404 before the body is judged.
+        project = archive_services.project_for_archive(actor=request.user, project_id=project_id)
         serializer = UnarchiveRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        project = archive_services.project_for_archive(actor=request.user, project_id=project_id)
         history = archive_services.project_unarchive(actor=request.user, project=project, **serializer.validated_data)
         return ok(ArchiveStateSerializer(history).data, message="Project unarchived")
 

@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from apps.collaboration.models import Comment, Mention
 from apps.core.api.fields import VisibleIdField
+from apps.core.api.serializers import StrictInputMixin
 from apps.tasks.serializers import UserBriefSerializer
 
 MAX_COMMENT_LENGTH = 20_000
@@ -51,13 +52,13 @@ class MentionIdsField(serializers.ListField):
         super().__init__(child=serializers.UUIDField(), max_length=MAX_MENTIONS, **kwargs)
 
 
-class CommentCreateSerializer(serializers.Serializer):
+class CommentCreateSerializer(StrictInputMixin, serializers.Serializer):
     content = serializers.CharField(max_length=MAX_COMMENT_LENGTH)
     parent_id = VisibleIdField(Comment, required=False, allow_null=True)
     mentions = MentionIdsField(required=False)
 
 
-class CommentUpdateSerializer(serializers.Serializer):
+class CommentUpdateSerializer(StrictInputMixin, serializers.Serializer):
     content = serializers.CharField(max_length=MAX_COMMENT_LENGTH)
     mentions = MentionIdsField(required=False)
 

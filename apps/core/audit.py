@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from auditlog.cid import set_cid
@@ -109,11 +110,35 @@ class WorkspaceScopedAudit:
         return {"workspace_id": str(self.workspace_id)}
 
 
+# Field names that hold a secret, its ciphertext or hash, a token or a password. Such a field is
+# never recorded with its value: a model excludes it explicitly at registration, and whatever is not
+# excluded but matches this pattern is masked as "[redacted]" (the change is logged, not the value).
+SENSITIVE_FIELD = re.compile(r"secret|encrypted|hash|token|password|pepper", re.IGNORECASE)
+REDACTED = "[redacted]"
+
+
+def redact(value: str) -> str:
+    """The audit mask of a sensitive field (auditlog `mask_callable`): the value never survives."""
+    return REDACTED
+
+
 def register_audited(model, *, exclude_fields=(), **options) -> None:
     """Register `model` with django-auditlog, recording its own fields only: reverse relations
     (a task's `subtasks`, a project's `task_lists`) are left out, or a created row would be logged
-    with changes like `"subtasks": {"new": "tasks.Subtask.None"}` (also in compliance exports)."""
+    with changes like `"subtasks": {"new": "tasks.Subtask.None"}` (also in compliance exports).
+
+    `exclude_fields` names the secrets of the model (left out of `changes`); any other concrete field
+    whose name matches SENSITIVE_FIELD is a safety net for a secret added later and not excluded: it
+    is recorded as changed with both values "[redacted]" (tests/archive/test_audit_redaction.py)."""
     from auditlog.registry import auditlog
 
     reverse = [field.name for field in model._meta.get_fields() if field.auto_created and not field.concrete]
-    auditlog.register(model, exclude_fields=[*exclude_fields, *reverse], **options)
+    excluded = {*exclude_fields, *reverse}
+    sensitive = [
+        field.name
+        for field in model._meta.concrete_fields
+        if field.name not in excluded and SENSITIVE_FIELD.search(field.name)
+    ]
+    options["mask_fields"] = [*options.get("mask_fields", ()), *sensitive]
+    options.setdefault("mask_callable", "apps.core.audit.redact")
+    auditlog.register(model, exclude_fields=sorted(excluded), **options)

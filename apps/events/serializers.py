@@ -5,6 +5,7 @@ from rest_framework import serializers
 from apps.core import webhooks as signed_http
 from apps.core.api.fields import StrictBooleanField, VisibleIdField
 from apps.core.api.parsers import validate_json_depth
+from apps.core.api.serializers import StrictInputMixin
 from apps.events import registry
 from apps.events.catalogue import EVENT_TYPES, MEMBERS, OWNER, public_payload
 from apps.events.choices import ALL_EVENTS, HandlerType
@@ -166,7 +167,7 @@ def default_config(handler_type: str, actor) -> dict:
     return {}
 
 
-class EventConsumerCreateSerializer(serializers.Serializer):
+class EventConsumerCreateSerializer(StrictInputMixin, serializers.Serializer):
     event_type = serializers.CharField(max_length=64, validators=[_validate_event_type])
     handler_type = serializers.ChoiceField(choices=HandlerType.choices)
     config = serializers.JSONField(
@@ -186,7 +187,7 @@ class EventConsumerCreateSerializer(serializers.Serializer):
         return attrs
 
 
-class EventConsumerUpdateSerializer(serializers.Serializer):
+class EventConsumerUpdateSerializer(StrictInputMixin, serializers.Serializer):
     event_type = serializers.CharField(max_length=64, required=False, validators=[_validate_event_type])
     config = serializers.JSONField(required=False, validators=[validate_json_depth])
     is_active = StrictBooleanField(required=False)

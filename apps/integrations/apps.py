@@ -16,7 +16,13 @@ class IntegrationsConfig(AppConfig):
         register_audited(ApiToken, exclude_fields=["token_hash", "last_used_at", "updated_at"])
         register_audited(
             Webhook,
-            exclude_fields=["secret_encrypted", "last_triggered_at", "consecutive_failures", "updated_at"],
+            exclude_fields=[
+                "secret_encrypted",
+                "previous_secret_encrypted",
+                "last_triggered_at",
+                "consecutive_failures",
+                "updated_at",
+            ],
         )
         register_audited(OAuthConnection, exclude_fields=["access_token_encrypted", "refresh_token_encrypted"])
         register_audited(PluginInstallation)

@@ -3,8 +3,10 @@ receiver), a plugin installed from the seeded marketplace, and the owner's conse
 API token is created: a token's secret is shown once to its owner and never printed.
 
 For the admin dashboard, a history: two weeks of deliveries of past events to the demo webhook and
-to a failing CI hook (some retrying, some failed), and the hourly use of three history-only tokens,
-one per tier, whose secrets were thrown away (nobody can sign in with them)."""
+to a CI hook whose last days failed and which was switched off (both webhooks are inactive and no
+delivery is left pending or retrying, so a worker never sends to their example/.invalid hosts),
+and the hourly use of three history-only tokens, one per tier, whose secrets were thrown away
+(nobody can sign in with them)."""
 
 import datetime as dt
 import hashlib
@@ -74,7 +76,11 @@ def _history(ctx: dict) -> None:
             "url": "https://ci.pronaflow.invalid/hooks/status",
             "secret_encrypted": crypto.encrypt(new_webhook_secret()),
             "subscribed_events": {"task.completed": True, "task.updated": True},
+            # History only: switched off after its failures, so no worker ever sends to the .invalid host.
             "consecutive_failures": 3,
+            "is_active": False,
+            "disabled_at": now - dt.timedelta(hours=12),
+            "disabled_reason": "Demo history: switched off after failed deliveries (a .invalid host).",
         },
     )
     if created and events:
@@ -85,7 +91,7 @@ def _history(ctx: dict) -> None:
             age = (now - event.occurred_at).days
             status = DeliveryStatus.DELIVERED
             if webhook is failing and age <= 3:
-                status = DeliveryStatus.RETRYING if age <= 1 else DeliveryStatus.FAILED
+                status = DeliveryStatus.FAILED  # nothing left retrying: the demo queues no real sends
             elif rng.random() < 0.1:
                 status = DeliveryStatus.FAILED
             deliveries.append(
@@ -99,13 +105,13 @@ def _history(ctx: dict) -> None:
                     status_code=200 if status == DeliveryStatus.DELIVERED else 503,
                     response_time_ms=rng.randint(40, 900),
                     last_error="" if status == DeliveryStatus.DELIVERED else "503 Service Unavailable",
-                    next_retry_at=now + dt.timedelta(hours=6) if status == DeliveryStatus.RETRYING else None,
                     delivered_at=event.occurred_at if status == DeliveryStatus.DELIVERED else None,
                 )
             )
         WebhookDelivery.objects.bulk_create(deliveries)
         for delivery in deliveries:  # demo only: the history's timestamps are those of its events
-            WebhookDelivery.objects.filter(pk=delivery.pk).update(created_at=delivery.event.occurred_at)
+            occurred = delivery.event.occurred_at
+            WebhookDelivery.objects.filter(pk=delivery.pk).update(created_at=occurred, updated_at=occurred)
     for tier, name in HISTORY_TOKENS.items():
         if ApiToken.objects.filter(user=owner, name=name).exists():
             continue

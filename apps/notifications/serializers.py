@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from apps.core.api.fields import HourMinuteField, StrictBooleanField
+from apps.core.api.serializers import StrictInputMixin
 from apps.notifications.models import Notification
 from apps.personalization.choices import NotificationFrequency
 
@@ -35,7 +36,7 @@ class UnreadCountSerializer(serializers.Serializer):
     count = serializers.IntegerField()
 
 
-class QuietHoursSerializer(serializers.Serializer):
+class QuietHoursSerializer(StrictInputMixin, serializers.Serializer):
     enabled = StrictBooleanField(required=False)
     start = HourMinuteField(required=False)
     end = HourMinuteField(required=False)
@@ -79,7 +80,7 @@ class NotificationPreferenceSerializer(serializers.Serializer):
         }
 
 
-class NotificationPreferenceUpdateSerializer(serializers.Serializer):
+class NotificationPreferenceUpdateSerializer(StrictInputMixin, serializers.Serializer):
     email_on_task_assigned = StrictBooleanField(required=False)
     email_on_comment = StrictBooleanField(required=False)
     email_on_mention = StrictBooleanField(required=False)

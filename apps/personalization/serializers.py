@@ -3,6 +3,7 @@ import zoneinfo
 from rest_framework import serializers
 
 from apps.core.api.fields import StrictBooleanField
+from apps.core.api.serializers import StrictInputMixin
 from apps.personalization.choices import (
     WCAG_DESCRIPTIONS,
     WCAG_SWITCHES,
@@ -18,14 +19,14 @@ from apps.personalization.models import Language, Theme, UserPreference
 VALID_TIMEZONES = frozenset(zoneinfo.available_timezones())
 
 
-class AccessibilitySerializer(serializers.Serializer):
+class AccessibilitySerializer(StrictInputMixin, serializers.Serializer):
     high_contrast = StrictBooleanField(required=False)
     reduced_motion = StrictBooleanField(required=False)
     screen_reader_enabled = StrictBooleanField(required=False)
     wcag_level = serializers.ChoiceField(choices=WcagLevel.choices, required=False)
 
 
-class NotificationSettingsSerializer(serializers.Serializer):
+class NotificationSettingsSerializer(StrictInputMixin, serializers.Serializer):
     desktop_notifications = StrictBooleanField(required=False)
     sound_enabled = StrictBooleanField(required=False)
     notification_frequency = serializers.ChoiceField(choices=NotificationFrequency.choices, required=False)
@@ -71,7 +72,7 @@ class UserPreferenceSerializer(serializers.ModelSerializer):
         }
 
 
-class UserPreferenceUpdateSerializer(serializers.Serializer):
+class UserPreferenceUpdateSerializer(StrictInputMixin, serializers.Serializer):
     theme = serializers.CharField(required=False, max_length=40)
     language = serializers.CharField(required=False, max_length=16)
     font_size = serializers.ChoiceField(choices=FontSize.choices, required=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from apps.core.api.fields import PlanningDateField, VisibleIdField
+from apps.core.api.serializers import StrictInputMixin
 from apps.projects.choices import ProjectRole, ProjectStatus, ProjectVisibility
 from apps.projects.models import Project, ProjectMember
 from apps.workspaces.models import Workspace
@@ -47,7 +48,7 @@ class ProjectSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ProjectUpdateSerializer(serializers.Serializer):
+class ProjectUpdateSerializer(StrictInputMixin, serializers.Serializer):
     name = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True)
     visibility = serializers.ChoiceField(choices=ProjectVisibility.choices, required=False)
@@ -64,7 +65,7 @@ class ProjectCreateSerializer(ProjectUpdateSerializer):
     workspace_id = VisibleIdField(Workspace)
 
 
-class ProjectStatusSerializer(serializers.Serializer):
+class ProjectStatusSerializer(StrictInputMixin, serializers.Serializer):
     status = serializers.ChoiceField(
         choices=ProjectStatus.choices, help_text="`archived` is refused: use the archive endpoint."
     )
@@ -81,10 +82,10 @@ class ProjectMemberSerializer(serializers.ModelSerializer):
         fields = ["id", "user_id", "email", "username", "full_name", "role", "added_at"]
 
 
-class ProjectMemberCreateSerializer(serializers.Serializer):
+class ProjectMemberCreateSerializer(StrictInputMixin, serializers.Serializer):
     user_id = serializers.UUIDField()
     role = serializers.ChoiceField(choices=ProjectRole.choices, default=ProjectRole.MEMBER)
 
 
-class ProjectMemberUpdateSerializer(serializers.Serializer):
+class ProjectMemberUpdateSerializer(StrictInputMixin, serializers.Serializer):
     role = serializers.ChoiceField(choices=ProjectRole.choices)

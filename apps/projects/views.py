@@ -168,9 +168,10 @@ class ProjectMemberDetailView(ProjectScopedView):
         summary="Change a project member's role",
     )
     def patch(self, request, project_id, user_id):
+        member = self.member()  # a URL id answers 404 before the body is judged
         data = self.validated(ProjectMemberUpdateSerializer)
         member = services.project_member_update(
-            actor=request.user, project=self.project, member=self.member(), role=data["role"]
+            actor=request.user, project=self.project, member=member, role=data["role"]
         )
         return Response(ProjectMemberSerializer(member).data)
 

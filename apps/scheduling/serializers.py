@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from apps.core import access as core_access
 from apps.core.api.fields import PlanningDateField
+from apps.core.api.serializers import StrictInputMixin
 from apps.projects.models import Project
 from apps.scheduling.choices import PlanState
 from apps.scheduling.models import Milestone
@@ -111,7 +112,7 @@ class BaselineOverviewSerializer(serializers.Serializer):
     tasks = BaselineVarianceSerializer(many=True, help_text="Every task against the latest baseline.")
 
 
-class BaselineCreateSerializer(serializers.Serializer):
+class BaselineCreateSerializer(StrictInputMixin, serializers.Serializer):
     name = serializers.CharField(max_length=200)
 
 
@@ -158,14 +159,14 @@ class MilestoneSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class MilestoneCreateSerializer(serializers.Serializer):
+class MilestoneCreateSerializer(StrictInputMixin, serializers.Serializer):
     project_id = VisibleProjectField()
     name = serializers.CharField(max_length=200)
     due_date = PlanningDateField()
     completed_at = serializers.DateTimeField(required=False, allow_null=True)
 
 
-class MilestoneUpdateSerializer(serializers.Serializer):
+class MilestoneUpdateSerializer(StrictInputMixin, serializers.Serializer):
     name = serializers.CharField(max_length=200, required=False)
     due_date = PlanningDateField(required=False)
     completed_at = serializers.DateTimeField(required=False, allow_null=True)

@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.core.api.fields import PlanningDateField, StrictBooleanField, VisibleIdField
+from apps.core.api.serializers import StrictInputMixin
 from apps.projects.models import Project
 from apps.tasks.choices import DependencyType, TaskPriority, TaskStatus
 from apps.tasks.models import Subtask, Task, TaskDependency, TaskList
@@ -65,13 +66,13 @@ class TaskListSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class TaskListCreateSerializer(serializers.Serializer):
+class TaskListCreateSerializer(StrictInputMixin, serializers.Serializer):
     project_id = VisibleIdField(Project)
     name = serializers.CharField(max_length=200)
     position = serializers.IntegerField(min_value=0, max_value=1_000_000, required=False)
 
 
-class TaskListUpdateSerializer(serializers.Serializer):
+class TaskListUpdateSerializer(StrictInputMixin, serializers.Serializer):
     name = serializers.CharField(max_length=200, required=False)
     position = serializers.IntegerField(min_value=0, max_value=1_000_000, required=False)
 
@@ -226,7 +227,7 @@ class TaskDetailSerializer(TaskSerializer):
         return [str(user.pk) for user in task.watchers.all()]
 
 
-class _TaskFieldsMixin(serializers.Serializer):
+class _TaskFieldsMixin(StrictInputMixin, serializers.Serializer):
     def validate(self, attrs):
         start, due = attrs.get("start_date"), attrs.get("due_date")
         instance_start = getattr(self.instance, "start_date", None)
@@ -271,11 +272,11 @@ class TaskUpdateSerializer(_TaskFieldsMixin):
     tags = TagsField(required=False)
 
 
-class TaskStatusSerializer(serializers.Serializer):
+class TaskStatusSerializer(StrictInputMixin, serializers.Serializer):
     status = serializers.ChoiceField(choices=TaskStatus.choices)
 
 
-class TaskMoveSerializer(serializers.Serializer):
+class TaskMoveSerializer(StrictInputMixin, serializers.Serializer):
     task_list_id = VisibleIdField(TaskList, required=False, allow_null=True)
     project_id = VisibleIdField(Project, required=False)
     position = serializers.IntegerField(min_value=0, max_value=1_000_000, required=False)
@@ -286,7 +287,7 @@ class TaskMoveSerializer(serializers.Serializer):
         return attrs
 
 
-class TaskAssignSerializer(serializers.Serializer):
+class TaskAssignSerializer(StrictInputMixin, serializers.Serializer):
     user_id = serializers.UUIDField(required=False)
     user_ids = AssigneeIdsField(required=False, min_length=1)
 
@@ -302,13 +303,13 @@ class TaskAssignSerializer(serializers.Serializer):
 # --- Subtasks and dependencies ------------------------------------------------------------
 
 
-class SubtaskCreateSerializer(serializers.Serializer):
+class SubtaskCreateSerializer(StrictInputMixin, serializers.Serializer):
     title = serializers.CharField(max_length=500)
     is_done = StrictBooleanField(required=False, default=False)
     position = serializers.IntegerField(min_value=0, max_value=1_000_000, required=False)
 
 
-class SubtaskUpdateSerializer(serializers.Serializer):
+class SubtaskUpdateSerializer(StrictInputMixin, serializers.Serializer):
     title = serializers.CharField(max_length=500, required=False)
     is_done = StrictBooleanField(required=False)
     position = serializers.IntegerField(min_value=0, max_value=1_000_000, required=False)
@@ -333,7 +334,7 @@ class TaskDependencySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class TaskDependencyCreateSerializer(serializers.Serializer):
+class TaskDependencyCreateSerializer(StrictInputMixin, serializers.Serializer):
     depends_on_task_id = VisibleIdField(Task)
     type = serializers.ChoiceField(
         choices=DependencyType.choices, required=False, default=DependencyType.FINISH_TO_START

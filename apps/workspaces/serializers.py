@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.core.api.fields import StrictBooleanField
+from apps.core.api.serializers import StrictInputMixin
 from apps.workspaces.choices import InvitationStatus, WorkspaceRole, WorkspaceType
 from apps.workspaces.models import Invitation, Workspace, WorkspaceMember
 
@@ -21,7 +22,7 @@ def task_status_choices() -> list[str]:
     return [value for value, _ in apps.get_model("tasks.Task")._meta.get_field("status").choices]
 
 
-class WorkspaceSettingsSerializer(serializers.ModelSerializer):
+class WorkspaceSettingsSerializer(StrictInputMixin, serializers.ModelSerializer):
     timezone = serializers.CharField(max_length=64)
     work_days = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=7), max_length=7)
     default_task_status = serializers.CharField(max_length=32)
@@ -77,7 +78,7 @@ class WorkspaceDetailSerializer(WorkspaceSerializer):
         fields = [*WorkspaceSerializer.Meta.fields, "settings"]
 
 
-class WorkspaceCreateSerializer(serializers.Serializer):
+class WorkspaceCreateSerializer(StrictInputMixin, serializers.Serializer):
     name = serializers.CharField(max_length=120)
     description = serializers.CharField(required=False, allow_blank=True, default="")
     type = serializers.ChoiceField(choices=WorkspaceType.choices, required=False, default=WorkspaceType.TEAM)
@@ -103,7 +104,7 @@ class WorkspaceMemberSerializer(serializers.ModelSerializer):
         fields = ["id", "user_id", "email", "username", "full_name", "role", "joined_at"]
 
 
-class WorkspaceMemberCreateSerializer(serializers.Serializer):
+class WorkspaceMemberCreateSerializer(StrictInputMixin, serializers.Serializer):
     user_id = serializers.UUIDField(required=False)
     email = serializers.EmailField(required=False)
     role = serializers.ChoiceField(choices=WorkspaceRole.choices, default=WorkspaceRole.MEMBER)
@@ -114,11 +115,11 @@ class WorkspaceMemberCreateSerializer(serializers.Serializer):
         return attrs
 
 
-class WorkspaceMemberUpdateSerializer(serializers.Serializer):
+class WorkspaceMemberUpdateSerializer(StrictInputMixin, serializers.Serializer):
     role = serializers.ChoiceField(choices=WorkspaceRole.choices)
 
 
-class OwnershipTransferSerializer(serializers.Serializer):
+class OwnershipTransferSerializer(StrictInputMixin, serializers.Serializer):
     new_owner_id = serializers.UUIDField()
 
 
@@ -152,10 +153,10 @@ class InvitationSerializer(serializers.ModelSerializer):
         return invitation.status
 
 
-class InvitationCreateSerializer(serializers.Serializer):
+class InvitationCreateSerializer(StrictInputMixin, serializers.Serializer):
     email = serializers.EmailField()
     role = serializers.ChoiceField(choices=WorkspaceRole.choices, default=WorkspaceRole.MEMBER)
 
 
-class InvitationAcceptSerializer(serializers.Serializer):
+class InvitationAcceptSerializer(StrictInputMixin, serializers.Serializer):
     token = serializers.CharField(max_length=200)

@@ -181,9 +181,10 @@ class WorkspaceMemberDetailView(WorkspaceScopedView):
         return selectors.member_get(workspace=self.workspace, user_id=self.kwargs["user_id"])
 
     def _update(self, request):
+        member = self.member()  # a URL id answers 404 before the body is judged
         data = self.validated(WorkspaceMemberUpdateSerializer)
         member = services.member_update_role(
-            actor=request.user, workspace=self.workspace, member=self.member(), role=data["role"]
+            actor=request.user, workspace=self.workspace, member=member, role=data["role"]
         )
         return Response(WorkspaceMemberSerializer(member).data)
 

@@ -1,6 +1,7 @@
 """POST/GET /archive/trash, POST /archive/trash/{id}/restore, DELETE /archive/trash/{id}."""
 
 import datetime as dt
+import uuid
 
 import pytest
 from django.utils import timezone
@@ -235,16 +236,24 @@ def test_moving_to_trash_without_the_right_returns_403(client_for, team, project
     assert not TrashItem.objects.exists()
 
 
-def test_moving_a_foreign_resource_returns_404_and_writes_nothing(client_for, team, task):
-    response = trash(client_for(team.outsider), "task", task.pk)
-    assert_error(response, 404, "NOT_FOUND")
-    assert Task.objects.filter(pk=task.pk).exists() and not TrashItem.objects.exists()
+@pytest.mark.parametrize("resource_type", ["workspace", "project", "task", "task_list", "comment"])
+def test_moving_a_foreign_resource_is_422_naming_resource_id_and_writes_nothing(
+    client_for, team, project, task, resource_type
+):
+    """resource_id is an id in a body: like every other body id, an invisible one is 422 naming it."""
+    comment = CommentFactory(task=task, author=team.member)
+    target = trash_target(resource_type, team=team, task=task, comment=comment)
+    body = assert_error(trash(client_for(team.outsider), resource_type, target.pk), 422, "VALIDATION_ERROR")
+    assert list(body["error"]["details"]) == ["resource_id"]
+    assert body["error"]["details"]["resource_id"] == [f"{type(target)._meta.verbose_name.capitalize()} not found."]
+    assert type(target).objects.filter(pk=target.pk).exists() and not TrashItem.objects.exists()
 
 
-def test_moving_an_already_trashed_resource_returns_404(client_for, team, task):
+def test_moving_an_already_trashed_or_unknown_resource_is_422_naming_resource_id(client_for, team, task):
     client = client_for(team.owner)
     trash(client, "task", task.pk)
-    assert_error(trash(client, "task", task.pk), 404, "NOT_FOUND")
+    assert_error(trash(client, "task", task.pk), 422, "VALIDATION_ERROR", field="resource_id")
+    assert_error(trash(client, "task", uuid.uuid4()), 422, "VALIDATION_ERROR", field="resource_id")
 
 
 def test_move_validates_the_body(client_for, team):
@@ -255,7 +264,6 @@ def test_move_validates_the_body(client_for, team):
 
 
 def test_anonymous_requests_return_401(api_client):
-    import uuid
 
     assert_error(api_client.get(TRASH), 401, "UNAUTHORIZED")
     assert_error(api_client.post(TRASH, {}), 401, "UNAUTHORIZED")
@@ -264,7 +272,6 @@ def test_anonymous_requests_return_401(api_client):
 
 
 def test_unknown_trash_item_returns_404(client_for, team):
-    import uuid
 
     assert_error(client_for(team.owner).post(f"{TRASH}/{uuid.uuid4()}/restore"), 404, "NOT_FOUND")
 

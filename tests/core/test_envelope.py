@@ -35,7 +35,22 @@ def test_non_json_body_is_rejected_with_envelope(api_client):
     response = api_client.generic(
         "POST", "/api/v1/probe/echo", "name=x", content_type="application/x-www-form-urlencoded"
     )
-    assert_error(response, 415, "INVALID_REQUEST")
+    body = assert_error(response, 415, "UNSUPPORTED_MEDIA_TYPE")
+    assert "application/x-www-form-urlencoded" in body["error"]["message"]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/probe/echo", "/api/v1/projects"])
+def test_form_bodies_are_415_unsupported_media_type_on_real_endpoints_too(client_for, team, path):
+    response = client_for(team.owner).generic("POST", path, "name=x", content_type="application/x-www-form-urlencoded")
+    assert_error(response, 415, "UNSUPPORTED_MEDIA_TYPE")
+
+
+@pytest.mark.parametrize("accept", ["application/xml", "text/html"])
+def test_an_unservable_accept_is_406_not_acceptable_in_the_json_envelope(client_for, team, accept):
+    response = client_for(team.owner).get("/api/v1/projects", HTTP_ACCEPT=accept)
+    body = assert_error(response, 406, "NOT_ACCEPTABLE")
+    assert response["Content-Type"].startswith("application/json")
+    assert body["error"]["message"]
 
 
 def test_missing_token_is_401_with_www_authenticate(api_client):

@@ -166,13 +166,19 @@ def test_the_trash_endpoint_moves_a_milestone_with_the_same_rules(client_for, te
     item = milestone(project)
     body = {"resource_type": "milestone", "resource_id": str(item.pk)}
     assert_error(client_for(team.viewer).post(TRASH, body), 403, "FORBIDDEN")
-    assert_error(client_for(team.outsider).post(TRASH, body), 404, "NOT_FOUND")
+    assert (
+        "resource_id"
+        in assert_error(client_for(team.outsider).post(TRASH, body), 422, "VALIDATION_ERROR")["error"]["details"]
+    )
     response = client_for(team.member).post(TRASH, body)
     assert response.status_code == 201, response.content
     data = response.json()["data"]
     assert (data["resource_type"], data["resource_id"]) == ("milestone", str(item.pk))
     assert Milestone.all_objects.get(pk=item.pk).deleted_at is not None
-    assert_error(client_for(team.member).post(TRASH, body), 404, "NOT_FOUND")
+    assert (
+        "resource_id"
+        in assert_error(client_for(team.member).post(TRASH, body), 422, "VALIDATION_ERROR")["error"]["details"]
+    )
 
 
 def test_the_trash_can_purge_a_milestone(client_for, team, project):

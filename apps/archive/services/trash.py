@@ -22,7 +22,7 @@ from apps.archive.models import TrashItem
 from apps.core import access
 from apps.core import trash as core_trash
 from apps.core.audit import record_action
-from apps.core.exceptions import NotFound
+from apps.core.exceptions import NotFound, ValidationFailed
 
 logger = logging.getLogger("pronaflow.archive")
 
@@ -102,11 +102,15 @@ def trash_item_create(*, actor, resource_type: str, resource_id, force: bool = F
     like its `DELETE` endpoint (`force` as there: a non-empty task list needs it).
 
     Events: those of the resource's delete service (project.deleted, task.deleted for each task).
-    Raises InvalidRequest (unknown type), NotFound (not visible, already trashed), PermissionDenied
-    (no right to delete), Conflict (archived project, non-empty list without force)."""
+    Raises InvalidRequest (unknown type), ValidationFailed naming `resource_id` (not visible,
+    already trashed: an id in a body, not in the URL), PermissionDenied (no right to delete),
+    Conflict (archived project, non-empty list without force)."""
     spec = core_trash.spec_for(resource_type)
     with transaction.atomic():
-        obj = access.get_or_404(spec.model.objects, actor, resource_id)
+        try:
+            obj = access.get_or_404(spec.model.objects, actor, resource_id)
+        except NotFound as error:
+            raise ValidationFailed.field("resource_id", error.message) from None
         deletion_id = spec.delete(actor=actor, obj=obj, force=force)
         return TrashItem.objects.select_related("deleted_by").get(deletion_id=deletion_id)
 

@@ -17,17 +17,18 @@ from apps.core.idempotency import IdempotentReplay
 
 logger = logging.getLogger("pronaflow.api")
 
-# HTTP status -> the spec's error code, for errors DRF raises itself.
+# HTTP status -> the spec's error code, for errors DRF raises itself (413, 406 and 415 have codes of
+# their own beside the spec's: a client can tell a wrong Content-Type or Accept from a bad value).
 STATUS_CODES = {
     400: "INVALID_REQUEST",
     401: "UNAUTHORIZED",
     403: "FORBIDDEN",
     404: "NOT_FOUND",
     405: "METHOD_NOT_ALLOWED",
-    406: "INVALID_REQUEST",
+    406: "NOT_ACCEPTABLE",
     409: "CONFLICT",
     413: "PAYLOAD_TOO_LARGE",
-    415: "INVALID_REQUEST",
+    415: "UNSUPPORTED_MEDIA_TYPE",
     422: "VALIDATION_ERROR",
     429: "RATE_LIMITED",
 }

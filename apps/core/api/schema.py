@@ -81,7 +81,8 @@ def add_error_envelope_component(result, generator, request, public):
                         "type": "string",
                         "example": "VALIDATION_ERROR",
                         "description": "INVALID_REQUEST, UNAUTHORIZED, FORBIDDEN, NOT_FOUND, CONFLICT, "
-                        "PAYLOAD_TOO_LARGE, VALIDATION_ERROR, RATE_LIMITED, INTERNAL_ERROR, ...",
+                        "PAYLOAD_TOO_LARGE, UNSUPPORTED_MEDIA_TYPE, NOT_ACCEPTABLE, VALIDATION_ERROR, RATE_LIMITED, "
+                        "INTERNAL_ERROR, ...",
                     },
                     "message": {"type": "string"},
                     "details": {"description": "Field -> messages for validation errors; context otherwise."},

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from apps.core.api.serializers import StrictInputMixin
 from apps.integrations.choices import ConsentType
 from apps.integrations.models import Consent
 
@@ -25,7 +26,7 @@ class ConsentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ConsentCreateSerializer(serializers.Serializer):
+class ConsentCreateSerializer(StrictInputMixin, serializers.Serializer):
     consent_type = serializers.ChoiceField(choices=ConsentType.choices)
     resource_type = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
     resource_id = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from apps.core.api.fields import OptionalURLField
+from apps.core.api.serializers import StrictInputMixin
 from apps.integrations.models import OAuthApp, OAuthConnection
 
 
@@ -56,7 +57,7 @@ class OAuthConnectionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class OAuthConnectionCreateSerializer(serializers.Serializer):
+class OAuthConnectionCreateSerializer(StrictInputMixin, serializers.Serializer):
     oauth_app_id = serializers.UUIDField()
     access_token = serializers.CharField(max_length=4096, trim_whitespace=False)
     refresh_token = serializers.CharField(max_length=4096, required=False, allow_blank=True, allow_null=True)

@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from apps.core.api.fields import OptionalURLField, StrictBooleanField, VisibleIdField
 from apps.core.api.parsers import validate_json_depth
+from apps.core.api.serializers import StrictInputMixin
 from apps.integrations.models import Plugin, PluginInstallation
 from apps.workspaces.models import Workspace
 
@@ -69,12 +70,12 @@ class PluginInstallationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PluginInstallSerializer(serializers.Serializer):
+class PluginInstallSerializer(StrictInputMixin, serializers.Serializer):
     workspace_id = VisibleIdField(Workspace)
     configuration = serializers.DictField(required=False, default=dict, validators=[validate_json_depth])
 
 
-class PluginConfigUpdateSerializer(serializers.Serializer):
+class PluginConfigUpdateSerializer(StrictInputMixin, serializers.Serializer):
     configuration = serializers.DictField(required=False, validators=[validate_json_depth])
     is_active = StrictBooleanField(required=False)
 

@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.core.api.fields import StrictBooleanField
+from apps.core.api.serializers import StrictInputMixin
 from apps.integrations.choices import TokenTier, UsageGranularity
 from apps.integrations.models import ApiToken
 from apps.integrations.scopes import ALL_SCOPES
@@ -90,7 +91,7 @@ class ApiTokenCreatedSerializer(serializers.ModelSerializer):
         return CREATION_WARNING
 
 
-class ApiTokenCreateSerializer(serializers.Serializer):
+class ApiTokenCreateSerializer(StrictInputMixin, serializers.Serializer):
     name = serializers.CharField(max_length=100)
     scopes = serializers.ListField(
         child=serializers.ChoiceField(choices=sorted(ALL_SCOPES)), allow_empty=False, max_length=len(ALL_SCOPES)
@@ -103,7 +104,12 @@ class ApiTokenCreateSerializer(serializers.Serializer):
     )
 
 
-class ApiTokenUpdateSerializer(serializers.Serializer):
+class ApiTokenUpdateSerializer(StrictInputMixin, serializers.Serializer):
+    refused_fields = {
+        "scopes": "Scopes cannot be changed (module 12: name and is_active only); "
+        "create a new token with the scopes you need and revoke this one."
+    }
+
     name = serializers.CharField(max_length=100, required=False)
     is_active = StrictBooleanField(required=False)
 

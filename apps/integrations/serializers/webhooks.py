@@ -1,7 +1,9 @@
 from rest_framework import serializers
 
 from apps.core.api.fields import StrictBooleanField, VisibleIdField
+from apps.core.api.serializers import StrictInputMixin
 from apps.integrations.choices import DeliveryStatus, RetryPolicy
+from apps.integrations.events import WEBHOOK_EVENT_TYPES
 from apps.integrations.models import Webhook, WebhookDelivery
 from apps.workspaces.models import Workspace
 
@@ -58,7 +60,7 @@ class StrictEventsMixin:
         return value
 
 
-class WebhookCreateSerializer(StrictEventsMixin, serializers.Serializer):
+class WebhookCreateSerializer(StrictInputMixin, StrictEventsMixin, serializers.Serializer):
     workspace_id = VisibleIdField(
         Workspace,
         required=False,
@@ -98,17 +100,35 @@ class WebhookCreateSerializer(StrictEventsMixin, serializers.Serializer):
         return attrs
 
 
-class WebhookUpdateSerializer(StrictEventsMixin, serializers.Serializer):
+class WebhookUpdateSerializer(StrictInputMixin, StrictEventsMixin, serializers.Serializer):
     name = serializers.CharField(max_length=120, required=False)
     url = serializers.CharField(max_length=2000, required=False)
     secret = serializers.CharField(min_length=16, max_length=256, required=False, help_text="Rotate the secret.")
     subscribed_events = serializers.DictField(
         child=StrictBooleanField(), required=False, help_text=EVENTS_HELP + " Merged: false unsubscribes."
     )
+    events = serializers.ListField(
+        child=serializers.CharField(max_length=64),
+        allow_empty=False,
+        required=False,
+        help_text="The event types to subscribe to, as a list (like POST's): replaces the subscription with "
+        "exactly these; instead of subscribed_events.",
+    )
     retry_policy = serializers.ChoiceField(choices=RetryPolicy.choices, required=False)
     max_retries = serializers.IntegerField(min_value=0, max_value=10, required=False)
     timeout_seconds = serializers.IntegerField(min_value=1, max_value=30, required=False)
     is_active = StrictBooleanField(required=False)
+
+    def validate(self, attrs):
+        events = attrs.pop("events", None)
+        if events is None:
+            return attrs
+        if "subscribed_events" in attrs:
+            raise serializers.ValidationError({"events": ["Send either events or subscribed_events, not both."]})
+        # subscribed_events merges into the current subscription: unsubscribe from every other type.
+        attrs["subscribed_events"] = {event_type: event_type in events for event_type in WEBHOOK_EVENT_TYPES}
+        attrs["subscribed_events"].update(dict.fromkeys(events, True))  # unknown types are refused by name
+        return attrs
 
 
 class WebhookDeliverySerializer(serializers.ModelSerializer):
