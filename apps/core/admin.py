@@ -8,6 +8,9 @@
   otherwise end in a RecursionError, a 500). Every ModelAdmin and inline with an editable JSON field
   uses it (tests/core/test_admin_json_depth.py checks the registry). A JSON field whose default is
   an object (or a list) also refuses any other shape: the API's readers expect the shape.
+- `HostileInputMixin`: a changelist answers malformed query strings (a bad UUID in a filter, a
+  year past datetime's range) with Django's "?e=1" redirect and a malformed action selection with a
+  message, never a 500. `apps.backoffice.site` mixes it into every registered ModelAdmin.
 - `ApiValidationMixin`: a ModelAdmin whose model the API validates (SSRF checks, the event-type
   catalogue, bounds, JSON schemas) runs the same validators on its change form, as form errors.
 """
@@ -17,8 +20,13 @@ from __future__ import annotations
 import contextlib
 
 from django import forms
+from django.contrib import messages
+from django.contrib.admin import helpers
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.forms.fields import InvalidJSONInput
+from django.http import HttpResponseRedirect
 from rest_framework import serializers
 
 from apps.core.api.parsers import JSON_MAX_DEPTH, json_bytes_depth, json_value_depth
@@ -157,3 +165,30 @@ class ApiValidationMixin:
                 return cleaned
 
         return ApiValidatedForm
+
+
+# What a malformed lookup value raises while the changelist filters and counts: a value its field
+# cannot convert (ValidationError, ValueError, TypeError) or out of datetime's range (OverflowError).
+LOOKUP_ERRORS = (ValidationError, ValueError, TypeError, OverflowError)
+
+
+class HostileInputMixin:
+    """For every ModelAdmin (mixed in by the admin site): malformed changelist query strings end in
+    IncorrectLookupParameters (Django's "?e=1" redirect), and an action posted with ids that are not
+    ids of the model is refused with a message instead of failing the request."""
+
+    def get_changelist_instance(self, request):
+        try:
+            return super().get_changelist_instance(request)
+        except LOOKUP_ERRORS as exc:
+            raise IncorrectLookupParameters(exc) from exc
+
+    def response_action(self, request, queryset):
+        pk_field = self.model._meta.pk
+        try:
+            for value in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME):
+                pk_field.run_validators(pk_field.to_python(value))  # the type, then the database's range
+        except LOOKUP_ERRORS:
+            self.message_user(request, "The selection holds an invalid id; nothing was done.", messages.WARNING)
+            return HttpResponseRedirect(request.get_full_path())
+        return super().response_action(request, queryset)
