@@ -101,6 +101,13 @@ class UserAdmin(DjangoUserAdmin):
 
         return OwnAccountForm
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and {"status", "is_active"} & set(form.changed_data) and not obj.may_sign_in:
+            # Suspended or deactivated in the form: its sessions end as with the lock action, so a
+            # later reactivation does not revive them.
+            services.user_sessions_revoke_all(user=obj, actor=request.user, reason="account_locked")
+
     @admin.action(description="Lock (suspend) selected accounts and sign them out")
     def lock_accounts(self, request, queryset):
         locked = 0

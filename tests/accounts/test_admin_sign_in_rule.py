@@ -6,6 +6,7 @@ from django.test import Client
 
 from apps.accounts.choices import UserStatus
 from apps.accounts.models import User
+from tests.admin_forms import change_form_data
 from tests.factories.accounts import DEFAULT_PASSWORD, UserFactory, bearer
 
 pytestmark = pytest.mark.django_db
@@ -115,3 +116,16 @@ def test_the_change_form_refuses_suspending_or_deactivating_yourself(superuser, 
     assert "You cannot suspend or deactivate your own account." in response.content.decode()
     superuser.refresh_from_db()
     assert superuser.status == UserStatus.ACTIVE and superuser.is_active
+
+
+def test_suspending_in_the_change_form_ends_sessions_for_good(superuser, other_staff, pair_for):
+    _, pair = pair_for(other_staff)
+    their_admin = admin_client(other_staff)
+    client = admin_client(superuser)
+    url = f"{CHANGELIST}{other_staff.pk}/change/"
+    assert client.post(url, change_form_data(superuser, other_staff, status=UserStatus.SUSPENDED)).status_code == 302
+    other_staff.refresh_from_db()
+    assert client.post(url, change_form_data(superuser, other_staff, status=UserStatus.ACTIVE)).status_code == 302
+    assert bearer(pair.access).get("/api/v1/auth/me").status_code == 401
+    assert their_admin.get(CHANGELIST).status_code == 302
+    assert password_login(other_staff).get(CHANGELIST).status_code == 200
