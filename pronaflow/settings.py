@@ -195,6 +195,8 @@ CELERY_TIMEZONE = "UTC"
 # --- Auth --------------------------------------------------------------------------------
 
 AUTH_USER_MODEL = "accounts.User"
+# The admin's password login and cookie sessions follow the API's sign-in rule (User.may_sign_in).
+AUTHENTICATION_BACKENDS = ["apps.accounts.backends.AccountBackend"]
 # The tenant: the model the event spine scopes events and consumers to (like AUTH_USER_MODEL, so the
 # spine names no work-domain model itself).
 TENANT_MODEL = "workspaces.Workspace"

@@ -3,13 +3,16 @@ token; actions go through the services so audit rows and session revocation stil
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
 from django.utils import timezone
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from apps.accounts import services
+from apps.accounts.choices import UserStatus
 from apps.accounts.models import User, UserSession
+from apps.core.exceptions import DomainError
 
 # simplejwt's own admin lists raw refresh tokens: token material has no place in the console.
 for model in (OutstandingToken, BlacklistedToken):
@@ -82,11 +85,41 @@ class UserAdmin(DjangoUserAdmin):
         account, or erase it through GDPR erasure (pseudonymisation), instead."""
         return False
 
+    def get_form(self, request, obj=None, **kwargs):
+        form_class = super().get_form(request, obj, **kwargs)
+        if obj is None or obj.pk != request.user.pk:
+            return form_class
+
+        class OwnAccountForm(form_class):
+            def clean(self):
+                """Nobody signs themselves out of the console by editing their own account."""
+                cleaned = super().clean()
+                status, is_active = cleaned.get("status", obj.status), cleaned.get("is_active", obj.is_active)
+                if status != UserStatus.ACTIVE or not is_active:
+                    raise forms.ValidationError("You cannot suspend or deactivate your own account.")
+                return cleaned
+
+        return OwnAccountForm
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and {"status", "is_active"} & set(form.changed_data) and not obj.may_sign_in:
+            # Suspended or deactivated in the form: its sessions end as with the lock action, so a
+            # later reactivation does not revive them.
+            services.user_sessions_revoke_all(user=obj, actor=request.user, reason="account_locked")
+
     @admin.action(description="Lock (suspend) selected accounts and sign them out")
     def lock_accounts(self, request, queryset):
+        locked = 0
         for user in queryset:
-            services.user_lock(actor=request.user, user=user)
-        self.message_user(request, f"{queryset.count()} account(s) locked.", messages.SUCCESS)
+            try:
+                services.user_lock(actor=request.user, user=user)
+            except DomainError as exc:
+                self.message_user(request, f"{user.email}: {exc.message}", messages.ERROR)
+            else:
+                locked += 1
+        if locked:
+            self.message_user(request, f"{locked} account(s) locked.", messages.SUCCESS)
 
     @admin.action(description="Unlock selected accounts (lift lockout or suspension)")
     def unlock_accounts(self, request, queryset):
@@ -96,10 +129,12 @@ class UserAdmin(DjangoUserAdmin):
 
     @admin.action(description="Sign selected users out everywhere")
     def force_logout(self, request, queryset):
-        ended = sum(
-            services.user_sessions_revoke_all(user=user, actor=request.user, reason="admin_force_logout")
-            for user in queryset
-        )
+        ended = 0
+        for user in queryset:
+            ended += services.user_sessions_revoke_all(user=user, actor=request.user, reason="admin_force_logout")
+            if user.pk == request.user.pk:
+                # Signing yourself out everywhere keeps the session you asked from (like the API's revoke-all).
+                update_session_auth_hash(request, user)
         self.message_user(request, f"{ended} session(s) ended.", messages.SUCCESS)
 
 

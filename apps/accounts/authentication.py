@@ -5,7 +5,6 @@ from rest_framework_simplejwt.authentication import JWTAuthentication as SimpleJ
 from rest_framework_simplejwt.exceptions import AuthenticationFailed
 from rest_framework_simplejwt.settings import api_settings
 
-from apps.accounts.choices import UserStatus
 from apps.accounts.selectors import session_check
 from apps.accounts.tokens import SESSION_CLAIM
 from apps.core.api.throttling import counted, user_window
@@ -30,7 +29,7 @@ class JWTAuthentication(SimpleJWTAuthentication):
         if result is None:
             return None
         user, token = result
-        if user.status != UserStatus.ACTIVE:
+        if not user.may_sign_in:
             raise AuthenticationFailed(_("The account is not active."), code="user_inactive")
         # The session check and the request's rate-limit count share one Redis round trip. Only /api/
         # requests are counted (RateLimitHeadersMiddleware counts each exactly once).

@@ -8,6 +8,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from apps.accounts.choices import OneTimeTokenPurpose, UserStatus
 from apps.core.models import TimeStampedModel, UUIDModel
@@ -59,6 +60,9 @@ class User(UUIDModel, TimeStampedModel, AbstractBaseUser, PermissionsMixin):
     mfa_secret = models.TextField(blank=True, editable=False)
     # Time step of the last accepted TOTP code: a code is never accepted twice.
     mfa_last_used_step = models.BigIntegerField(null=True, blank=True, editable=False)
+    # Bumped by "sign out everywhere" (and lock, password change, erasure): it is part of the admin
+    # session's auth hash, so every cookie session of the user ends with the API sessions.
+    session_version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
 
@@ -90,6 +94,20 @@ class User(UUIDModel, TimeStampedModel, AbstractBaseUser, PermissionsMixin):
         if self.is_superuser:
             roles.append("admin")
         return roles
+
+    @property
+    def may_sign_in(self) -> bool:
+        """The one rule for "may this account sign in and keep a session", in the API (login,
+        refresh, bearer authentication) and in the admin (password login and cookie sessions, through
+        `apps.accounts.backends.AccountBackend`): `is_active` and status `active`."""
+        return self.is_active and self.status == UserStatus.ACTIVE
+
+    def _get_session_auth_hash(self, secret=None):
+        # Django's hash of the password, plus the session version: a cookie session outlives neither
+        # a password change nor a "sign out everywhere".
+        key_salt = "apps.accounts.models.User.get_session_auth_hash"
+        value = f"{self.password}:{self.session_version}"
+        return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
 
     @property
     def is_locked(self) -> bool:

@@ -9,6 +9,7 @@ import datetime as dt
 from auditlog.models import LogEntry
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -306,7 +307,10 @@ class AuditEntryAdmin(ReadOnlyAdmin):
             raise Http404
         if not (self.has_view_permission(request) and self.has_export_permission(request)):
             raise PermissionDenied
-        queryset = self.get_changelist_instance(request).get_queryset(request)
+        try:
+            queryset = self.get_changelist_instance(request).get_queryset(request)
+        except IncorrectLookupParameters:  # malformed filters: the changelist's own error page
+            return HttpResponseRedirect(reverse("admin:archive_auditentry_changelist") + "?e=1")
         export, ids = _export_request(queryset, export_format)
         limit = (
             settings.COMPLIANCE_PDF_SYNC_MAX_ROWS if export_format == "pdf" else settings.COMPLIANCE_CSV_SYNC_MAX_ROWS

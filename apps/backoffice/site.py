@@ -11,10 +11,21 @@ from django.views.decorators.http import require_POST
 
 from apps.archive.services.audit_verification import audit_chain_verification_request
 from apps.backoffice import dashboard
+from apps.core.admin import HostileInputMixin
 from apps.core.exceptions import DomainError
 
 
 class PronaFlowAdminSite(admin.AdminSite):
+    def register(self, model_or_iterable, admin_class=None, **options):
+        """Every ModelAdmin, ours and third-party ones, answers hostile query strings and action
+        selections with a redirect or a message, never a 500 (apps.core.admin.HostileInputMixin)."""
+        admin_class = admin_class or admin.ModelAdmin
+        if not issubclass(admin_class, HostileInputMixin):
+            admin_class = type(
+                admin_class.__name__, (HostileInputMixin, admin_class), {"__module__": admin_class.__module__}
+            )
+        return super().register(model_or_iterable, admin_class, **options)
+
     def index(self, request, extra_context=None):
         """The app list, preceded by the dashboard panels the user may see."""
         extra_context = {**(extra_context or {}), "dashboard": dashboard.dashboard_for(request.user)}

@@ -58,11 +58,34 @@ def deliver_to_consumers(event: DomainEvent) -> None:
         if channel is None:
             logger.error("No channel registered for handler type %s", consumer.handler_type)
             continue
-        channel(consumer, event, deliveries.get(consumer))
+        delivery = deliveries.get(consumer)
+        # One consumer's bad data (a config that is not an object, a vanished target) fails its own
+        # delivery, not the handler: raising here would roll back every consumer's delivery and
+        # fail the event's dispatch again on every retry.
+        try:
+            with transaction.atomic():
+                channel(consumer, event, delivery)
+        except Exception as exc:
+            logger.exception("Event consumer %s failed for event %s", consumer.pk, event.pk)
+            if delivery is not None:
+                EventDelivery.objects.filter(pk=delivery.pk).update(
+                    status=DeliveryStatus.FAILED, attempts=1, last_error=f"{type(exc).__name__}: {exc}"[:1000]
+                )
+
+
+def _recipients(consumer: EventConsumer) -> list[str]:
+    """The consumer's e-mail recipients; ValueError when its stored config has no list of them."""
+    config = consumer.config
+    recipients = config.get("recipients") if isinstance(config, dict) else None
+    if not isinstance(recipients, list) or not all(isinstance(address, str) for address in recipients):
+        raise ValueError("The consumer's config has no list of recipients.")
+    return recipients
 
 
 def _email_channel(consumer: EventConsumer, event: DomainEvent, delivery: EventDelivery) -> None:
     from apps.events.tasks import consumer_email_deliver_task
+
+    _recipients(consumer)  # a config without recipients fails this delivery now, not its retries
 
     delivery_id = str(delivery.pk)
     transaction.on_commit(lambda: consumer_email_deliver_task.delay(delivery_id))
@@ -89,6 +112,13 @@ def delivery_email_send(*, delivery_id) -> bool:
             return True
         consumer, event = delivery.consumer, delivery.event
         delivery.attempts += 1
+        try:
+            recipients = _recipients(consumer)
+        except ValueError as exc:  # changed since dispatch: no retry can help
+            EventDelivery.objects.filter(pk=delivery.pk).update(
+                attempts=delivery.attempts, status=DeliveryStatus.FAILED, last_error=str(exc)
+            )
+            return True
         known = EVENT_TYPES.get(event.event_type)
         document = event_message(event)
         context = {
@@ -106,7 +136,7 @@ def delivery_email_send(*, delivery_id) -> bool:
         message = EmailMultiAlternatives(
             subject=subject[:200],
             body=render_to_string("emails/notifications/event_consumer.txt", context),
-            to=list(consumer.config.get("recipients", [])),
+            to=list(recipients),
         )
         message.attach_alternative(render_to_string("emails/notifications/event_consumer.html", context), "text/html")
         try:

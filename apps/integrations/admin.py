@@ -4,8 +4,8 @@ Actions call the services, so the same audit entries are written as through the 
 from django.contrib import admin, messages
 from django.db import models
 
-from apps.core.admin import JSONDepthLimitMixin
-from apps.core.exceptions import DomainError
+from apps.core.admin import ApiValidationMixin, JSONDepthLimitMixin
+from apps.core.exceptions import DomainError, ValidationFailed
 from apps.core.queueing import publish
 from apps.integrations.models import (
     ApiToken,
@@ -17,10 +17,13 @@ from apps.integrations.models import (
     Webhook,
     WebhookDelivery,
 )
+from apps.integrations.serializers.webhooks import WebhookUpdateSerializer
 from apps.integrations.services import consents as consent_services
 from apps.integrations.services import tokens as token_services
 from apps.integrations.services.deliveries import OPEN_STATUSES, delivery_redeliver
+from apps.integrations.services.plugins import validate_configuration
 from apps.integrations.services.sending import batch_size
+from apps.integrations.services.webhooks import validate_events, validate_url
 from apps.integrations.tasks import webhook_deliver_task
 
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
@@ -57,8 +60,12 @@ class ApiTokenAdmin(admin.ModelAdmin):
         self.message_user(request, f"{queryset.count()} token(s) revoked.", messages.SUCCESS)
 
 
+# The webhook fields the API's update validates (WebhookUpdateSerializer, then the service's checks).
+WEBHOOK_API_FIELDS = ("name", "url", "subscribed_events", "retry_policy", "max_retries", "timeout_seconds", "is_active")
+
+
 @admin.register(Webhook)
-class WebhookAdmin(JSONDepthLimitMixin, admin.ModelAdmin):
+class WebhookAdmin(ApiValidationMixin, JSONDepthLimitMixin, admin.ModelAdmin):
     formfield_overrides = HTTPS_URLS
     list_display = ["name", "workspace", "url", "is_active", "consecutive_failures", "last_triggered_at", "created_at"]
     list_filter = ["is_active", "retry_policy"]
@@ -68,6 +75,19 @@ class WebhookAdmin(JSONDepthLimitMixin, admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # registered through the API, where the target URL is checked
+
+    def api_clean(self, request, form, cleaned_data):
+        """The API's rules: field bounds (max_retries 0-10, timeout 1-30 s), the SSRF check of a
+        changed URL, event types of the catalogue mapped to booleans, at least one subscribed."""
+        data = {name: cleaned_data[name] for name in WEBHOOK_API_FIELDS if name in cleaned_data}
+        WebhookUpdateSerializer(data=data).is_valid(raise_exception=True)
+        if "url" in data and "url" in form.changed_data:
+            validate_url(data["url"])
+        if "subscribed_events" in data:
+            cleaned_data["subscribed_events"] = validate_events(data["subscribed_events"])
+            if not cleaned_data["subscribed_events"]:
+                raise ValidationFailed.field("subscribed_events", "Subscribe to at least one event type.")
+        return cleaned_data
 
 
 @admin.register(WebhookDelivery)
@@ -145,7 +165,7 @@ class PluginAdmin(JSONDepthLimitMixin, admin.ModelAdmin):
 
 
 @admin.register(PluginInstallation)
-class PluginInstallationAdmin(JSONDepthLimitMixin, admin.ModelAdmin):
+class PluginInstallationAdmin(ApiValidationMixin, JSONDepthLimitMixin, admin.ModelAdmin):
     list_display = ["plugin", "workspace", "is_active", "installed_by", "created_at"]
     list_filter = ["is_active", "plugin"]
     search_fields = ["plugin__name", "workspace__name"]
@@ -153,6 +173,12 @@ class PluginInstallationAdmin(JSONDepthLimitMixin, admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def api_clean(self, request, form, cleaned_data):
+        """The API's rule: an object, valid against the plugin's configuration schema."""
+        if "configuration" in cleaned_data:
+            cleaned_data["configuration"] = validate_configuration(form.instance.plugin, cleaned_data["configuration"])
+        return cleaned_data
 
 
 @admin.register(Consent)

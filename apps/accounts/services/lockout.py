@@ -17,7 +17,7 @@ from apps.accounts.services._common import _cached
 from apps.accounts.services.sessions import user_sessions_revoke_all
 from apps.core import crypto
 from apps.core.audit import record_action
-from apps.core.exceptions import NotAuthenticated, RateLimited
+from apps.core.exceptions import Conflict, NotAuthenticated, RateLimited
 
 INVALID_CREDENTIALS = "Invalid credentials."
 
@@ -126,26 +126,43 @@ def _raise_if_identifier_locked(identifier: str) -> None:
 
 
 def user_unlock(*, actor, user: User) -> User:
-    """Lift a lockout or suspension (admin). Raises nothing. Audit: `user.unlocked`; emits no domain event."""
+    """Lift a lockout or suspension (admin); `is_active` follows (Django's flag, read by the admin).
+
+    Raises nothing. Audit: `user.unlocked`; emits no domain event."""
     with transaction.atomic():
         user.failed_login_count = 0
         user.locked_until = None
         user.last_failed_login_at = None
         if user.status == UserStatus.SUSPENDED:
             user.status = UserStatus.ACTIVE if user.email_verified_at else UserStatus.PENDING_VERIFICATION
-        user.save(update_fields=["failed_login_count", "locked_until", "last_failed_login_at", "status", "updated_at"])
+            user.is_active = True
+        user.save(
+            update_fields=[
+                "failed_login_count",
+                "locked_until",
+                "last_failed_login_at",
+                "status",
+                "is_active",
+                "updated_at",
+            ]
+        )
         record_action("user.unlocked", actor=actor, target=user)
     return user
 
 
 def user_lock(*, actor, user: User) -> User:
-    """Suspend an account (admin): it cannot log in and every session ends. Audit: `user.locked`.
+    """Suspend an account (admin): status `suspended` and `is_active` off, so it can sign in neither
+    to the API nor to the admin, and every session (API and admin) ends. Audit: `user.locked`.
 
-    Raises nothing. The ended sessions add a `user.session_revoked` entry; emits no domain event.
+    Raises Conflict (409) when `actor` is `user`: nobody locks themselves out. The ended sessions add
+    a `user.session_revoked` entry; emits no domain event.
     """
+    if actor is not None and actor.pk == user.pk:
+        raise Conflict("You cannot lock your own account.")
     with transaction.atomic():
         user.status = UserStatus.SUSPENDED
-        user.save(update_fields=["status", "updated_at"])
+        user.is_active = False
+        user.save(update_fields=["status", "is_active", "updated_at"])
         record_action("user.locked", actor=actor, target=user)
         user_sessions_revoke_all(user=user, actor=actor, reason="account_locked")
     return user

@@ -7,13 +7,13 @@ import ipaddress
 
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from rest_framework_simplejwt.exceptions import TokenBackendError
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.state import token_backend
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
-from apps.accounts.choices import UserStatus
 from apps.accounts.models import User, UserSession
 from apps.accounts.services._common import _cached
 from apps.accounts.tokens import SESSION_CLAIM, TokenPair, build_token_pair
@@ -107,8 +107,9 @@ def _revoke(sessions: list[UserSession]) -> None:
 def user_sessions_revoke_all(*, user, actor=None, except_session_id=None, reason: str = "revoke_all") -> int:
     """End every active session of `user` (but `except_session_id`) and blacklist their refresh tokens.
 
-    Used by revoke-all, password change and reset, admin force-logout and GDPR erasure. Access tokens
-    of these sessions stop working on their next request. Audit: one `user.session_revoked` entry
+    Used by revoke-all, password change and reset, admin force-logout, lock and GDPR erasure. Access
+    tokens of these sessions stop working on their next request, and so does every admin (cookie)
+    session of the user: `User.session_version` is bumped. Audit: one `user.session_revoked` entry
     listing the sessions. Returns how many sessions were ended. Raises nothing; emits no domain event.
     """
     with transaction.atomic():
@@ -119,6 +120,9 @@ def user_sessions_revoke_all(*, user, actor=None, except_session_id=None, reason
             queryset = queryset.exclude(pk=except_session_id)
         sessions = list(queryset)
         _revoke(sessions)
+        # Admin (cookie) sessions carry the version in their auth hash: they end on their next request.
+        User.objects.filter(pk=user.pk).update(session_version=F("session_version") + 1)
+        user.session_version = User.objects.values_list("session_version", flat=True).get(pk=user.pk)
         if sessions:
             record_action(
                 "user.session_revoked",
@@ -166,8 +170,8 @@ def _decode(raw: str, token_type: str) -> dict | None:
 
 
 def _may_log_in(user: User) -> bool:
-    """Whether `user` may log in and keep a session: `is_active` and status `active`."""
-    return user.is_active and user.status == UserStatus.ACTIVE
+    """Whether `user` may log in and keep a session (`User.may_sign_in`)."""
+    return user.may_sign_in
 
 
 def user_session_refresh(*, refresh_token: str) -> TokenPair:

@@ -7,6 +7,14 @@ from apps.integrations.models import Plugin, PluginInstallation
 from apps.workspaces.models import Workspace
 
 
+class StoredObjectField(serializers.DictField):
+    """A read-only JSON object of a row. The API stores only objects; anything else (a row edited
+    before the admin checked the shape) reads as {} instead of failing the whole list."""
+
+    def to_representation(self, value):
+        return super().to_representation(value if isinstance(value, dict) else {})
+
+
 class PluginSerializer(serializers.ModelSerializer):
     rating = serializers.FloatField(read_only=True)
     icon_url = OptionalURLField()
@@ -30,7 +38,7 @@ class PluginSerializer(serializers.ModelSerializer):
 
 
 class PluginDetailSerializer(PluginSerializer):
-    manifest = serializers.DictField(read_only=True)
+    manifest = StoredObjectField(read_only=True)
     documentation_url = OptionalURLField()
     repository_url = OptionalURLField()
 
@@ -51,7 +59,7 @@ class PluginInstallationSerializer(serializers.ModelSerializer):
     plugin_name = serializers.CharField(source="plugin.name", read_only=True)
     version = serializers.CharField(source="plugin.version", read_only=True)
     workspace_id = serializers.UUIDField(read_only=True)
-    configuration = serializers.DictField(read_only=True)
+    configuration = StoredObjectField(read_only=True)
     installed_at = serializers.DateTimeField(source="created_at", read_only=True)
 
     class Meta:
