@@ -3822,6 +3822,8 @@ export interface components {
             subscribed_events?: {
                 [key: string]: boolean;
             };
+            /** @description The event types to subscribe to, as a list (like POST's): replaces the subscription with exactly these; instead of subscribed_events. */
+            events?: string[];
             retry_policy?: components["schemas"]["WebhookRetryPolicyEnum"];
             max_retries?: number;
             timeout_seconds?: number;
@@ -5016,7 +5018,7 @@ export interface components {
             success: false;
             error: {
                 /**
-                 * @description INVALID_REQUEST, UNAUTHORIZED, FORBIDDEN, NOT_FOUND, CONFLICT, PAYLOAD_TOO_LARGE, VALIDATION_ERROR, RATE_LIMITED, INTERNAL_ERROR, ...
+                 * @description INVALID_REQUEST, UNAUTHORIZED, FORBIDDEN, NOT_FOUND, CONFLICT, PAYLOAD_TOO_LARGE, UNSUPPORTED_MEDIA_TYPE, NOT_ACCEPTABLE, VALIDATION_ERROR, RATE_LIMITED, INTERNAL_ERROR, ...
                  * @example VALIDATION_ERROR
                  */
                 code: string;

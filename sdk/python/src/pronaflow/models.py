@@ -1777,7 +1777,7 @@ class Error(BaseModel):
     )
     code: str = Field(
         ...,
-        description="INVALID_REQUEST, UNAUTHORIZED, FORBIDDEN, NOT_FOUND, CONFLICT, PAYLOAD_TOO_LARGE, VALIDATION_ERROR, RATE_LIMITED, INTERNAL_ERROR, ...",
+        description="INVALID_REQUEST, UNAUTHORIZED, FORBIDDEN, NOT_FOUND, CONFLICT, PAYLOAD_TOO_LARGE, UNSUPPORTED_MEDIA_TYPE, NOT_ACCEPTABLE, VALIDATION_ERROR, RATE_LIMITED, INTERNAL_ERROR, ...",
         examples=["VALIDATION_ERROR"],
     )
     message: str
@@ -2451,6 +2451,10 @@ class PatchedWebhookUpdateRequest(BaseModel):
     subscribed_events: dict[str, bool] | None = Field(
         None,
         description="Event type -> true/false, from the webhook event table (task.created, project.updated, ...). Merged: false unsubscribes.",
+    )
+    events: list[constr(min_length=1, max_length=64)] | None = Field(
+        None,
+        description="The event types to subscribe to, as a list (like POST's): replaces the subscription with exactly these; instead of subscribed_events.",
     )
     retry_policy: WebhookRetryPolicyEnum | None = None
     max_retries: conint(ge=0, le=10) | None = None
