@@ -4,6 +4,7 @@ from django.core.validators import RegexValidator
 from rest_framework import serializers
 
 from apps.accounts.models import User, UserSession
+from apps.core.api.serializers import StrictInputMixin
 
 USERNAME_VALIDATOR = RegexValidator(
     r"^[A-Za-z0-9_.-]{3,150}$", "3 to 150 letters, digits, dots, hyphens or underscores.", code="invalid_username"
@@ -88,23 +89,23 @@ class RevokedCountSerializer(serializers.Serializer):
 # --- Input -----------------------------------------------------------------------------------------
 
 
-class RegisterSerializer(serializers.Serializer):
+class RegisterSerializer(StrictInputMixin, serializers.Serializer):
     email = serializers.EmailField(max_length=254)
     username = serializers.CharField(max_length=150, validators=[USERNAME_VALIDATOR])
     password = password_field()
     full_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
-class VerifyEmailSerializer(serializers.Serializer):
+class VerifyEmailSerializer(StrictInputMixin, serializers.Serializer):
     user_id = serializers.UUIDField()
     token = serializers.CharField(max_length=200)
 
 
-class EmailSerializer(serializers.Serializer):
+class EmailSerializer(StrictInputMixin, serializers.Serializer):
     email = serializers.EmailField(max_length=254)
 
 
-class LoginRequestSerializer(serializers.Serializer):
+class LoginRequestSerializer(StrictInputMixin, serializers.Serializer):
     email = serializers.EmailField(max_length=254, required=False, help_text="E-mail address (or give `username`).")
     username = serializers.CharField(max_length=150, required=False)
     password = password_field()
@@ -115,7 +116,7 @@ class LoginRequestSerializer(serializers.Serializer):
         return attrs
 
 
-class MFAVerifySerializer(serializers.Serializer):
+class MFAVerifySerializer(StrictInputMixin, serializers.Serializer):
     mfa_token = serializers.CharField(max_length=2000)
     totp_code = code_field(10, help_text="6-digit code from the authenticator app.")
     backup_code = code_field(32, help_text="One of the backup codes (instead of totp_code).")
@@ -126,35 +127,35 @@ class MFAVerifySerializer(serializers.Serializer):
         return attrs
 
 
-class RefreshSerializer(serializers.Serializer):
+class RefreshSerializer(StrictInputMixin, serializers.Serializer):
     refresh_token = serializers.CharField(max_length=2000)
 
 
-class LogoutSerializer(serializers.Serializer):
+class LogoutSerializer(StrictInputMixin, serializers.Serializer):
     refresh_token = serializers.CharField(max_length=2000, required=False, help_text="Also ends this token's session.")
 
 
-class ProfileUpdateSerializer(serializers.Serializer):
+class ProfileUpdateSerializer(StrictInputMixin, serializers.Serializer):
     full_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
     username = serializers.CharField(max_length=150, required=False, validators=[USERNAME_VALIDATOR])
 
 
-class PasswordChangeSerializer(serializers.Serializer):
+class PasswordChangeSerializer(StrictInputMixin, serializers.Serializer):
     current_password = password_field()
     new_password = password_field()
 
 
-class PasswordResetConfirmSerializer(serializers.Serializer):
+class PasswordResetConfirmSerializer(StrictInputMixin, serializers.Serializer):
     user_id = serializers.UUIDField()
     token = serializers.CharField(max_length=200)
     new_password = password_field()
 
 
-class MFAConfirmSerializer(serializers.Serializer):
+class MFAConfirmSerializer(StrictInputMixin, serializers.Serializer):
     totp_code = serializers.CharField(max_length=10)
 
 
-class MFADisableSerializer(serializers.Serializer):
+class MFADisableSerializer(StrictInputMixin, serializers.Serializer):
     password = password_field()
     totp_code = code_field(10)
     backup_code = code_field(32, help_text="Instead of totp_code when the authenticator is lost.")
@@ -165,5 +166,5 @@ class MFADisableSerializer(serializers.Serializer):
         return attrs
 
 
-class SessionRevokeSerializer(serializers.Serializer):
+class SessionRevokeSerializer(StrictInputMixin, serializers.Serializer):
     session_id = serializers.UUIDField()
