@@ -144,6 +144,9 @@ def main() -> None:
 
     def data_path():
         # The list's own reads and rendering, without the request machinery (this checkout only).
+        if hasattr(selectors, "notification_inbox_page"):  # one statement for count, watermark, rows
+            total, data = selectors.notification_inbox_page(user=light, offset=0, limit=20)
+            return json.dumps({"data": data, "total": total})
         queryset = selectors.notification_list(user=light)
         total = queryset.count()
         rows, mark = selectors.notification_page_rows(queryset, slice(0, 20), user=light)
