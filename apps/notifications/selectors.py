@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db import connection
 from django.db.models import F, Q, QuerySet, Subquery
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThanOrEqual
 
@@ -134,3 +135,45 @@ def notification_rows_data(rows: list[tuple], mark: NotificationReadMark | None)
             }
         )
     return data
+
+
+def _inbox_page_sql() -> str:
+    # Count, watermark and page in one statement and one round trip. The page is a LATERAL
+    # subquery that runs only when the page starts before the end (a one-time filter on the
+    # count), so a page far past the end reads nothing, as with the two-query path.
+    note = Notification._meta.db_table
+    mark = NotificationReadMark._meta.db_table
+    columns = ", ".join(f"p.{name}" for name in ROW_FIELDS)
+    inner = ", ".join(ROW_FIELDS)
+    return (
+        f"SELECT t.n, m.created_at, m.notification_id, m.marked_at, {columns} "  # noqa: S608 (model names only)
+        f"FROM (SELECT COUNT(*) AS n FROM {note} WHERE user_id = %(user)s) t "
+        f"LEFT JOIN {mark} m ON m.user_id = %(user)s "
+        f"LEFT JOIN LATERAL (SELECT {inner} FROM {note} WHERE user_id = %(user)s AND t.n > %(offset)s "
+        f"ORDER BY created_at DESC, id DESC LIMIT %(limit)s OFFSET %(offset)s) p ON true "
+        f"ORDER BY p.created_at DESC, p.id DESC"
+    )
+
+
+_INBOX_PAGE_SQL: str | None = None  # built once per process
+
+
+def notification_inbox_page(*, user, offset: int, limit: int) -> tuple[int, list[dict]] | None:
+    """Unfiltered inbox page of `user` as (total, items): one query on PostgreSQL, items exactly as
+    `notification_rows_data` renders them (NotificationSerializer's output, watermark included).
+    `offset` and `limit` are row counts (offset past the end: no items, the real total). None on
+    other databases: the caller then takes the ORM path (`notification_page_rows`)."""
+    global _INBOX_PAGE_SQL
+    if connection.vendor != "postgresql":
+        return None
+    if _INBOX_PAGE_SQL is None:
+        _INBOX_PAGE_SQL = _inbox_page_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(_INBOX_PAGE_SQL, {"user": user.pk, "offset": offset, "limit": limit})
+        rows = cursor.fetchall()
+    first = rows[0]  # the count's row is always there, with NULL page columns when the page is empty
+    mark = None
+    if first[1] is not None:
+        mark = NotificationReadMark(user_id=user.pk, created_at=first[1], notification_id=first[2], marked_at=first[3])
+    page = [row[4:] for row in rows] if first[4] is not None else []
+    return first[0], notification_rows_data(page, mark)

@@ -8,7 +8,7 @@ from rest_framework import generics, renderers, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.core.api.envelope import ok
+from apps.core.api.envelope import Envelope, ok
 from apps.core.api.renderers import EnvelopeJSONRenderer
 from apps.notifications import realtime, selectors, services
 from apps.notifications.filters import NotificationFilterSet
@@ -38,6 +38,19 @@ class NotificationListView(generics.ListAPIView):
         # NotificationSerializer's output from value rows (no serializer per row); `read` and
         # `read_at` include the caller's mark-all-read watermark, read with the page. Two queries
         # (count, page), three with a `status` filter (it reads the watermark first).
+        if not FILTER_PARAMS & request.query_params.keys():
+            # A plain page (the common case): count, watermark and rows in one cached SQL
+            # statement, the envelope built here. None off PostgreSQL: the ORM path below.
+            window = self.paginator.window_of(request)
+            page = selectors.notification_inbox_page(
+                user=request.user, offset=window.start, limit=window.stop - window.start
+            )
+            if page is not None:
+                total, data = page
+                size = self.paginator.size
+                pagination = {"page": self.paginator.page, "page_size": size, "total": total}
+                pagination["total_pages"] = -(-total // size)
+                return Response(Envelope(success=True, data=data, pagination=pagination))
         queryset = self.get_queryset()
         if FILTER_PARAMS & request.query_params.keys():  # no filter form to validate for a plain page
             queryset = self.filter_queryset(queryset)
