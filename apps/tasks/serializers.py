@@ -3,8 +3,13 @@ Ids of other objects resolve through `apps.core.access` (`VisibleIdField`: 422 n
 
 from __future__ import annotations
 
+import datetime
+
+from django.conf import settings
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers
+from rest_framework import ISO_8601, serializers
+from rest_framework.settings import api_settings
 
 from apps.core.api.fields import PlanningDateField, StrictBooleanField, VisibleIdField
 from apps.core.api.serializers import StrictInputMixin
@@ -186,23 +191,66 @@ _ROW_FORMAT = {
 }
 
 
+def _iso_date(value):
+    # DRF's DateField with the ISO format: a date's isoformat(); anything else takes DRF's path.
+    if type(value) is datetime.date:
+        return value.isoformat()
+    return _date(value)
+
+
+def _iso_datetime_in(zone):
+    """DRF's DateTimeField.to_representation with the ISO format in `zone` (the current time zone),
+    without its per-value setting and time-zone lookups: the same text, "+00:00" written "Z". Naive,
+    odd or out-of-range values take DRF's own path (and its errors)."""
+
+    def render(value):
+        if value is None:
+            return None
+        if type(value) is datetime.datetime and value.utcoffset() is not None:
+            try:
+                text = value.astimezone(zone).isoformat()
+            except OverflowError:
+                return _DATETIME.to_representation(value)
+            return text[:-6] + "Z" if text.endswith("+00:00") else text
+        return _DATETIME.to_representation(value)
+
+    return render
+
+
+def _row_format() -> list[tuple[str, object]]:
+    """`_ROW_FORMAT` for this request: the date and date-time fields formatted directly when DRF
+    would format them as ISO 8601 (its default and PronaFlow's), in the current time zone."""
+    dates = api_settings.DATE_FORMAT is not None and api_settings.DATE_FORMAT.lower() == ISO_8601
+    dates = dates and not hasattr(_DATE, "format")
+    times = api_settings.DATETIME_FORMAT is not None and api_settings.DATETIME_FORMAT.lower() == ISO_8601
+    times = times and settings.USE_TZ and not hasattr(_DATETIME, "format") and not hasattr(_DATETIME, "timezone")
+    fast = {}
+    if dates:
+        fast[_date] = _iso_date
+    if times:
+        fast[_datetime] = _iso_datetime_in(timezone.get_current_timezone())
+    return [(name, fast.get(render, render)) for name, render in _ROW_FORMAT.items()]
+
+
 def task_rows_data(rows: list[dict]) -> list[dict]:
     """`selectors.task_page_rows(...)` rows rendered exactly as `TaskSerializer(many=True).data` renders
     the same tasks (same keys in the same order, same formats), without a serializer per row or per
     assignee. Counts a row lacks are 0, as in TaskSerializer."""
+    fields = _row_format()
     data = []
     for row in rows:
         item = {}
-        for name, render in _ROW_FORMAT.items():
+        for name, render in fields:
             if render is not None:
                 item[name] = render(row.get(name, 0))
-        people = row.get("assignees", ())
-        item["assignee_ids"] = [str(user_id) for user_id, _, _ in people]
-        item["assignees"] = [
-            {"id": str(user_id), "username": _text(username), "full_name": _text(full_name)}
-            for user_id, username, full_name in people
-        ]
-        data.append({name: item[name] for name in _ROW_FORMAT})
+            elif name == "assignee_ids":
+                people = row.get("assignees", ())
+                item["assignee_ids"] = [str(user_id) for user_id, _, _ in people]
+                item["assignees"] = [
+                    {"id": str(user_id), "username": _text(username), "full_name": _text(full_name)}
+                    for user_id, username, full_name in people
+                ]
+        data.append(item)
     return data
 
 
