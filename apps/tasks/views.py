@@ -156,10 +156,11 @@ class TaskCollectionView(_View):
         # since this process counted it (exact: see task_page_and_total); otherwise three queries.
         lookups = plain_filters(TaskFilterSet, request.query_params) if settings.USING_POSTGRES else None
         if lookups is not None:
-            queryset = self.filter_queryset(selectors.task_list_scope_cte())
+            # `?sort=` checked against ordering_fields (a fixed list): no queryset built to validate it.
+            ordering = TaskSortFilter().ordering_of(request, self)
             window = self.paginator.window_of(request)
             rows, total = selectors.task_page_and_total(
-                actor=request.user, lookups=lookups, ordering=queryset.query.order_by, window=window
+                actor=request.user, lookups=lookups, ordering=ordering, window=window
             )
             self.paginator.total = total
             return self.get_paginated_response(task_rows_data(rows))

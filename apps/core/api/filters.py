@@ -127,6 +127,15 @@ class SortFilter(OrderingFilter):
             return valid
         return self.get_default_ordering(view)
 
+    def ordering_of(self, request, view) -> tuple[str, ...] | None:
+        """The `order_by()` terms `filter_queryset` gives this request (`()`: the queryset's own
+        order), validated the same way (400 INVALID_REQUEST naming `sort`), without a queryset; None
+        when they depend on one (the view has no list of `ordering_fields`)."""
+        fields = getattr(view, "ordering_fields", None)
+        if fields is None or fields == "__all__":
+            return None
+        return tuple(self.get_ordering(request, None, view) or ())
+
     def filter_queryset(self, request, queryset, view):
         if getattr(view, "ordering_fields", None) is None:
             return queryset
