@@ -6,7 +6,7 @@ from auditlog.models import LogEntry
 
 from apps.accounts.models import UserSession
 from apps.accounts.services import user_sessions_revoke_all
-from tests.factories.accounts import UserFactory, bearer
+from tests.factories.accounts import UserFactory, bearer, token_pair_for
 from tests.helpers import assert_error
 
 pytestmark = pytest.mark.django_db
@@ -133,3 +133,26 @@ def test_sessions_are_still_checked_and_revocable_when_the_cache_is_down(signed_
     assert bearer(other_pair.access).get(LIST_URL).status_code == 401
     assert client.get(LIST_URL).status_code == 200
     assert login(user.email).status_code == 200
+
+
+# A malformed id can only come with the signing key; it answers 422 as Django's ValidationError does.
+@pytest.mark.parametrize(("subject", "status"), [("00000000-0000-4000-8000-000000000000", 401), ("not-a-uuid", 422)])
+def test_an_access_token_for_an_unknown_or_malformed_user_id_is_refused(user, subject, status):
+    from rest_framework_simplejwt.tokens import AccessToken
+
+    _, pair = token_pair_for(user)
+    token = AccessToken(pair.access)
+    token["sub"] = subject
+    response = bearer(str(token)).get(LIST_URL)
+    assert response.status_code == status
+    assert response.json()["success"] is False
+
+
+def test_an_access_token_of_a_deactivated_user_is_refused(signed_in):
+    user, _, _, client = signed_in
+    assert client.get(LIST_URL).status_code == 200
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    response = client.get(LIST_URL)
+    assert response.status_code == 401
+    assert response.json()["success"] is False
