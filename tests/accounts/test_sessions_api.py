@@ -156,3 +156,20 @@ def test_an_access_token_of_a_deactivated_user_is_refused(signed_in):
     response = client.get(LIST_URL)
     assert response.status_code == 401
     assert response.json()["success"] is False
+
+
+def test_a_token_used_before_is_refused_once_expired_like_one_never_seen(signed_in, pair_for):
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from freezegun import freeze_time
+
+    user, _, _, client = signed_in
+    _, unseen = pair_for(user)
+    assert client.get(LIST_URL).status_code == 200
+    assert client.get(LIST_URL).status_code == 200  # checked again, at the current time
+    with freeze_time(timezone.now() + timedelta(minutes=31)):
+        used = client.get(LIST_URL)
+        never_used = bearer(unseen.access).get(LIST_URL)
+    assert used.status_code == never_used.status_code == 401
+    assert used.json()["error"] == never_used.json()["error"]
