@@ -41,11 +41,14 @@ def user_by_id(user_id) -> User | None:
     if statement is None:
         compiler = User.objects.filter(pk=_USER_PROBE).order_by().query.get_compiler(using=connection.alias)
         sql, params = compiler.as_sql()
-        statement = (sql, list(params), list(params).index(_USER_PROBE), compiler)
+        start, end = compiler.klass_info["select_fields"][0], compiler.klass_info["select_fields"][-1] + 1
+        names = [column[0].target.attname for column in compiler.select[start:end]]
+        converters = compiler.get_converters([column[0] for column in compiler.select[: compiler.col_count]])
+        statement = (sql, list(params), list(params).index(_USER_PROBE), compiler, converters, names, start, end)
         if len(_user_statements) >= 256:
             _user_statements.clear()
         _user_statements[key] = statement
-    sql, params, index, compiler = statement
+    sql, params, index, compiler, converters, names, start, end = statement
     params = list(params)
     params[index] = User._meta.pk.get_db_prep_value(user_id, connection)
     with connection.cursor() as cursor:
@@ -53,10 +56,9 @@ def user_by_id(user_id) -> User | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    start, end = compiler.klass_info["select_fields"][0], compiler.klass_info["select_fields"][-1] + 1
-    names = [column[0].target.attname for column in compiler.select[start:end]]
-    (values,) = compiler.results_iter(results=[[row]])
-    return User.from_db(connection.alias, names, values[start:end])
+    if converters:
+        (row,) = compiler.apply_converters([row], converters)
+    return User.from_db(connection.alias, names, tuple(row)[start:end])
 
 
 def session_list(*, user: User) -> QuerySet[UserSession]:

@@ -190,6 +190,7 @@ _totals: dict[tuple, tuple[str, int]] = {}
 _STATEMENTS_MAX = 512  # about 20 KB each (the SQL and its parameters)
 _statements: dict[tuple, tuple] = {}
 _converters: dict[int, object] = {}
+_row_converters: dict[int, tuple] = {}  # id(compiler) -> (compiler, its converters)
 _IN_SCOPE = RawSQL("SELECT id FROM scope", ())
 _PAGE_AND_TOTAL_SQL = """
 WITH scope AS MATERIALIZED (
@@ -276,7 +277,15 @@ def task_page_and_total(*, actor, lookups: dict, ordering, window: slice) -> tup
             _totals.clear()
         _totals[key] = (fingerprint, total)
     values = [row[3:] for row in fetched if row[2] is not None]
-    converters = compiler.get_converters([column[0] for column in compiler.select[: compiler.col_count]])
+    converters = _row_converters.get(id(compiler))
+    if converters is None or converters[0] is not compiler:
+        # The same for every statement this thread's compiler serves: worked out once.
+        converters = (
+            compiler,
+            compiler.get_converters([column[0] for column in compiler.select[: compiler.col_count]]),
+        )
+        _row_converters[id(compiler)] = converters
+    converters = converters[1]
     if converters:
         values = compiler.apply_converters(values, converters)
     rows = [dict(zip(names, row, strict=True)) for row in values]
