@@ -4,8 +4,9 @@
 A receiver runs in its own process on 127.0.0.1:8170 (--port; HTTP/1.1 keep-alive, answers 200 `{}`, notes
 when each message arrives). Two Celery workers run against a scratch database and Redis, as `make
 worker` and `make webhook-worker` start them on a 2-core machine: one on the default queue (event
-dispatch, 2 processes) and one on the "webhooks" queue (deliveries, 8 threads in one process). One
-webhook subscribes to the events.
+dispatch, 2 processes) and --webhook-workers on the "webhooks" queue (deliveries, 8 threads in each
+process; default one per core, as the README deploys them: a thread pool runs Python on one core, so
+a 2-core machine runs two). One webhook subscribes to the events.
 
   latency     --latency-events emitted at a steady --rate (each in its own transaction): time from
               the commit to the receiver getting the message, p50 / p90 / p99
@@ -13,7 +14,7 @@ webhook subscribes to the events.
               receipt)
   drain       --events deliveries queued at once on the "webhooks" queue as the pipeline queues a
               backlog (one task per WEBHOOK_BATCH_SIZE ids): deliveries per second of the webhooks
-              worker (claim, sign, POST, record), and the CPU time it spent per delivery
+              workers (claim, sign, POST, record), and the CPU time they spent per delivery
   floor       one process, one reused httpx.Client, POSTing the same bodies one after another, and
               its CPU time per request
 
@@ -238,17 +239,17 @@ def make_drain_rows(webhook, count: int, offset: int) -> list:
     )
 
 
-def drain(rows: list, url: str, worker_pid: int) -> tuple[float, float, float]:
+def drain(rows: list, url: str, worker_pids: list[int]) -> tuple[float, float, float]:
     """Queue `rows` as the pipeline queues a backlog (one task per WEBHOOK_BATCH_SIZE ids) and wait
-    until the receiver has every message: (seconds, CPU seconds of the webhooks worker, load)."""
+    until the receiver has every message: (seconds, CPU seconds of the webhooks workers, load)."""
     from apps.integrations.services.sending import queue_deliveries
 
     names = {row.body["id"] for row in rows}
     arrivals(url, reset=True)
-    cpu_before, started = cpu_seconds(worker_pid), time.time()
+    cpu_before, started = sum(map(cpu_seconds, worker_pids)), time.time()
     queue_deliveries([str(row.pk) for row in rows], on_commit=False)
     seen = wait_for(url, names, timeout=600)
-    return max(seen.values()) - started, cpu_seconds(worker_pid) - cpu_before, os.getloadavg()[0]
+    return max(seen.values()) - started, sum(map(cpu_seconds, worker_pids)) - cpu_before, os.getloadavg()[0]
 
 
 def floor(url: str, body: bytes, count: int) -> tuple[float, float]:
@@ -271,6 +272,12 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=5.0, help="events per second in the latency run")
     parser.add_argument("--rounds", type=int, default=3, help="drain and floor slices, interleaved")
     parser.add_argument("--port", type=int, default=PORT, help="the receiver's loopback port")
+    parser.add_argument(
+        "--webhook-workers",
+        type=int,
+        default=min(2, os.cpu_count() or 1),
+        help="processes on the webhooks queue (8 threads each; default one per core, at most 2)",
+    )
     args = parser.parse_args()
 
     receiver = multiprocessing.Process(target=serve, args=(args.port,), daemon=True)
@@ -308,12 +315,13 @@ def main() -> None:
         from django.db import connections
 
         connections.close_all()
+        webhook_workers = [f"webhooks{index}" for index in range(args.webhook_workers)]
         workers = [
             start_worker("default", "celery", 2, workdir),
-            start_worker("webhooks", "webhooks", 8, workdir, "-P", "threads"),
+            *(start_worker(name, "webhooks", 8, workdir, "-P", "threads") for name in webhook_workers),
         ]
         try:
-            wait_for_workers(["default", "webhooks"])
+            wait_for_workers(["default", *webhook_workers])
             emit_events(world, 20, None)  # warm-up: worker processes, connections, clients
             time.sleep(2)
             arrivals(url, reset=True)
@@ -340,7 +348,7 @@ def main() -> None:
                 # Created now, not before: the worker would send due deliveries with earlier batches.
                 rows = make_drain_rows(webhook, size, sum(slices[:index]))
                 body = encode(rows[0].body)
-                seconds, cpu, load = drain(rows, url, workers[1].pid)
+                seconds, cpu, load = drain(rows, url, [worker.pid for worker in workers[1:]])
                 drained, drain_cpu = drained + seconds, drain_cpu + cpu
                 seconds_floor, cpu_floor = floor(url, body, len(rows))
                 bare, bare_cpu = bare + seconds_floor, bare_cpu + cpu_floor
@@ -353,7 +361,8 @@ def main() -> None:
         drain_rate, floor_rate = args.events / drained, args.events / bare
         drain_ms, floor_ms = drain_cpu / args.events * 1000, bare_cpu / args.events * 1000
         print(
-            f"drain      {args.events} queued deliveries, the webhooks worker: {drain_rate:.0f} deliveries/s, "
+            f"drain      {args.events} queued deliveries, {args.webhook_workers} webhooks worker process(es): "
+            f"{drain_rate:.0f} deliveries/s, "
             f"{drain_ms:.2f} ms CPU per delivery"
         )
         print(f"floor      one reused httpx.Client, same bodies: {floor_rate:.0f}/s, {floor_ms:.2f} ms CPU per request")
