@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
 from rest_framework.test import APIClient
 
 from apps.projects.choices import ProjectRole, ProjectVisibility
@@ -28,6 +29,21 @@ def api_client() -> APIClient:
 @pytest.fixture
 def user(db):
     return UserFactory()
+
+
+@pytest.fixture
+def staff(db):
+    """A superuser of the admin console (active, so the one sign-in rule lets them in)."""
+    return UserFactory(is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def admin_client(staff):
+    """Django's test client signed in to the admin as `staff` (replaces pytest-django's, whose
+    `admin_user` would be created with a password the validators refuse)."""
+    client = Client()
+    client.force_login(staff)
+    return client
 
 
 @pytest.fixture

@@ -145,7 +145,8 @@ class ApiValidationMixin:
     so nothing the API would refuse is saved through the console."""
 
     def api_clean(self, request, form, cleaned_data: dict) -> dict:
-        raise NotImplementedError
+        # No default on purpose: an admin that uses the mixin without its check would save unchecked.
+        raise NotImplementedError(f"{type(self).__name__} uses ApiValidationMixin but defines no api_clean")
 
     def get_form(self, request, obj=None, **kwargs):
         form_class = super().get_form(request, obj, **kwargs)

@@ -120,7 +120,7 @@ def _claim(*, caller: str, method: str, path: str, key: str, fingerprint: str) -
                     caller=caller, method=method, path=path, key=key, fingerprint=fingerprint
                 )
         except IntegrityError:
-            pass
+            pass  # the key is taken: what it holds decides the answer below
         existing = IdempotencyKey.objects.filter(caller=caller, method=method, path=path, key=key).first()
         if existing is None:  # released (5xx) between our insert and this read: claim again
             continue

@@ -14,7 +14,7 @@ from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, Tuple
 
 from apps.notifications.models import Notification, NotificationReadMark
 
-# The columns of a list item, in NotificationSerializer's order.
+# The columns of a list item, in order: NotificationSerializer and the fast list path share them.
 ROW_FIELDS = (
     "id",
     "user_id",

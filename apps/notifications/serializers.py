@@ -3,6 +3,7 @@ from rest_framework import serializers
 from apps.core.api.fields import HourMinuteField, StrictBooleanField
 from apps.core.api.serializers import StrictInputMixin
 from apps.notifications.models import Notification
+from apps.notifications.selectors import ROW_FIELDS
 from apps.personalization.choices import NotificationFrequency
 
 
@@ -12,18 +13,7 @@ class NotificationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Notification
-        fields = [
-            "id",
-            "user_id",
-            "workspace_id",
-            "title",
-            "message",
-            "type",
-            "read",
-            "read_at",
-            "created_at",
-            "action_url",
-        ]
+        fields = list(ROW_FIELDS)  # the fast list path renders the same columns in this order
 
 
 class NotificationReadSerializer(serializers.ModelSerializer):

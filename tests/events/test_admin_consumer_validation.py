@@ -3,26 +3,12 @@ fails only its own delivery: the event still reaches every other consumer and ha
 
 import pytest
 from django.core import mail
-from django.test import Client
 
 from apps.events.models import DomainEvent, EventConsumer, EventDelivery
 from tests.admin_forms import change_form_data
-from tests.factories.accounts import UserFactory
 from tests.factories.notifications import EventConsumerFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def staff():
-    return UserFactory(is_staff=True, is_superuser=True)
-
-
-@pytest.fixture
-def admin_client(staff):
-    client = Client()
-    client.force_login(staff)
-    return client
 
 
 @pytest.fixture

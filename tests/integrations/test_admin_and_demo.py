@@ -1,8 +1,6 @@
 import pytest
-from django.test import Client
 
 from apps.integrations.models import Consent, PluginInstallation, Webhook
-from tests.factories.accounts import UserFactory
 from tests.factories.integrations import (
     ApiTokenFactory,
     ConsentFactory,
@@ -12,13 +10,6 @@ from tests.factories.integrations import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_client(db):
-    client = Client()
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    return client
 
 
 def test_admin_pages_never_show_secrets(admin_client):

@@ -3,26 +3,12 @@ unknown event types, out-of-range retries, configurations that are not objects) 
 there too, and the API's readers survive rows written before that."""
 
 import pytest
-from django.test import Client
 
 from apps.integrations.models import Plugin, PluginInstallation, Webhook
 from tests.admin_forms import change_form_data
-from tests.factories.accounts import UserFactory
 from tests.factories.integrations import PluginFactory, PluginInstallationFactory, WebhookFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def staff():
-    return UserFactory(is_staff=True, is_superuser=True)
-
-
-@pytest.fixture
-def admin_client(staff):
-    client = Client()
-    client.force_login(staff)
-    return client
 
 
 def post_change(client, staff, obj, **changes):

@@ -1,25 +1,11 @@
 """The user-preference admin form applies the API's rules to what it changes."""
 
 import pytest
-from django.test import Client
 
 from apps.personalization.models import Theme, UserPreference
 from tests.admin_forms import change_form_data
-from tests.factories.accounts import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def staff():
-    return UserFactory(is_staff=True, is_superuser=True)
-
-
-@pytest.fixture
-def admin_client(staff):
-    client = Client()
-    client.force_login(staff)
-    return client
 
 
 @pytest.fixture
