@@ -44,7 +44,9 @@ def user_by_id(user_id) -> User | None:
         start, end = compiler.klass_info["select_fields"][0], compiler.klass_info["select_fields"][-1] + 1
         names = [column[0].target.attname for column in compiler.select[start:end]]
         converters = compiler.get_converters([column[0] for column in compiler.select[: compiler.col_count]])
-        statement = (sql, list(params), list(params).index(_USER_PROBE), compiler, converters, names, start, end)
+        # Found as the backend binds it (PostgreSQL a UUID, SQLite its hex string).
+        probe = User._meta.pk.get_db_prep_value(_USER_PROBE, connection)
+        statement = (sql, list(params), list(params).index(probe), compiler, converters, names, start, end)
         if len(_user_statements) >= 256:
             _user_statements.clear()
         _user_statements[key] = statement
