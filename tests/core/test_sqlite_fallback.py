@@ -1,7 +1,7 @@
 """The README's run command uses SQLite when DATABASE_URL is unset. The suite runs on PostgreSQL, so
-this test runs the signed-in request path once on a fresh SQLite database in a subprocess: login,
-then bearer-authenticated writes and reads (a workspace, a project, a task, the task list) (the user row is read by a precompiled statement whose id parameter
-each backend binds differently)."""
+this test drives the signed-in request path once on a fresh SQLite database in a subprocess: login,
+then bearer-authenticated writes and reads (a workspace, a project, a task, the task list). The user
+row is read by a precompiled statement whose id parameter each backend binds differently."""
 
 import os
 import subprocess
