@@ -1,7 +1,9 @@
 """Root routes: the API under /api/v1/, docs, health and the admin."""
 
 from django.contrib import admin
-from django.urls import include, path, re_path
+from django.urls import URLPattern, URLResolver, include, path, re_path
+from django.urls.exceptions import Resolver404
+from django.urls.resolvers import RoutePattern
 from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
 
 from apps.core.docs import with_docs_csp
@@ -23,7 +25,31 @@ API_APPS = [
     "apps.integrations.urls",
 ]
 
-api_v1 = [path("", include(module)) for module in API_APPS]
+
+class AppRoutes(URLResolver):
+    """One app's routes under /api/v1/, tried only for paths whose first segment is one of theirs.
+
+    The same as `path("", include(module))` (routes, names, reverse(), the schema and
+    `resolver_match.route` unchanged), but a path of another app is refused with one set lookup
+    instead of a trial of every pattern, which Django then records for its 404 page: that search
+    across the apps before the matching one was about a third of the request's routing cost."""
+
+    def __init__(self, module: str):
+        urlconf, app_name, namespace = include(module)
+        super().__init__(RoutePattern("", is_endpoint=False), urlconf, app_name=app_name, namespace=namespace)
+        routes = [str(p.pattern) for p in urlconf.urlpatterns]
+        literal = all(isinstance(p, URLPattern) and isinstance(p.pattern, RoutePattern) for p in urlconf.urlpatterns)
+        segments = {route.split("/", 1)[0] for route in routes}
+        # Only literal first segments can be indexed; otherwise every path is tried, as include() does.
+        self.segments = segments if literal and not any("<" in s or not s for s in segments) else None
+
+    def resolve(self, path):
+        if self.segments is not None and str(path).split("/", 1)[0] not in self.segments:
+            raise Resolver404({"path": path, "tried": []})
+        return super().resolve(path)
+
+
+api_v1 = [AppRoutes(module) for module in API_APPS]
 
 urlpatterns = [
     path("api/v1/", include(api_v1)),

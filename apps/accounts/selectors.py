@@ -6,8 +6,7 @@ import logging
 import threading
 import uuid
 
-from django.core.cache import cache, caches
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -21,6 +20,8 @@ from apps.accounts.services import (
     session_touch_key,
 )
 from apps.core.api.throttling import RateLimitState, Window
+from apps.core.cache import redis_client
+from apps.core.db import prepared_cursor
 
 logger = logging.getLogger("pronaflow.accounts")
 
@@ -53,7 +54,7 @@ def user_by_id(user_id) -> User | None:
     sql, params, index, compiler, converters, names, start, end = statement
     params = list(params)
     params[index] = User._meta.pk.get_db_prep_value(user_id, connection)
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None:
@@ -166,28 +167,6 @@ return {1, touched, count}
 _script = None  # redis-py's Script (EVALSHA, loading the script once per server); any client may run it
 
 
-_clients: dict[int, tuple] = {}  # id(connection pool) -> (pool, its redis-py client)
-
-
-def _redis_client():
-    """The raw Redis client behind the default cache, or None when the cache is not Redis. One client
-    per connection pool, made once: Django's get_client() builds a new one per call (redis-py fills
-    its response callbacks each time), which showed as ~3 % of a list request."""
-    backend = caches["default"]
-    if not isinstance(backend, RedisCache):
-        return None
-    cache_client = backend._cache
-    pool = cache_client._get_connection_pool(True)
-    known = _clients.get(id(pool))
-    if known is not None and known[0] is pool:
-        return known[1]
-    if len(_clients) >= 64:  # caches reconfigured (tests): forget old pools
-        _clients.clear()
-    client = cache_client._client(connection_pool=pool)
-    _clients[id(pool)] = (pool, client)
-    return client
-
-
 def session_check(session_id, *, user_id, window: Window | None = None) -> tuple[bool, RateLimitState | None]:
     """`session_is_active` and, when `window` is given, the rate-limit count of the request, in one
     Redis round trip (a Lua script) when the session's state is cached: `(live, state)`, where `state`
@@ -204,7 +183,7 @@ def session_check(session_id, *, user_id, window: Window | None = None) -> tuple
         session_uuid = uuid.UUID(str(session_id))
     except ValueError:
         return False, None
-    client = _redis_client()
+    client = redis_client()
     if client is None:
         return session_is_active(session_uuid, user_id=user_id), None
     expected = str(user_id)

@@ -1,5 +1,8 @@
-"""Database expressions shared by the apps' selectors."""
+"""Database expressions and cursors shared by the apps' selectors."""
 
+from __future__ import annotations
+
+from django.db import connection
 from django.db.models import CharField, Func
 
 # SQLite stores a UUIDField as 32 hex digits: dashes are put back in SQL, so every backend gives the
@@ -24,3 +27,50 @@ class UUIDText(Func):
     def as_sqlite(self, compiler, connection, **extra_context):
         sql, params = super().as_sql(compiler, connection, template=f"({SQLITE_UUID_TEXT})", **extra_context)
         return sql, tuple(params) * 5  # the column appears five times in the template
+
+
+def prepared_cursor():
+    """A cursor of the default connection (Django's wrapper: errors, query logging and the test
+    suite's query counts as usual) whose statements PostgreSQL parses and plans once per connection.
+
+    For the statements every request runs (the signed-in user's row, a list's page): their text is
+    built once per process and only the parameters change, so the parse, rewrite and planning (about
+    2.4 ms of the task list's 3.5 ms at 1,000 tasks) happen on a connection's first execution only.
+    Parameters are bound by the server there (the rest of PronaFlow binds them in the client, as
+    Django does by default), and psycopg keeps up to 100 statements per connection (`prepared_max`).
+    Connection poolers must pass prepared statements through (PgBouncer 1.21+ with
+    `max_prepared_statements`). Other backends get their ordinary cursor."""
+    if connection.vendor != "postgresql":
+        return connection.cursor()
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        cursor = _prepared_classes()[0](connection.connection)
+    if connection.queries_logged:
+        return _prepared_classes()[1](cursor, connection)
+    return connection.make_cursor(cursor)
+
+
+_PREPARED_CLASSES: tuple | None = None
+
+
+def _prepared_classes() -> tuple:
+    """(psycopg cursor that prepares every execute, Django debug wrapper logging it as the other
+    queries are logged), built on first use: psycopg is imported only where PostgreSQL is configured."""
+    global _PREPARED_CLASSES
+    if _PREPARED_CLASSES is None:
+        import psycopg
+        from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
+
+        class PreparedCursor(psycopg.Cursor):
+            def execute(self, query, params=None, *, prepare=None, binary=None):
+                return super().execute(query, params, prepare=True, binary=binary)
+
+        class PreparedDebugWrapper(CursorDebugWrapper):
+            def execute(self, sql, params=None):
+                # Logged with its parameters merged in, the text a client-bound query is logged with.
+                with self.debug_sql(self.db.ops.compose_sql(sql, params)):
+                    return CursorWrapper.execute(self, sql, params)
+
+        _PREPARED_CLASSES = (PreparedCursor, PreparedDebugWrapper)
+    return _PREPARED_CLASSES

@@ -12,6 +12,7 @@ from django.db import connection
 from django.db.models import F, Q, QuerySet, Subquery
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThanOrEqual
 
+from apps.core.db import prepared_cursor
 from apps.notifications.models import Notification, NotificationReadMark
 
 # The columns of a list item, in order: NotificationSerializer and the fast list path share them.
@@ -168,7 +169,7 @@ def notification_inbox_page(*, user, offset: int, limit: int) -> tuple[int, list
         return None
     if _INBOX_PAGE_SQL is None:
         _INBOX_PAGE_SQL = _inbox_page_sql()
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(_INBOX_PAGE_SQL, {"user": user.pk, "offset": offset, "limit": limit})
         rows = cursor.fetchall()
     first = rows[0]  # the count's row is always there, with NULL page columns when the page is empty

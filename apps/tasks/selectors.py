@@ -27,6 +27,7 @@ from django.db.models.functions import Coalesce
 
 from apps.accounts.models import User
 from apps.core.access import can, restrict
+from apps.core.db import prepared_cursor
 from apps.core.exceptions import NotFound
 from apps.projects.models import Project
 from apps.tasks.choices import TaskPriority
@@ -266,7 +267,7 @@ def task_page_and_total(*, actor, lookups: dict, ordering, window: slice) -> tup
     sql, before, after, compiler, names = _page_and_total_statement(actor, lookups, tuple(ordering), window)
     key = (str(actor.pk), tuple(sorted((field, str(value)) for field, value in lookups.items())))
     known = _totals.get(key)
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, [*before, known[0] if known else None, *after])
         fetched = cursor.fetchall()
     fingerprint, total = fetched[0][0], fetched[0][1]

@@ -17,6 +17,7 @@ from django.core.cache import cache
 from django.utils.functional import SimpleLazyObject
 from rest_framework.throttling import BaseThrottle
 
+from apps.core.cache import redis_client
 from apps.core.http import client_ip
 
 logger = logging.getLogger("pronaflow.ratelimit")
@@ -114,12 +115,26 @@ def counted(request, state: RateLimitState) -> None:
     request.rate_limit = state
 
 
+# KEYS: the bucket. ARGV: its TTL (s). The window's count after this request, in one round trip.
+_HIT_SCRIPT = "redis.call('SET', KEYS[1], '0', 'NX', 'EX', ARGV[1]) return redis.call('INCR', KEYS[1])"
+_hit_script = None  # redis-py's Script (EVALSHA, loaded once per server)
+
+
 def hit(request) -> RateLimitState:
-    """Counts one request against its bucket. Fails open (logged) when the cache is down."""
+    """Counts one request against its bucket: one Redis round trip (a Lua script) when the cache is
+    Redis, else the cache's add and incr. Fails open (logged) when the cache is down."""
+    global _hit_script
     window = window_for(*_policy(request))
     try:
-        cache.add(window.bucket, 0, timeout=window.period + 1)
-        count = cache.incr(window.bucket)
+        client = redis_client()
+        if client is None:
+            cache.add(window.bucket, 0, timeout=window.period + 1)
+            count = cache.incr(window.bucket)
+        else:
+            if _hit_script is None:
+                _hit_script = client.register_script(_HIT_SCRIPT)
+            key = cache.make_and_validate_key(window.bucket)
+            count = _hit_script([key], [window.period + 1], client=client)
     except Exception:
         logger.warning("Rate-limit store unavailable; request allowed", exc_info=True)
         return window.open_state()
