@@ -7,7 +7,7 @@ import threading
 import uuid
 
 from django.core.cache import cache
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -37,23 +37,24 @@ def user_by_id(user_id) -> User | None:
     for a malformed id (Django's ValidationError), without building and compiling the query each call:
     the statement and its compiler are made once per process, thread and database (the user is read
     on every authenticated request)."""
-    key = (threading.get_ident(), connection.alias)
+    db = connections[DEFAULT_DB_ALIAS]  # once: each attribute of the `connection` proxy is a lookup
+    key = (threading.get_ident(), db.alias)
     statement = _user_statements.get(key)
     if statement is None:
-        compiler = User.objects.filter(pk=_USER_PROBE).order_by().query.get_compiler(using=connection.alias)
+        compiler = User.objects.filter(pk=_USER_PROBE).order_by().query.get_compiler(using=db.alias)
         sql, params = compiler.as_sql()
         start, end = compiler.klass_info["select_fields"][0], compiler.klass_info["select_fields"][-1] + 1
         names = [column[0].target.attname for column in compiler.select[start:end]]
         converters = compiler.get_converters([column[0] for column in compiler.select[: compiler.col_count]])
         # Found as the backend binds it (PostgreSQL a UUID, SQLite its hex string).
-        probe = User._meta.pk.get_db_prep_value(_USER_PROBE, connection)
+        probe = User._meta.pk.get_db_prep_value(_USER_PROBE, db)
         statement = (sql, list(params), list(params).index(probe), compiler, converters, names, start, end)
         if len(_user_statements) >= 256:
             _user_statements.clear()
         _user_statements[key] = statement
     sql, params, index, compiler, converters, names, start, end = statement
     params = list(params)
-    params[index] = User._meta.pk.get_db_prep_value(user_id, connection)
+    params[index] = User._meta.pk.get_db_prep_value(user_id, db)
     with prepared_cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
@@ -61,7 +62,7 @@ def user_by_id(user_id) -> User | None:
         return None
     if converters:
         (row,) = compiler.apply_converters([row], converters)
-    return User.from_db(connection.alias, names, tuple(row)[start:end])
+    return User.from_db(db.alias, names, tuple(row)[start:end])
 
 
 def session_list(*, user: User) -> QuerySet[UserSession]:

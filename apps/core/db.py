@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import CharField, Func
 
 # SQLite stores a UUIDField as 32 hex digits: dashes are put back in SQL, so every backend gives the
@@ -40,15 +40,16 @@ def prepared_cursor():
     Django does by default), and psycopg keeps up to 100 statements per connection (`prepared_max`).
     Connection poolers must pass prepared statements through (PgBouncer 1.21+ with
     `max_prepared_statements`). Other backends get their ordinary cursor."""
-    if connection.vendor != "postgresql":
-        return connection.cursor()
-    connection.close_if_health_check_failed()
-    connection.ensure_connection()
-    with connection.wrap_database_errors:
-        cursor = _prepared_classes()[0](connection.connection)
-    if connection.queries_logged:
-        return _prepared_classes()[1](cursor, connection)
-    return connection.make_cursor(cursor)
+    db = connections[DEFAULT_DB_ALIAS]  # once: every attribute of the `connection` proxy is a lookup
+    if db.vendor != "postgresql":
+        return db.cursor()
+    db.close_if_health_check_failed()
+    db.ensure_connection()
+    with db.wrap_database_errors:
+        cursor = _prepared_classes()[0](db.connection)
+    if db.queries_logged:
+        return _prepared_classes()[1](cursor, db)
+    return db.make_cursor(cursor)
 
 
 _PREPARED_CLASSES: tuple | None = None
