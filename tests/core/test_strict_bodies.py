@@ -1,5 +1,5 @@
-"""A request body is either used or refused: unknown keys, read-only keys and non-string strings
-answer 422 VALIDATION_ERROR naming each field (apps.core.api.serializers.StrictInputMixin).
+"""A request body is either used or refused: unknown keys, read-only keys, non-string strings and
+non-number numbers answer 422 VALIDATION_ERROR naming each field (apps.core.api.serializers.StrictInputMixin).
 
 The walk covers every POST/PUT/PATCH operation of the OpenAPI schema and the serializers nested in
 their bodies, so a new write serializer without the mixin fails here.
@@ -9,7 +9,7 @@ import pytest
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework import serializers
 
-from apps.core.api.serializers import NOT_A_STRING, READ_ONLY_FIELD, UNKNOWN_FIELD, StrictInputMixin
+from apps.core.api.serializers import NOT_A_NUMBER, NOT_A_STRING, READ_ONLY_FIELD, UNKNOWN_FIELD, StrictInputMixin
 from apps.integrations.models import ApiToken, Webhook
 from apps.projects.models import Project
 from tests.factories.integrations import ApiTokenFactory, WebhookFactory
@@ -83,6 +83,42 @@ def test_every_strict_serializer_refuses_an_unknown_key_and_a_number_for_a_strin
             assert candidate.errors[name] == [NOT_A_STRING], (cls, name, candidate.errors)
         checked += 1
     assert checked > 40
+
+
+def test_every_strict_serializer_refuses_a_string_or_a_boolean_for_a_number():
+    """Each walked serializer's integer and float fields given "3" (and true) are named; decimal
+    fields keep taking strings (PronaFlow writes decimals as strings)."""
+    checked = 0
+    for cls in request_serializers():
+        if not issubclass(cls, StrictInputMixin):
+            continue
+        serializer = cls()
+        numbers = [
+            name
+            for name, field in serializer.fields.items()
+            if isinstance(field, serializers.IntegerField | serializers.FloatField)
+            and not field.read_only
+            and name not in cls.refused_fields
+        ]
+        for value in ("3", True):
+            candidate = cls(data=dict.fromkeys(numbers, value), context={"request": None})
+            if numbers:
+                assert not candidate.is_valid(), cls
+            for name in numbers:
+                assert candidate.errors[name] == [NOT_A_NUMBER], (cls, name, candidate.errors)
+        checked += bool(numbers)
+    assert checked >= 3
+
+
+def test_webhook_numbers_are_json_numbers(client_for, team):
+    webhook = WebhookFactory(workspace=team.workspace, max_retries=5)
+    client = client_for(team.owner)
+    url = f"/api/v1/integration/webhooks/{webhook.pk}"
+    for value in ("3", "three", True, 2.5):
+        response = client.patch(url, {"max_retries": value}, format="json")
+        assert_error(response, 422, "VALIDATION_ERROR", field="max_retries")
+    assert Webhook.objects.get(pk=webhook.pk).max_retries == 5
+    assert data(client.patch(url, {"max_retries": 3}, format="json"))["max_retries"] == 3
 
 
 def test_patch_project_with_an_unknown_or_invalid_status_changes_nothing(client_for, team, project):

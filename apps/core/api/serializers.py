@@ -10,7 +10,10 @@ nothing changed. And a CharField turns 123, 1.5 or true into "123", "1.5", "True
   to the stored ones (the SDKs send only the fields a caller passes; a client that sends a fetched
   object back whole learns at once which keys to drop),
 - each string field (CharField and its kinds: e-mail, URL, slug, regex; list and dict items too)
-  given something else than a JSON string ("Must be a string."), like StrictBooleanField for booleans.
+  given something else than a JSON string ("Must be a string."), like StrictBooleanField for booleans,
+- each integer or float field given a string or a boolean ("Must be a number."): `"3"` is not 3.
+  Decimal fields take strings as well, since PronaFlow writes decimals as strings (`"2.50"`) and a
+  client sends back what it read.
 
 Nested serializers of a body carry the mixin too (tests/core/test_strict_bodies.py walks them all).
 """
@@ -22,19 +25,23 @@ from rest_framework import serializers
 UNKNOWN_FIELD = "Unknown field."
 READ_ONLY_FIELD = "This field is read-only."
 NOT_A_STRING = "Must be a string."
+NOT_A_NUMBER = "Must be a number."
 
 
-def _string_errors(field, value):
-    """The error of `value` for `field` when a string is wanted and something else came, else None."""
+def _type_errors(field, value):
+    """The error of `value` for `field` when a JSON string or number is wanted and another type
+    came, else None."""
     if value is None:
         return None  # allow_null decides
     if isinstance(field, serializers.CharField):
         return None if isinstance(value, str) else [NOT_A_STRING]
+    if isinstance(field, serializers.IntegerField | serializers.FloatField):
+        return [NOT_A_NUMBER] if isinstance(value, str | bool) else None
     if isinstance(field, serializers.ListField) and isinstance(value, list):
-        errors = {index: error for index, item in enumerate(value) if (error := _string_errors(field.child, item))}
+        errors = {index: error for index, item in enumerate(value) if (error := _type_errors(field.child, item))}
         return errors or None
     if isinstance(field, serializers.DictField) and isinstance(value, Mapping):
-        errors = {key: error for key, item in value.items() if (error := _string_errors(field.child, item))}
+        errors = {key: error for key, item in value.items() if (error := _type_errors(field.child, item))}
         return errors or None
     return None
 
@@ -56,7 +63,7 @@ class StrictInputMixin:
                     errors[key] = [UNKNOWN_FIELD]
                 elif field.read_only:
                     errors[key] = [READ_ONLY_FIELD]
-                elif error := _string_errors(field, value):
+                elif error := _type_errors(field, value):
                     errors[key] = error
         if not errors:
             return super().to_internal_value(data)
