@@ -1,4 +1,5 @@
-"""Request ids, rate-limit headers and Cache-Control for every API response; chunked request bodies."""
+"""Request ids, rate-limit headers and Cache-Control for every API response; chunked request bodies
+and the unread rest of a request body."""
 
 import io
 import re
@@ -6,6 +7,7 @@ import uuid
 
 from django.conf import settings
 from django.core.handlers.wsgi import LimitedStream
+from django.http import UnreadablePostError
 
 from apps.core.api.throttling import apply_rate_limit_headers, rate_limit_state_for
 from apps.core.logging import current_request_id
@@ -92,3 +94,34 @@ class ChunkedBodyMiddleware:
             # WSGIRequest sized its stream from the missing CONTENT_LENGTH (0): give it the bytes read.
             request._stream = LimitedStream(io.BytesIO(raw), len(raw))
         return self.get_response(request)
+
+
+class UnreadBodyMiddleware:
+    """Reads what a request left of its body before the response goes out (bodies up to
+    DATA_UPLOAD_MAX_MEMORY_SIZE).
+
+    An answer given without reading the body (401 before authentication, 404, 405, 406...) leaves it
+    on the connection. gunicorn then reads at most 64 KB of it and otherwise closes the keep-alive
+    connection after a response that said `Connection: keep-alive`, so the client's next request on
+    that connection failed ("server disconnected") — a client that sent 1 MB to a wrong path lost its
+    following request too. A body over the limit is not read (it is answered 413 or not at all, and
+    the connection closes)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return response
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        # `_body` is there once Django read the body whole (request.body, a parsed JSON body).
+        if length > 0 and (limit is None or length <= limit) and not hasattr(request, "_body"):
+            try:
+                while request.read(65536):  # bounded by CONTENT_LENGTH; a read body gives b"" at once
+                    pass
+            except UnreadablePostError:
+                pass  # the client went away: nothing left to keep alive
+        return response

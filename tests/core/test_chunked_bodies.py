@@ -161,3 +161,23 @@ def test_gunicorn_parses_a_chunked_body_and_refuses_an_oversized_one(gunicorn_ur
     oversized = b'{"refresh_token": "' + b"a" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1) + b'"}'
     status, body = raw_post(gunicorn_url, "/api/v1/auth/refresh", oversized)
     assert (status, body["error"]["code"]) == (413, "PAYLOAD_TOO_LARGE"), body
+
+
+# A keep-alive connection survives a large body the view never read (gunicorn drains at most 64 KB
+# and closes the connection otherwise: the client's next request on it failed).
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_large_unread_body_does_not_cost_the_next_request_on_the_connection(gunicorn_url):
+    import httpx
+
+    host, port = gunicorn_url
+    body = b'{"padding": "' + b"x" * 1_000_000 + b'"}'
+    unread = [
+        ("POST", "/api/v1/nope", {}, 404),
+        ("POST", "/health", {}, 405),
+        ("PATCH", "/api/v1/tasks/0b7c1f8e-5d2a-4c8e-9f31-2a6d4b9e7c10", {"Authorization": "Bearer bogus"}, 401),
+    ]
+    with httpx.Client(base_url=f"http://{host}:{port}", timeout=30) as client:
+        for method, path, headers, status in unread * 2:
+            headers = {"Content-Type": "application/json", **headers}
+            assert client.request(method, path, content=body, headers=headers).status_code == status
+            assert client.get("/api/v1/nope").status_code == 404  # the same connection, still open
