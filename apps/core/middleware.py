@@ -1,6 +1,7 @@
 """Request ids, rate-limit headers and Cache-Control for every API response; chunked request bodies
 and the unread rest of a request body."""
 
+import contextlib
 import io
 import re
 import uuid
@@ -119,9 +120,9 @@ class UnreadBodyMiddleware:
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         # `_body` is there once Django read the body whole (request.body, a parsed JSON body).
         if length > 0 and (limit is None or length <= limit) and not hasattr(request, "_body"):
-            try:
-                while request.read(65536):  # bounded by CONTENT_LENGTH; a read body gives b"" at once
-                    pass
-            except UnreadablePostError:
-                pass  # the client went away: nothing left to keep alive
+            # Bounded by CONTENT_LENGTH. A client that went away leaves nothing to keep alive.
+            with contextlib.suppress(UnreadablePostError):
+                chunk = request.read(65536)
+                while chunk:
+                    chunk = request.read(65536)
         return response
