@@ -53,7 +53,7 @@ api_v1 = [AppRoutes(module) for module in API_APPS]
 
 urlpatterns = [
     path("api/v1/", include(api_v1)),
-    re_path(r"^api/", ApiNotFoundView.as_view()),
+    re_path(r"^api/", ApiNotFoundView.as_view(), name="api-not-found"),
     path("openapi.json", SchemaView.as_view(), name="openapi-schema"),
     path(
         "docs",

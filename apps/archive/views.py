@@ -216,12 +216,14 @@ class AuditLogListView(GenericAPIView):
             raise InvalidRequest(
                 "Invalid value for 'resource_type'.", details={"field": "resource_type", "reason": "e.g. task_list."}
             )
+        start, end = datetime_param(params, "start_date"), end_datetime_param(params, "end_date")
+        exports.validate_order(start, end)
         queryset = selectors.audit_entry_list(
             scope=scope,
             user_id=uuid_param(params, "user_id"),
             action=params.get("action") or None,
-            start=datetime_param(params, "start_date"),
-            end=end_datetime_param(params, "end_date"),
+            start=start,
+            end=end,
             resource_type=resource_type,
             resource_id=(params.get("resource_id") or "")[:255] or None,
         ).values(*selectors.RECORD_VALUES)

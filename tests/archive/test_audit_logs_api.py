@@ -108,6 +108,8 @@ def test_filters_by_user_action_and_dates(client_for, team, project):
     assert [row["user_id"] for row in in_range] == [str(team.owner.pk)]
     until = client.get(URL, {"action": "project.exported", "end_date": "2026-02-01T12:00:00Z"}).json()["data"]
     assert [row["user_id"] for row in until] == [str(team.admin.pk)]
+    one_day = client.get(URL, {"action": "project.exported", "start_date": "2026-02-10", "end_date": "2026-02-10"})
+    assert [row["user_id"] for row in one_day.json()["data"]] == [str(team.owner.pk)]
 
 
 @pytest.mark.parametrize(
@@ -120,6 +122,7 @@ def test_filters_by_user_action_and_dates(client_for, team, project):
         {"resource_type": "Task;"},
         {"end_date": "2026-13-45"},
         {"start_date": "2026-02-30"},
+        {"start_date": "2026-02-10", "end_date": "2026-02-01"},
     ],
 )
 def test_bad_filters_return_400(client_for, team, params):

@@ -54,22 +54,24 @@ def test_usage_counts_requests_by_method_and_route_template(team, token_client, 
         client.get(PROJECTS)
     client.get(f"{PROJECTS}/{project.pk}")
     client.patch(f"{PROJECTS}/{project.pk}", {"description": "Changed by a bot"}, format="json")
+    assert client.get("/api/v1/nope").status_code == 404  # no route: counted, under no route's name
 
     response = client_for(team.owner).get(f"/api/v1/integration/tokens/{token.pk}/usage")
 
     assert response.status_code == 200
     data = response.json()["data"]
     assert data["token_id"] == str(token.pk)
-    assert data["total_requests"] == 5
-    assert data["requests_by_method"] == {"GET": 4, "PATCH": 1}
+    assert data["total_requests"] == 6
+    assert data["requests_by_method"] == {"GET": 5, "PATCH": 1}
     assert data["requests_by_endpoint"] == [
         {"endpoint": "GET /api/v1/projects", "count": 3},
+        {"endpoint": "GET (unrouted)", "count": 1},
         {"endpoint": "GET /api/v1/projects/{project_id}", "count": 1},
         {"endpoint": "PATCH /api/v1/projects/{project_id}", "count": 1},
     ]
-    assert data["rate_limit"] == {"tier": "free", "limit_per_minute": 60, "current_usage": 5}
+    assert data["rate_limit"] == {"tier": "free", "limit_per_minute": 60, "current_usage": 6}
     assert data["period"]["end"] == timezone.now().date().isoformat()
-    assert sum(item["count"] for item in data["timeline"]) == 5
+    assert sum(item["count"] for item in data["timeline"]) == 6
 
 
 def test_usage_respects_the_date_range_and_granularity(team, client_for):

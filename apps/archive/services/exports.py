@@ -79,13 +79,18 @@ class ExportRequest:
         }
 
 
+def validate_order(start: dt.datetime | None, end: dt.datetime | None) -> None:
+    """start <= end when both are given (400 naming end_date otherwise)."""
+    if start is not None and end is not None and end < start:
+        raise InvalidRequest("end_date is before start_date.", details={"field": "end_date", "reason": "Before start."})
+
+
 def validate_range(start: dt.datetime | None, end: dt.datetime | None) -> None:
     """Both required, start <= end, at most COMPLIANCE_EXPORT_MAX_DAYS apart (400 otherwise)."""
     for name, value in (("start_date", start), ("end_date", end)):
         if value is None:
             raise InvalidRequest(f"'{name}' is required.", details={"field": name, "reason": "Required."})
-    if end < start:
-        raise InvalidRequest("end_date is before start_date.", details={"field": "end_date", "reason": "Before start."})
+    validate_order(start, end)
     limit = settings.COMPLIANCE_EXPORT_MAX_DAYS
     if end - start > dt.timedelta(days=limit):
         raise InvalidRequest(

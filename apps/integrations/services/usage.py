@@ -30,10 +30,11 @@ TOP_ENDPOINTS = 50
 
 
 def endpoint_template(request) -> str:
-    """`/api/v1/tasks/{task_id}` for a request routed to `api/v1/tasks/<uuid:task_id>`."""
+    """`/api/v1/tasks/{task_id}` for a request routed to `api/v1/tasks/<uuid:task_id>`;
+    `(unrouted)` for a path no API route serves (the API's 404 catch-all)."""
     match = getattr(request, "resolver_match", None)
     route = getattr(match, "route", None)
-    if not route:
+    if not route or match.url_name == "api-not-found":
         return "(unrouted)"
     return "/" + _CONVERTER.sub(r"{\1}", route).lstrip("^").rstrip("$")
 
