@@ -4,6 +4,7 @@ import pytest
 from django.utils import timezone
 
 from apps.integrations.models import ApiTokenUsage
+from tests.factories.accounts import bearer, bearer_client_for
 from tests.factories.integrations import ApiTokenFactory
 from tests.factories.projects import ProjectFactory
 from tests.helpers import assert_error
@@ -115,3 +116,16 @@ def test_forbidden_and_rate_limited_token_requests_are_counted_too(team, token_c
     token = ApiTokenFactory(user=team.owner, scopes=["read:tasks"])
     token_client(token.raw).get(PROJECTS)
     assert ApiTokenUsage.objects.get(token=token).count == 1
+
+
+def test_a_406_is_counted_against_its_caller_not_the_anonymous_bucket(team, token_client):
+    # DRF negotiates the response type before it authenticates: the refusal still knows its caller.
+    jwt = bearer_client_for(team.member).get("/api/v1/projects", HTTP_ACCEPT="application/xml")
+    assert_error(jwt, 406, "NOT_ACCEPTABLE")
+    assert (jwt["X-RateLimit-Tier"], jwt["X-RateLimit-Limit"]) == ("default", "100")
+    token = ApiTokenFactory(user=team.owner, scopes=["read:projects"])
+    by_token = token_client(token.raw).get("/api/v1/projects", HTTP_ACCEPT="application/xml")
+    assert_error(by_token, 406, "NOT_ACCEPTABLE")
+    assert (by_token["X-RateLimit-Tier"], by_token["X-RateLimit-Limit"]) == ("free", "60")
+    stranger = bearer("bogus.token.value").get("/api/v1/projects", HTTP_ACCEPT="application/xml")
+    assert stranger.status_code == 406 and stranger["X-RateLimit-Tier"] == "public"

@@ -1,5 +1,6 @@
 """The one exception handler: every failure answers in the error envelope with the spec's codes."""
 
+import contextlib
 import logging
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -101,6 +102,8 @@ def api_exception_handler(exc, context):
         logger.info("Integrity conflict: %s", exc)
         return _respond(409, "CONFLICT", "The request conflicts with an existing resource.")
     if isinstance(exc, drf.APIException):
+        if isinstance(exc, drf.NotAcceptable):
+            _identify(context.get("request"))
         status = exc.status_code
         headers = {}
         if getattr(exc, "auth_header", None):
@@ -119,6 +122,16 @@ def api_exception_handler(exc, context):
     return _respond(
         500, "INTERNAL_ERROR", "An unexpected error occurred. Quote the X-Request-ID header when reporting it."
     )
+
+
+def _identify(request) -> None:
+    """Authenticate a request DRF refused before it authenticated it (content negotiation comes
+    first: a 406), so that the rate limit counts it against its caller, not the anonymous bucket
+    of its IP. Credentials that fail leave it anonymous."""
+    if request is None:
+        return
+    with contextlib.suppress(drf.APIException):
+        request.user  # noqa: B018 - runs the authenticators once; DRF keeps the outcome
 
 
 def _detail_message(detail) -> str:
