@@ -4,6 +4,7 @@ and the unread rest of a request body."""
 import contextlib
 import io
 import re
+import time
 import uuid
 
 from django.conf import settings
@@ -97,32 +98,48 @@ class ChunkedBodyMiddleware:
         return self.get_response(request)
 
 
+# How long a response waits for the unread rest of its request body (UnreadBodyMiddleware).
+UNREAD_BODY_SECONDS = 2.0
+
+
 class UnreadBodyMiddleware:
-    """Reads what a request left of its body before the response goes out (bodies up to
-    DATA_UPLOAD_MAX_MEMORY_SIZE).
+    """Under gunicorn, reads what a request left of its body before the response goes out (bodies up
+    to DATA_UPLOAD_MAX_MEMORY_SIZE, for at most UNREAD_BODY_SECONDS).
 
     An answer given without reading the body (401 before authentication, 404, 405, 406...) leaves it
     on the connection. gunicorn then reads at most 64 KB of it and otherwise closes the keep-alive
     connection after a response that said `Connection: keep-alive`, so the client's next request on
-    that connection failed ("server disconnected") — a client that sent 1 MB to a wrong path lost its
-    following request too. A body over the limit is not read (it is answered 413 or not at all, and
-    the connection closes)."""
+    that connection failed ("server disconnected"): a client that sent 1 MB to a wrong path lost its
+    following request too. The wait is bounded through the socket's timeout: a body that never
+    arrives whole (a slow or truncated client) gets its answer after UNREAD_BODY_SECONDS and
+    gunicorn closes the connection, instead of holding a worker thread. A body over the limit is not
+    read (gunicorn closes the connection after the answer). Other servers are left to drain or close
+    on their own."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
+        sock = request.META.get("gunicorn.socket")
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             return response
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         # `_body` is there once Django read the body whole (request.body, a parsed JSON body).
-        if length > 0 and (limit is None or length <= limit) and not hasattr(request, "_body"):
-            # Bounded by CONTENT_LENGTH. A client that went away leaves nothing to keep alive.
-            with contextlib.suppress(UnreadablePostError):
-                chunk = request.read(65536)
-                while chunk:
-                    chunk = request.read(65536)
+        if sock is None or length <= 0 or (limit is not None and length > limit) or hasattr(request, "_body"):
+            return response
+        previous = sock.gettimeout()
+        deadline = time.monotonic() + UNREAD_BODY_SECONDS
+        # Bounded by CONTENT_LENGTH and the deadline; a read that times out or a client that went
+        # away ends it (Django raises UnreadablePostError for both).
+        with contextlib.suppress(UnreadablePostError, OSError):
+            try:
+                while (left := deadline - time.monotonic()) > 0:
+                    sock.settimeout(left)
+                    if not request.read(65536):
+                        break
+            finally:
+                sock.settimeout(previous)
         return response

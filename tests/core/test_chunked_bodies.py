@@ -181,3 +181,22 @@ def test_a_large_unread_body_does_not_cost_the_next_request_on_the_connection(gu
             headers = {"Content-Type": "application/json", **headers}
             assert client.request(method, path, content=body, headers=headers).status_code == status
             assert client.get("/api/v1/nope").status_code == 404  # the same connection, still open
+
+
+# ... but a body that never arrives whole does not hold the answer (or the worker thread): the wait
+# for it is bounded (UnreadBodyMiddleware.UNREAD_BODY_SECONDS), then gunicorn closes the connection.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_truncated_unread_body_gets_its_answer_within_the_drain_deadline(gunicorn_url):
+    from apps.core.middleware import UNREAD_BODY_SECONDS
+
+    head = (
+        b"POST /api/v1/nope HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+        b"Content-Length: 100000\r\n\r\n"
+    )
+    with socket.create_connection(gunicorn_url, timeout=UNREAD_BODY_SECONDS + 8) as sock:
+        started = time.monotonic()
+        sock.sendall(head + b"x" * 5000)  # 5 KB of the announced 100 KB, and the client waits
+        answer = sock.recv(65536)
+        waited = time.monotonic() - started
+    assert answer.startswith(b"HTTP/1.1 404"), answer[:200]
+    assert waited < UNREAD_BODY_SECONDS + 6
