@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import psycopg
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from django.db.models import CharField, Func
 
 # SQLite stores a UUIDField as 32 hex digits: dashes are put back in SQL, so every backend gives the
@@ -46,32 +48,21 @@ def prepared_cursor():
     db.close_if_health_check_failed()
     db.ensure_connection()
     with db.wrap_database_errors:
-        cursor = _prepared_classes()[0](db.connection)
-    if db.queries_logged:
-        return _prepared_classes()[1](cursor, db)
-    return db.make_cursor(cursor)
+        cursor = _PreparedCursor(db.connection)
+    return _PreparedDebugWrapper(cursor, db) if db.queries_logged else db.make_cursor(cursor)
 
 
-_PREPARED_CLASSES: tuple | None = None
+class _PreparedCursor(psycopg.Cursor):
+    """psycopg's server-binding cursor, preparing every execute."""
+
+    def execute(self, query, params=None, *, prepare=None, binary=None):
+        return super().execute(query, params, prepare=True, binary=binary)
 
 
-def _prepared_classes() -> tuple:
-    """(psycopg cursor that prepares every execute, Django debug wrapper logging it as the other
-    queries are logged), built on first use: psycopg is imported only where PostgreSQL is configured."""
-    global _PREPARED_CLASSES
-    if _PREPARED_CLASSES is None:
-        import psycopg
-        from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
+class _PreparedDebugWrapper(CursorDebugWrapper):
+    """Logs a prepared statement with its parameters merged in, the text a client-bound query is
+    logged with (the test suite's CaptureQueriesContext and DEBUG logs read it)."""
 
-        class PreparedCursor(psycopg.Cursor):
-            def execute(self, query, params=None, *, prepare=None, binary=None):
-                return super().execute(query, params, prepare=True, binary=binary)
-
-        class PreparedDebugWrapper(CursorDebugWrapper):
-            def execute(self, sql, params=None):
-                # Logged with its parameters merged in, the text a client-bound query is logged with.
-                with self.debug_sql(self.db.ops.compose_sql(sql, params)):
-                    return CursorWrapper.execute(self, sql, params)
-
-        _PREPARED_CLASSES = (PreparedCursor, PreparedDebugWrapper)
-    return _PREPARED_CLASSES
+    def execute(self, sql, params=None):
+        with self.debug_sql(self.db.ops.compose_sql(sql, params)):
+            return CursorWrapper.execute(self, sql, params)

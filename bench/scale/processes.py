@@ -8,6 +8,7 @@ time of a process tree is read from /proc so that a run can report CPU per reque
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -138,13 +139,11 @@ class Gunicorn(Process):
             while time.monotonic() < deadline:
                 if self.process.poll() is not None:
                     raise RuntimeError(f"gunicorn on port {self.port} exited with {self.process.returncode}")
-                try:
+                with contextlib.suppress(httpx.TransportError):  # not listening yet
                     if client.get(path).status_code == 200:
                         for _ in range(10 * self.workers):
                             client.get(path)
                         return
-                except httpx.TransportError:
-                    pass
                 time.sleep(0.5)
         raise RuntimeError(f"gunicorn on port {self.port} did not answer {path}")
 
